@@ -1,0 +1,140 @@
+-- The account database: establishments, the portal's accounts and reset requests, agents,
+-- audit journal and mail outbox. Rules the data must obey are constraints, not only code.
+-- Times of our own tables are RFC 3339 text in UTC; the portal's table keeps its own format.
+
+CREATE TABLE academie (
+    name        TEXT PRIMARY KEY,
+    mail_domain TEXT NOT NULL UNIQUE CHECK (mail_domain = lower(mail_domain))
+);
+
+INSERT INTO academie (name, mail_domain) VALUES
+    ('Aix-Marseille', 'ac-aix-marseille.fr'),
+    ('Amiens', 'ac-amiens.fr'),
+    ('Besançon', 'ac-besancon.fr'),
+    ('Bordeaux', 'ac-bordeaux.fr'),
+    ('Clermont-Ferrand', 'ac-clermont.fr'),
+    ('Corse', 'ac-corse.fr'),
+    ('Créteil', 'ac-creteil.fr'),
+    ('Dijon', 'ac-dijon.fr'),
+    ('Grenoble', 'ac-grenoble.fr'),
+    ('Lille', 'ac-lille.fr'),
+    ('Limoges', 'ac-limoges.fr'),
+    ('Lyon', 'ac-lyon.fr'),
+    ('Montpellier', 'ac-montpellier.fr'),
+    ('Nancy-Metz', 'ac-nancy-metz.fr'),
+    ('Nantes', 'ac-nantes.fr'),
+    ('Nice', 'ac-nice.fr'),
+    ('Normandie', 'ac-normandie.fr'),
+    ('Orléans-Tours', 'ac-orleans-tours.fr'),
+    ('Paris', 'ac-paris.fr'),
+    ('Poitiers', 'ac-poitiers.fr'),
+    ('Reims', 'ac-reims.fr'),
+    ('Rennes', 'ac-rennes.fr'),
+    ('Strasbourg', 'ac-strasbourg.fr'),
+    ('Toulouse', 'ac-toulouse.fr'),
+    ('Versailles', 'ac-versailles.fr'),
+    ('Guadeloupe', 'ac-guadeloupe.fr'),
+    ('Martinique', 'ac-martinique.fr'),
+    ('Guyane', 'ac-guyane.fr'),
+    ('La Réunion', 'ac-reunion.fr'),
+    ('Mayotte', 'ac-mayotte.fr');
+
+CREATE TABLE agent (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    login         TEXT NOT NULL UNIQUE CHECK (
+        length(login) BETWEEN 2 AND 64 AND login NOT GLOB '*[^a-z0-9._-]*' AND login GLOB '[a-z0-9]*'
+    ),
+    display_name  TEXT NOT NULL CHECK (display_name <> ''),
+    role          TEXT NOT NULL CHECK (role IN ('lecture', 'agent', 'superviseur')),
+    password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at    TEXT NOT NULL
+);
+
+-- The portal's accounts, one per e-mail address. The address is unique without regard to case.
+CREATE TABLE account (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    email               TEXT NOT NULL CHECK (email = trim(email) AND email LIKE '_%@_%'),
+    -- The portal's password hash: NULL until the user initialises the password on the portal.
+    password            TEXT,
+    password_changed_at TEXT,
+    disabled            BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+);
+CREATE UNIQUE INDEX account_email_key ON account (lower(email));
+
+CREATE TABLE establishment (
+    uai                  TEXT PRIMARY KEY CHECK (
+        uai GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][A-Z]'
+        AND substr('ABCDEFGHJKLMNPRSTUVWXYZ', (CAST(substr(uai, 1, 7) AS INTEGER) % 23) + 1, 1) = substr(uai, 8, 1)
+    ),
+    name                 TEXT NOT NULL CHECK (name <> ''),
+    kind                 TEXT NOT NULL CHECK (kind IN ('lycee', 'college', 'ecole', 'cio', 'erea', 'autre')),
+    sector               TEXT NOT NULL CHECK (sector IN ('public', 'prive')),
+    postcode             TEXT NOT NULL CHECK (postcode GLOB '[0-9][0-9][0-9][0-9][0-9]'),
+    town                 TEXT NOT NULL CHECK (town <> ''),
+    department           TEXT NOT NULL CHECK (
+        department GLOB '[0-9][0-9]' OR department GLOB '[0-9][0-9][0-9]' OR department IN ('2A', '2B')
+    ),
+    academie             TEXT NOT NULL REFERENCES academie (name),
+    principal_account_id INTEGER,
+    -- Bumped by every change, for optimistic concurrency between agents.
+    version              INTEGER NOT NULL DEFAULT 1,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL,
+    -- The principal address must be one of the establishment's attached addresses: detaching
+    -- it while it is principal fails here. Checked at commit, so that one transaction may
+    -- attach an address and make it principal in either order.
+    CONSTRAINT establishment_principal_is_attached
+        FOREIGN KEY (uai, principal_account_id) REFERENCES establishment_account (uai, account_id)
+        DEFERRABLE INITIALLY DEFERRED
+);
+
+-- Which addresses are attached to which establishments, since when and by whom.
+CREATE TABLE establishment_account (
+    uai         TEXT NOT NULL REFERENCES establishment (uai),
+    account_id  INTEGER NOT NULL REFERENCES account (id),
+    attached_at TEXT NOT NULL,
+    -- NULL when the attachment came with an import rather than from an agent.
+    attached_by INTEGER REFERENCES agent (id),
+    PRIMARY KEY (uai, account_id)
+);
+CREATE INDEX establishment_account_account_id ON establishment_account (account_id);
+
+-- The portal's table, as symfonycasts/reset-password-bundle's maker generates it for SQLite
+-- (Doctrine's datetime_immutable is 'Y-m-d H:i:s' text there).
+CREATE TABLE reset_password_request (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    user_id      INTEGER NOT NULL,
+    selector     VARCHAR(20) NOT NULL,
+    hashed_token VARCHAR(100) NOT NULL,
+    requested_at DATETIME NOT NULL, -- (DC2Type:datetime_immutable)
+    expires_at   DATETIME NOT NULL, -- (DC2Type:datetime_immutable)
+    CONSTRAINT FK_7CE748AA76ED395 FOREIGN KEY (user_id) REFERENCES account (id)
+);
+CREATE INDEX IDX_7CE748AA76ED395 ON reset_password_request (user_id);
+
+-- Every action of an agent. Append-only: the triggers below refuse to change or remove a row.
+CREATE TABLE audit_event (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    agent_id  INTEGER REFERENCES agent (id),
+    action    TEXT NOT NULL,
+    uai       TEXT,
+    email     TEXT,
+    before    TEXT,
+    after     TEXT,
+    note      TEXT
+);
+CREATE INDEX audit_event_uai ON audit_event (uai, at);
+CREATE INDEX audit_event_email ON audit_event (lower(email), at);
+
+CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+BEGIN
+    SELECT RAISE(ABORT, 'audit_event is append-only');
+END;
+CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+BEGIN
+    SELECT RAISE(ABORT, 'audit_event is append-only');
+END;

@@ -1,0 +1,72 @@
+//! Settings read from the environment. Secrets never come from here: they live in the OS keyring.
+
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_PORTAL_URL: &str = "https://auth.siec.education.fr";
+pub const DEFAULT_PORTAL_TIMEZONE: Tz = chrono_tz::Europe::Paris;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// `sqlite://…` or `postgres://…`; `None` is the embedded demo database.
+    pub database_url: Option<String>,
+    /// Where the embedded demo database and the mail outbox folder live.
+    pub data_dir: PathBuf,
+    /// The authentication portal's base URL, without a trailing slash.
+    pub portal_url: String,
+    /// The portal's PHP time zone, in which it reads `reset_password_request` times.
+    pub portal_timezone: Tz,
+}
+
+impl Settings {
+    /// `GUICHET_DATABASE_URL`, `GUICHET_DATA_DIR`, `GUICHET_PORTAL_URL`, `GUICHET_PORTAL_TIMEZONE`.
+    pub fn from_env() -> Result<Settings> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = match var("GUICHET_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => directories::ProjectDirs::from("fr", "SIEC", "guichet-siec")
+                .ok_or(Error::NoDataDirectory)?
+                .data_dir()
+                .to_path_buf(),
+        };
+        let portal_timezone = match var("GUICHET_PORTAL_TIMEZONE") {
+            Some(name) => name.parse().map_err(|_| Error::InvalidSetting {
+                name: "GUICHET_PORTAL_TIMEZONE",
+                reason: format!("« {name} » n’est pas un fuseau horaire connu (exemple : Europe/Paris)"),
+            })?,
+            None => DEFAULT_PORTAL_TIMEZONE,
+        };
+        let portal_url = var("GUICHET_PORTAL_URL").unwrap_or_else(|| DEFAULT_PORTAL_URL.into());
+        if !(portal_url.starts_with("https://") || portal_url.starts_with("http://")) {
+            return Err(Error::InvalidSetting {
+                name: "GUICHET_PORTAL_URL",
+                reason: "l’adresse du portail doit commencer par https://".into(),
+            });
+        }
+        Ok(Settings {
+            database_url: var("GUICHET_DATABASE_URL"),
+            data_dir,
+            portal_url: portal_url.trim_end_matches('/').to_string(),
+            portal_timezone,
+        })
+    }
+
+    /// The URL of the database to open: the configured one, or the embedded demo database.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.embedded_database_path().display()),
+        }
+    }
+
+    pub fn embedded_database_path(&self) -> PathBuf {
+        self.data_dir.join("guichet-demo.sqlite")
+    }
+
+    pub fn uses_embedded_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+}

@@ -1,0 +1,167 @@
+//! The one error type of the core: a stable kind for code and tests, a French message for the agent.
+//!
+//! `Display` (English, precise) is for logs and the CLI's `--verbose`; `message()` (French, what to
+//! do next) is what an agent reads. Neither ever contains a password, a token or a secret.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::uai::{Uai, UaiError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid database URL: {0}")]
+    InvalidDatabaseUrl(String),
+    #[error("SQLite database file not found: {}", .0.display())]
+    SqliteFileMissing(PathBuf),
+    #[error("database unreachable: {0}")]
+    DatabaseUnreachable(#[source] sqlx::Error),
+    #[error("database authentication failed: {0}")]
+    DatabaseAuthentication(#[source] sqlx::Error),
+    #[error("database does not exist: {0}")]
+    DatabaseMissing(#[source] sqlx::Error),
+    #[error("database schema version {found} is newer than the newest this app knows ({known})")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("invalid UAI {input:?}: {reason}")]
+    InvalidUai { input: String, reason: UaiError },
+    #[error("no establishment with UAI {0}")]
+    EstablishmentNotFound(Uai),
+    #[error("the database already holds establishments")]
+    DatabaseNotEmpty,
+    #[error("invalid demo size: {0}")]
+    InvalidDemoSize(String),
+    #[error("invalid setting {name}: {reason}")]
+    InvalidSetting { name: &'static str, reason: String },
+    #[error("no user data directory on this system")]
+    NoDataDirectory,
+    #[error("I/O error on {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The stable code of an error, shared with the UI's bindings and the CLI's JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    InvalidDatabaseUrl,
+    SqliteFileMissing,
+    DatabaseUnreachable,
+    DatabaseAuthentication,
+    DatabaseMissing,
+    SchemaTooNew,
+    Migration,
+    Database,
+    InvalidUai,
+    EstablishmentNotFound,
+    DatabaseNotEmpty,
+    InvalidDemoSize,
+    InvalidSetting,
+    NoDataDirectory,
+    Io,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidDatabaseUrl(_) => ErrorKind::InvalidDatabaseUrl,
+            Error::SqliteFileMissing(_) => ErrorKind::SqliteFileMissing,
+            Error::DatabaseUnreachable(_) => ErrorKind::DatabaseUnreachable,
+            Error::DatabaseAuthentication(_) => ErrorKind::DatabaseAuthentication,
+            Error::DatabaseMissing(_) => ErrorKind::DatabaseMissing,
+            Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
+            Error::Migration(_) => ErrorKind::Migration,
+            Error::Database(_) => ErrorKind::Database,
+            Error::InvalidUai { .. } => ErrorKind::InvalidUai,
+            Error::EstablishmentNotFound(_) => ErrorKind::EstablishmentNotFound,
+            Error::DatabaseNotEmpty => ErrorKind::DatabaseNotEmpty,
+            Error::InvalidDemoSize(_) => ErrorKind::InvalidDemoSize,
+            Error::InvalidSetting { .. } => ErrorKind::InvalidSetting,
+            Error::NoDataDirectory => ErrorKind::NoDataDirectory,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// What the agent reads: what happened and what to do next, in French.
+    pub fn message(&self) -> String {
+        match self {
+            Error::InvalidDatabaseUrl(reason) => format!(
+                "L’adresse de la base de données est invalide ({reason}). Indiquez une adresse \
+                 « sqlite://chemin » ou « postgres://hôte/base » dans GUICHET_DATABASE_URL."
+            ),
+            Error::SqliteFileMissing(path) => format!(
+                "La base SQLite « {} » est introuvable. Vérifiez le chemin, ou créez-la avec \
+                 « guichet-admin migrate ».",
+                path.display()
+            ),
+            Error::DatabaseUnreachable(_) => "La base de données ne répond pas. Vérifiez que le \
+                 serveur PostgreSQL est démarré et joignable, puis relancez le Guichet."
+                .into(),
+            Error::DatabaseAuthentication(_) => "La base de données a refusé l’identifiant ou le \
+                 mot de passe. Vérifiez les paramètres de connexion."
+                .into(),
+            Error::DatabaseMissing(_) => "La base de données indiquée n’existe pas sur le serveur \
+                 PostgreSQL. Vérifiez son nom ou demandez sa création."
+                .into(),
+            Error::SchemaTooNew { found, known } => format!(
+                "La base de données a été mise à jour par une version plus récente du Guichet \
+                 (schéma {found}, cette version connaît le schéma {known}). Installez la dernière \
+                 version du Guichet ; rien n’a été modifié."
+            ),
+            Error::Migration(_) => "La mise à jour du schéma de la base a échoué ; rien n’a été \
+                 modifié. Contactez l’équipe technique."
+                .into(),
+            Error::Database(_) => "La base de données a renvoyé une erreur ; l’opération n’a pas \
+                 été enregistrée. Réessayez, puis contactez l’équipe technique si cela persiste."
+                .into(),
+            Error::InvalidUai { input, reason } => {
+                format!("« {input} » n’est pas un code UAI valide : {}.", reason.message())
+            }
+            Error::EstablishmentNotFound(uai) => {
+                format!("Aucun établissement ne porte le code UAI {uai}.")
+            }
+            Error::DatabaseNotEmpty => "La base contient déjà des établissements : les données \
+                 de démonstration ne se chargent que dans une base vide."
+                .into(),
+            Error::InvalidDemoSize(reason) => {
+                format!("Taille de démonstration invalide : {reason}.")
+            }
+            Error::InvalidSetting { name, reason } => format!("Le réglage {name} est invalide : {reason}."),
+            Error::NoDataDirectory => "Impossible de trouver le dossier de données de \
+                 l’utilisateur ; indiquez une base avec GUICHET_DATABASE_URL."
+                .into(),
+            Error::Io { path, .. } => format!(
+                "Impossible de lire ou d’écrire « {} ». Vérifiez les droits sur ce dossier.",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    /// Classifies connection failures so that the agent is told which part is wrong.
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
+                Error::DatabaseUnreachable(error)
+            }
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                // invalid_authorization_specification, invalid_password
+                Some("28000") | Some("28P01") => Error::DatabaseAuthentication(error),
+                // invalid_catalog_name
+                Some("3D000") => Error::DatabaseMissing(error),
+                _ => Error::Database(error),
+            },
+            _ => Error::Database(error),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The helpdesk's domain: establishments, addresses, reset links, mail, agents and audit, over
+//! SQLite or PostgreSQL. This crate knows nothing of Tauri: the desktop app and the CLI are thin
+//! layers over it.
+
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod guichet;
+pub mod model;
+pub mod portal_time;
+pub mod search;
+pub mod store;
+pub mod text;
+
+pub use config::Settings;
+pub use error::{Error, ErrorKind, Result};
+pub use guichet::Guichet;

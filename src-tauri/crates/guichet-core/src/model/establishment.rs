@@ -1,0 +1,118 @@
+//! Establishments and the addresses attached to them, as the agent sees them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::uai::Uai;
+
+/// The type of an establishment, as the national directory (Annuaire de l'éducation) names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum EstablishmentKind {
+    Lycee,
+    College,
+    Ecole,
+    /// Centre d'information et d'orientation.
+    Cio,
+    /// Établissement régional d'enseignement adapté.
+    Erea,
+    Autre,
+}
+
+impl EstablishmentKind {
+    pub const ALL: [EstablishmentKind; 6] = [
+        EstablishmentKind::Lycee,
+        EstablishmentKind::College,
+        EstablishmentKind::Ecole,
+        EstablishmentKind::Cio,
+        EstablishmentKind::Erea,
+        EstablishmentKind::Autre,
+    ];
+
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            EstablishmentKind::Lycee => "lycee",
+            EstablishmentKind::College => "college",
+            EstablishmentKind::Ecole => "ecole",
+            EstablishmentKind::Cio => "cio",
+            EstablishmentKind::Erea => "erea",
+            EstablishmentKind::Autre => "autre",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<EstablishmentKind> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    Public,
+    Prive,
+}
+
+impl Sector {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sector::Public => "public",
+            Sector::Prive => "prive",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Sector> {
+        [Sector::Public, Sector::Prive].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// An establishment as a search result lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct EstablishmentSummary {
+    pub uai: Uai,
+    pub name: String,
+    pub kind: EstablishmentKind,
+    pub postcode: String,
+    pub town: String,
+}
+
+/// An establishment's page: its identity, its principal address and every attached address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Establishment {
+    pub uai: Uai,
+    pub name: String,
+    pub kind: EstablishmentKind,
+    pub sector: Sector,
+    pub postcode: String,
+    pub town: String,
+    pub department: String,
+    pub academie: String,
+    /// The address the establishment signs in with, when it has one.
+    pub principal_email: Option<String>,
+    pub addresses: Vec<AttachedAddress>,
+    /// Bumped by every change; an edit made on an older version is refused.
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct AttachedAddress {
+    pub account_id: i32,
+    pub email: String,
+    pub principal: bool,
+    pub attached_at: DateTime<Utc>,
+    /// The agent who attached it; `None` when it came with an import.
+    pub attached_by: Option<String>,
+    pub status: InitStatus,
+}
+
+/// Where an address stands with its password on the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum InitStatus {
+    /// No password yet; the newest link, if any, expired at that time.
+    NotInitialised { link_expired_at: Option<DateTime<Utc>> },
+    /// A link is waiting to be used until that time.
+    LinkPending { until: DateTime<Utc> },
+    /// The password was set on the portal (at that time, when the portal recorded it).
+    Initialised { at: Option<DateTime<Utc>> },
+}

@@ -1,0 +1,5 @@
+//! The domain's vocabulary: UAI, académies, establishments and their addresses.
+
+pub mod academie;
+pub mod establishment;
+pub mod uai;

@@ -1,0 +1,261 @@
+//! Establishments, their attached addresses, and the plain (exact and prefix) search.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{Store, on_pool};
+use crate::error::{Error, Result};
+use crate::model::establishment::{
+    AttachedAddress, Establishment, EstablishmentKind, EstablishmentSummary, InitStatus, Sector,
+};
+use crate::model::uai::Uai;
+use crate::portal_time;
+
+/// An establishment to insert, as an import or the demo generator gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEstablishment {
+    pub uai: Uai,
+    pub name: String,
+    pub kind: EstablishmentKind,
+    pub sector: Sector,
+    pub postcode: String,
+    pub town: String,
+    pub department: String,
+    pub academie: String,
+}
+
+/// An address attached to an establishment by an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub uai: Uai,
+    pub account_id: i32,
+    pub attached_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EstablishmentRow {
+    name: String,
+    kind: String,
+    sector: String,
+    postcode: String,
+    town: String,
+    department: String,
+    academie: String,
+    principal_account_id: Option<i32>,
+    version: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    uai: String,
+    name: String,
+    kind: String,
+    postcode: String,
+    town: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AddressRow {
+    account_id: i32,
+    email: String,
+    initialised: bool,
+    password_changed_at: Option<DateTime<Utc>>,
+    attached_at: DateTime<Utc>,
+    attached_by: Option<String>,
+    latest_expiry: Option<NaiveDateTime>,
+}
+
+/// Rebuilds domain values from rows; a row the constraints should have refused is a database error.
+fn uai(text: String) -> Result<Uai> {
+    Uai::parse(&text).map_err(|reason| Error::InvalidUai { input: text, reason })
+}
+
+fn kind(code: &str) -> EstablishmentKind {
+    EstablishmentKind::from_code(code).unwrap_or(EstablishmentKind::Autre)
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<EstablishmentSummary> {
+        Ok(EstablishmentSummary {
+            uai: uai(self.uai)?,
+            kind: kind(&self.kind),
+            name: self.name,
+            postcode: self.postcode,
+            town: self.town,
+        })
+    }
+}
+
+impl AddressRow {
+    fn status(&self, tz: Tz, now: DateTime<Utc>) -> InitStatus {
+        if self.initialised {
+            return InitStatus::Initialised { at: self.password_changed_at };
+        }
+        match self.latest_expiry.map(|naive| portal_time::from_portal(tz, naive)) {
+            Some(until) if until > now => InitStatus::LinkPending { until },
+            expired => InitStatus::NotInitialised { link_expired_at: expired },
+        }
+    }
+}
+
+impl Store {
+    pub async fn count_establishments(&self) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT count(*) FROM establishment").fetch_one(pool).await?
+        }))
+    }
+
+    /// An establishment's page, its addresses' states read as of `now` in the portal's time zone.
+    pub async fn establishment(&self, uai: &Uai, tz: Tz, now: DateTime<Utc>) -> Result<Establishment> {
+        let row: Option<EstablishmentRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT name, kind, sector, postcode, town, department, academie,
+                        principal_account_id, version
+                 FROM establishment WHERE uai = $1",
+            )
+            .bind(uai.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        let row = row.ok_or_else(|| Error::EstablishmentNotFound(uai.clone()))?;
+        let addresses: Vec<AddressRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT a.id AS account_id, a.email, a.password IS NOT NULL AS initialised,
+                        a.password_changed_at, ea.attached_at, ag.display_name AS attached_by,
+                        (SELECT max(r.expires_at) FROM reset_password_request r WHERE r.user_id = a.id)
+                            AS latest_expiry
+                 FROM establishment_account ea
+                 JOIN account a ON a.id = ea.account_id
+                 LEFT JOIN agent ag ON ag.id = ea.attached_by
+                 WHERE ea.uai = $1
+                 ORDER BY lower(a.email)",
+            )
+            .bind(uai.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        let principal = row.principal_account_id;
+        let addresses: Vec<AttachedAddress> = addresses
+            .into_iter()
+            .map(|a| AttachedAddress {
+                status: a.status(tz, now),
+                principal: Some(a.account_id) == principal,
+                account_id: a.account_id,
+                email: a.email,
+                attached_at: a.attached_at,
+                attached_by: a.attached_by,
+            })
+            .collect();
+        Ok(Establishment {
+            uai: uai.clone(),
+            name: row.name,
+            kind: kind(&row.kind),
+            sector: Sector::from_code(&row.sector).unwrap_or(Sector::Public),
+            postcode: row.postcode,
+            town: row.town,
+            department: row.department,
+            academie: row.academie,
+            principal_email: addresses.iter().find(|a| a.principal).map(|a| a.email.clone()),
+            addresses,
+            version: row.version,
+        })
+    }
+
+    /// Establishments whose UAI is `query` or whose name or town starts with it (ignoring case).
+    pub async fn search_establishments_plain(&self, query: &str, limit: i64) -> Result<Vec<EstablishmentSummary>> {
+        let uai = query.trim().to_uppercase();
+        let prefix = format!("{}%", escape_like(&query.trim().to_lowercase()));
+        let rows: Vec<SummaryRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT uai, name, kind, postcode, town FROM establishment
+                 WHERE uai = $1 OR lower(name) LIKE $2 ESCAPE '\\' OR lower(town) LIKE $2 ESCAPE '\\'
+                 ORDER BY CASE WHEN uai = $1 THEN 0 ELSE 1 END, name, uai
+                 LIMIT $3",
+            )
+            .bind(&uai)
+            .bind(&prefix)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// Addresses starting with `prefix` (ignoring case), each with the UAIs it is attached to.
+    pub async fn search_addresses_plain(&self, prefix: &str, limit: i64) -> Result<Vec<(String, Vec<Uai>)>> {
+        let prefix = prefix.trim().to_lowercase();
+        if prefix.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each backend reaches its index on lower(email) its own way: PostgreSQL through LIKE on
+        // a text_pattern_ops index, SQLite through a range on the expression index.
+        let rows: Vec<(i32, String)> = match self {
+            Store::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT id, email FROM account WHERE lower(email) LIKE $1 ESCAPE '\\'
+                     ORDER BY lower(email) LIMIT $2",
+                )
+                .bind(format!("{}%", escape_like(&prefix)))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }
+            Store::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT id, email FROM account WHERE lower(email) >= $1 AND lower(email) < $2
+                     ORDER BY lower(email) LIMIT $3",
+                )
+                .bind(&prefix)
+                .bind(prefix_upper_bound(&prefix))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        let mut hits = Vec::with_capacity(rows.len());
+        for (account_id, email) in rows {
+            let uais: Vec<String> = on_pool!(self, pool => {
+                sqlx::query_scalar("SELECT uai FROM establishment_account WHERE account_id = $1 ORDER BY uai")
+                    .bind(account_id)
+                    .fetch_all(pool)
+                    .await?
+            });
+            hits.push((email, uais.into_iter().map(uai).collect::<Result<_>>()?));
+        }
+        Ok(hits)
+    }
+}
+
+/// Escapes LIKE's wildcards so that a caller's `_` or `%` is taken literally.
+pub(crate) fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The smallest string above every string starting with `prefix`, in byte order.
+fn prefix_upper_bound(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    char::MAX.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(escape_like("ce_0750654d%"), "ce\\_0750654d\\%");
+    }
+
+    #[test]
+    fn upper_bound_is_just_above_the_prefix() {
+        assert_eq!(prefix_upper_bound("ce.075"), "ce.076");
+        assert!("ce.0750654d@ac-paris.fr" < prefix_upper_bound("ce.075").as_str());
+        assert!("ce.076" >= prefix_upper_bound("ce.075").as_str());
+    }
+}

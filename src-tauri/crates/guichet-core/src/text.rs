@@ -1,0 +1,51 @@
+//! Folding text the way callers spell it: lower case, without accents or ligatures.
+
+/// Lower case, accents removed and ligatures spelt out: "Lycée Œdipe" → "lycee oedipe".
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => out.push('a'),
+            'ç' | 'Ç' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => out.push('i'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => out.push('u'),
+            'ý' | 'ÿ' | 'Ý' | 'Ÿ' => out.push('y'),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            '’' | '‘' => out.push('\''),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Folded words joined by `sep`, everything else dropped: ("Jean-Baptiste Clément", '-') →
+/// "jean-baptiste-clement".
+pub fn slug(text: &str, sep: char) -> String {
+    fold(text)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(&sep.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_french_accents_and_ligatures() {
+        assert_eq!(fold("LYCÉE GÉNÉRAL Œdipe à Noël"), "lycee general oedipe a noel");
+        assert_eq!(fold("Saint-Jean-d’Angély"), "saint-jean-d'angely");
+    }
+
+    #[test]
+    fn slugs_keep_only_letters_and_digits() {
+        assert_eq!(slug("Jean-Baptiste  Clément (DECC)", '-'), "jean-baptiste-clement-decc");
+        assert_eq!(slug("Adélaïde", '.'), "adelaide");
+        assert_eq!(slug(" -- ", '.'), "");
+    }
+}

@@ -1,0 +1,28 @@
+//! The app's own state: is the database open, which one.
+
+use guichet_core::store::Backend;
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, specta::Type)]
+pub struct AppStatus {
+    pub backend: Backend,
+    /// The embedded demonstration database rather than the SIEC's.
+    pub demo: bool,
+    pub version: String,
+}
+
+/// Waits for the database to be open; its error is the reason the window cannot work.
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    let guichet = state.guichet().await?;
+    Ok(AppStatus {
+        backend: guichet.store().backend(),
+        demo: guichet.settings().uses_embedded_database(),
+        version: app.package_info().version.to_string(),
+    })
+}

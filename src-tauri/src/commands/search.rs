@@ -1,0 +1,13 @@
+//! Searching establishments and addresses.
+
+use guichet_core::search::SearchHit;
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search(state: State<'_, AppState>, query: String, limit: u32) -> CommandResult<Vec<SearchHit>> {
+    Ok(state.guichet().await?.search(&query, limit as usize).await?)
+}

@@ -1,0 +1,35 @@
+//! Guichet SIEC, the helpdesk's desktop console: a thin Tauri shell over `guichet-core`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let builder = commands::builder::<tauri::Wry>();
+    let settings = guichet_core::Settings::from_env().map_err(CommandError::from);
+    tauri::Builder::default()
+        .manage(AppState::new(settings))
+        .invoke_handler(builder.invoke_handler())
+        .setup(|app| {
+            // Open the database (and fill the demo one) while the window draws.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = handle.state::<AppState>().guichet().await;
+            });
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the Tauri runtime failed to start");
+}
