@@ -14,7 +14,10 @@ impl From<guichet_core::Error> for CommandError {
     fn from(error: guichet_core::Error) -> Self {
         // The precise cause goes to the log; the agent gets what to do.
         tracing::warn!(kind = ?error.kind(), "{error}");
-        CommandError { kind: error.kind(), message: error.message() }
+        CommandError {
+            kind: error.kind(),
+            message: error.message(),
+        }
     }
 }
 

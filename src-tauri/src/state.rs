@@ -14,7 +14,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: CommandResult<Settings>) -> AppState {
-        AppState { settings, guichet: OnceCell::new() }
+        AppState {
+            settings,
+            guichet: OnceCell::new(),
+        }
     }
 
     /// The opened core; the first caller opens it (migrations, demo data), the others wait.
@@ -23,7 +26,9 @@ impl AppState {
             .guichet
             .get_or_init(|| async {
                 let settings = self.settings.clone()?;
-                Guichet::open(settings, OpenMode::MustExist).await.map_err(CommandError::from)
+                Guichet::open(settings, OpenMode::MustExist)
+                    .await
+                    .map_err(CommandError::from)
             })
             .await;
         opened.as_ref().map_err(Clone::clone)

@@ -1,3 +1,17 @@
+import { startReactDsfr } from "@codegouvfr/react-dsfr/spa";
+import "@codegouvfr/react-dsfr/main.css";
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-export {};
-createRoot(document.getElementById("root")!).render(<p>Guichet SIEC</p>);
+import { App } from "./app/App";
+import "./app/app.css";
+
+startReactDsfr({ defaultColorScheme: "system" });
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -18,7 +18,10 @@ pub struct AppStatus {
 /// Waits for the database to be open; its error is the reason the window cannot work.
 #[tauri::command]
 #[specta::specta]
-pub async fn app_status<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>) -> CommandResult<AppStatus> {
+pub async fn app_status<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CommandResult<AppStatus> {
     let guichet = state.guichet().await?;
     Ok(AppStatus {
         backend: guichet.store().backend(),

@@ -8,6 +8,9 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn establishment(state: State<'_, AppState>, uai: String) -> CommandResult<Establishment> {
+pub async fn establishment(
+    state: State<'_, AppState>,
+    uai: String,
+) -> CommandResult<Establishment> {
     Ok(state.guichet().await?.establishment(&uai).await?)
 }

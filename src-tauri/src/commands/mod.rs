@@ -16,3 +16,39 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
         establishments::establishment,
     ])
 }
+
+/// Where the generated bindings live, committed so that the UI builds without Rust.
+pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bindings.ts");
+
+/// Writes the TypeScript bindings of every command and type to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let typescript = specta_typescript::Typescript::default()
+        .header("// Generated from the Rust commands by `cargo test -p guichet` (UPDATE_BINDINGS=1). Do not edit.\n");
+    builder::<tauri::Wry>()
+        .export(typescript, path)
+        .map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed bindings are exactly what the commands generate: a changed command or type
+    /// fails here until `UPDATE_BINDINGS=1 cargo test -p guichet` rewrites them.
+    #[test]
+    fn bindings_are_up_to_date() {
+        let committed = std::path::Path::new(BINDINGS_PATH);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            export_bindings(committed).expect("bindings written");
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let fresh = dir.path().join("bindings.ts");
+        export_bindings(&fresh).expect("bindings generated");
+        let fresh = std::fs::read_to_string(fresh).expect("generated bindings");
+        let committed = std::fs::read_to_string(committed).unwrap_or_default();
+        assert!(
+            fresh == committed,
+            "ui/src/bindings.ts is stale: run UPDATE_BINDINGS=1 cargo test -p guichet"
+        );
+    }
+}

@@ -8,6 +8,14 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn search(state: State<'_, AppState>, query: String, limit: u32) -> CommandResult<Vec<SearchHit>> {
-    Ok(state.guichet().await?.search(&query, limit as usize).await?)
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+    limit: u32,
+) -> CommandResult<Vec<SearchHit>> {
+    Ok(state
+        .guichet()
+        .await?
+        .search(&query, limit as usize)
+        .await?)
 }

@@ -10,10 +10,19 @@ use guichet_core::{Error, Guichet, Settings, demo, search};
 use serde_json::{Value, json};
 
 #[derive(Debug, Parser)]
-#[command(name = "guichet-admin", version, about = "Outil d’administration du Guichet SIEC")]
+#[command(
+    name = "guichet-admin",
+    version,
+    about = "Outil d’administration du Guichet SIEC"
+)]
 struct Cli {
     /// Base de données (sqlite://… ou postgres://…) ; par défaut la base de démonstration intégrée.
-    #[arg(long, global = true, env = "GUICHET_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GUICHET_DATABASE_URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
     /// Sortie JSON, pour les scripts.
     #[arg(long, global = true)]
@@ -65,7 +74,10 @@ async fn main() -> ExitCode {
         }
         Err(error) => {
             if json {
-                println!("{}", json!({"error": {"kind": error.kind(), "message": error.message()}}));
+                println!(
+                    "{}",
+                    json!({"error": {"kind": error.kind(), "message": error.message()}})
+                );
             }
             eprintln!("erreur : {}", error.message());
             eprintln!("détail : {error}");
@@ -85,7 +97,11 @@ async fn run(cli: Cli) -> Result<Output, Error> {
     settings.database_url = cli.database_url.filter(|url| !url.trim().is_empty());
     match cli.command {
         Command::Migrate => {
-            let store = Store::connect(&settings.effective_database_url(), OpenMode::CreateIfMissing).await?;
+            let store = Store::connect(
+                &settings.effective_database_url(),
+                OpenMode::CreateIfMissing,
+            )
+            .await?;
             store.migrate().await?;
             let version = store.schema_version().await?;
             Ok(Output {
@@ -93,11 +109,23 @@ async fn run(cli: Cli) -> Result<Output, Error> {
                 json: json!({"schema_version": version, "backend": store.backend()}),
             })
         }
-        Command::Demo { establishments, accounts, seed } => {
-            let store = Store::connect(&settings.effective_database_url(), OpenMode::CreateIfMissing).await?;
+        Command::Demo {
+            establishments,
+            accounts,
+            seed,
+        } => {
+            let store = Store::connect(
+                &settings.effective_database_url(),
+                OpenMode::CreateIfMissing,
+            )
+            .await?;
             store.migrate().await?;
-            let size = demo::DemoSize { establishments, accounts };
-            let report = demo::load(&store, size, seed, settings.portal_timezone, Utc::now()).await?;
+            let size = demo::DemoSize {
+                establishments,
+                accounts,
+            };
+            let report =
+                demo::load(&store, size, seed, settings.portal_timezone, Utc::now()).await?;
             Ok(Output {
                 text: format!(
                     "{} établissements ({} lycées, {} collèges, {} écoles, {} CIO, {} EREA) et {} adresses \
@@ -124,17 +152,26 @@ async fn run(cli: Cli) -> Result<Output, Error> {
             } else {
                 results.iter().map(describe).collect::<Vec<_>>().join("\n")
             };
-            Ok(Output { text, json: json!({ "results": results }) })
+            Ok(Output {
+                text,
+                json: json!({ "results": results }),
+            })
         }
     }
 }
 
 fn describe(hit: &search::SearchHit) -> String {
     match hit {
-        search::SearchHit::Establishment(e) => format!("{}  {} — {} {}", e.uai, e.name, e.postcode, e.town),
+        search::SearchHit::Establishment(e) => {
+            format!("{}  {} — {} {}", e.uai, e.name, e.postcode, e.town)
+        }
         search::SearchHit::Address(a) => {
             let uais: Vec<&str> = a.uais.iter().map(|u| u.as_str()).collect();
-            let attached = if uais.is_empty() { "rattachée à aucun établissement".into() } else { uais.join(", ") };
+            let attached = if uais.is_empty() {
+                "rattachée à aucun établissement".into()
+            } else {
+                uais.join(", ")
+            };
             format!("{}  ({attached})", a.email)
         }
     }

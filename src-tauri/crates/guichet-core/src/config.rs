@@ -35,7 +35,9 @@ impl Settings {
         let portal_timezone = match var("GUICHET_PORTAL_TIMEZONE") {
             Some(name) => name.parse().map_err(|_| Error::InvalidSetting {
                 name: "GUICHET_PORTAL_TIMEZONE",
-                reason: format!("« {name} » n’est pas un fuseau horaire connu (exemple : Europe/Paris)"),
+                reason: format!(
+                    "« {name} » n’est pas un fuseau horaire connu (exemple : Europe/Paris)"
+                ),
             })?,
             None => DEFAULT_PORTAL_TIMEZONE,
         };

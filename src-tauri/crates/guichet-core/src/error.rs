@@ -124,7 +124,10 @@ impl Error {
                  été enregistrée. Réessayez, puis contactez l’équipe technique si cela persiste."
                 .into(),
             Error::InvalidUai { input, reason } => {
-                format!("« {input} » n’est pas un code UAI valide : {}.", reason.message())
+                format!(
+                    "« {input} » n’est pas un code UAI valide : {}.",
+                    reason.message()
+                )
             }
             Error::EstablishmentNotFound(uai) => {
                 format!("Aucun établissement ne porte le code UAI {uai}.")
@@ -135,7 +138,9 @@ impl Error {
             Error::InvalidDemoSize(reason) => {
                 format!("Taille de démonstration invalide : {reason}.")
             }
-            Error::InvalidSetting { name, reason } => format!("Le réglage {name} est invalide : {reason}."),
+            Error::InvalidSetting { name, reason } => {
+                format!("Le réglage {name} est invalide : {reason}.")
+            }
             Error::NoDataDirectory => "Impossible de trouver le dossier de données de \
                  l’utilisateur ; indiquez une base avec GUICHET_DATABASE_URL."
                 .into(),

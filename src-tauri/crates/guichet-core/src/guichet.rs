@@ -21,12 +21,23 @@ impl Guichet {
     /// Connects, refuses a schema newer than this build, migrates, and on first launch fills the
     /// embedded demo database. A configured SQLite file must already exist unless `mode` says so.
     pub async fn open(settings: Settings, mode: OpenMode) -> Result<Guichet> {
-        let mode = if settings.uses_embedded_database() { OpenMode::CreateIfMissing } else { mode };
+        let mode = if settings.uses_embedded_database() {
+            OpenMode::CreateIfMissing
+        } else {
+            mode
+        };
         let store = Store::connect(&settings.effective_database_url(), mode).await?;
         store.migrate().await?;
         if settings.uses_embedded_database() && store.count_establishments().await? == 0 {
             tracing::info!("filling the embedded demo database");
-            demo::load(&store, demo::DEFAULT_SIZE, demo::DEFAULT_SEED, settings.portal_timezone, Utc::now()).await?;
+            demo::load(
+                &store,
+                demo::DEFAULT_SIZE,
+                demo::DEFAULT_SEED,
+                settings.portal_timezone,
+                Utc::now(),
+            )
+            .await?;
         }
         Ok(Guichet { store, settings })
     }
@@ -44,7 +55,12 @@ impl Guichet {
     }
 
     pub async fn establishment(&self, uai: &str) -> Result<Establishment> {
-        let uai = Uai::parse(uai).map_err(|reason| Error::InvalidUai { input: uai.trim().into(), reason })?;
-        self.store.establishment(&uai, self.settings.portal_timezone, Utc::now()).await
+        let uai = Uai::parse(uai).map_err(|reason| Error::InvalidUai {
+            input: uai.trim().into(),
+            reason,
+        })?;
+        self.store
+            .establishment(&uai, self.settings.portal_timezone, Utc::now())
+            .await
     }
 }

@@ -47,30 +47,51 @@ mod tests {
     #[test]
     fn winter_and_summer_offsets() {
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(to_portal(paris, utc(2026, 1, 15, 9, 0)), naive(2026, 1, 15, 10, 0));
-        assert_eq!(to_portal(paris, utc(2026, 7, 15, 9, 0)), naive(2026, 7, 15, 11, 0));
-        assert_eq!(from_portal(paris, naive(2026, 7, 15, 11, 0)), utc(2026, 7, 15, 9, 0));
+        assert_eq!(
+            to_portal(paris, utc(2026, 1, 15, 9, 0)),
+            naive(2026, 1, 15, 10, 0)
+        );
+        assert_eq!(
+            to_portal(paris, utc(2026, 7, 15, 9, 0)),
+            naive(2026, 7, 15, 11, 0)
+        );
+        assert_eq!(
+            from_portal(paris, naive(2026, 7, 15, 11, 0)),
+            utc(2026, 7, 15, 9, 0)
+        );
     }
 
     #[test]
     fn repeated_hour_reads_as_the_summer_one() {
         // 25 October 2026: 03:00 CEST becomes 02:00 CET, so 02:30 happens twice.
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(from_portal(paris, naive(2026, 10, 25, 2, 30)), utc(2026, 10, 25, 0, 30));
+        assert_eq!(
+            from_portal(paris, naive(2026, 10, 25, 2, 30)),
+            utc(2026, 10, 25, 0, 30)
+        );
         // The second 02:30 (00:30 UTC + 1 h) is stored with the same reading, so it reads back earlier.
-        assert_eq!(to_portal(paris, utc(2026, 10, 25, 1, 30)), naive(2026, 10, 25, 2, 30));
+        assert_eq!(
+            to_portal(paris, utc(2026, 10, 25, 1, 30)),
+            naive(2026, 10, 25, 2, 30)
+        );
     }
 
     #[test]
     fn skipped_hour_reads_past_the_gap() {
         // 29 March 2026: 02:00 CET becomes 03:00 CEST; 02:30 does not exist and reads as 03:30 CEST.
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(from_portal(paris, naive(2026, 3, 29, 2, 30)), utc(2026, 3, 29, 1, 30));
+        assert_eq!(
+            from_portal(paris, naive(2026, 3, 29, 2, 30)),
+            utc(2026, 3, 29, 1, 30)
+        );
     }
 
     #[test]
     fn drops_fractions_of_a_second() {
         let at = utc(2026, 1, 15, 9, 0) + chrono::Duration::milliseconds(999);
-        assert_eq!(to_portal(chrono_tz::Europe::Paris, at), naive(2026, 1, 15, 10, 0));
+        assert_eq!(
+            to_portal(chrono_tz::Europe::Paris, at),
+            naive(2026, 1, 15, 10, 0)
+        );
     }
 }

@@ -31,7 +31,9 @@ pub async fn plain(store: &Store, query: &str, limit: usize) -> Result<Vec<Searc
     let establishments = store.search_establishments_plain(query, limit).await?;
     let addresses = store.search_addresses_plain(query, limit).await?;
     let establishments = establishments.into_iter().map(SearchHit::Establishment);
-    let addresses = addresses.into_iter().map(|(email, uais)| SearchHit::Address(AddressHit { email, uais }));
+    let addresses = addresses
+        .into_iter()
+        .map(|(email, uais)| SearchHit::Address(AddressHit { email, uais }));
     // Whoever reads out an address wants the address first.
     let hits: Vec<SearchHit> = if query.contains('@') {
         addresses.chain(establishments).collect()

@@ -5,7 +5,9 @@ pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => out.push('a'),
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                out.push('a')
+            }
             'ç' | 'Ç' => out.push('c'),
             'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => out.push('e'),
             'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => out.push('i'),
@@ -38,13 +40,19 @@ mod tests {
 
     #[test]
     fn folds_french_accents_and_ligatures() {
-        assert_eq!(fold("LYCÉE GÉNÉRAL Œdipe à Noël"), "lycee general oedipe a noel");
+        assert_eq!(
+            fold("LYCÉE GÉNÉRAL Œdipe à Noël"),
+            "lycee general oedipe a noel"
+        );
         assert_eq!(fold("Saint-Jean-d’Angély"), "saint-jean-d'angely");
     }
 
     #[test]
     fn slugs_keep_only_letters_and_digits() {
-        assert_eq!(slug("Jean-Baptiste  Clément (DECC)", '-'), "jean-baptiste-clement-decc");
+        assert_eq!(
+            slug("Jean-Baptiste  Clément (DECC)", '-'),
+            "jean-baptiste-clement-decc"
+        );
         assert_eq!(slug("Adélaïde", '.'), "adelaide");
         assert_eq!(slug(" -- ", '.'), "");
     }

@@ -33,7 +33,10 @@ pub const MAX_ESTABLISHMENTS: usize = 200_000;
 pub const MAX_ACCOUNTS: usize = 2_000_000;
 
 /// The size the app fills its embedded demo database with on first launch.
-pub const DEFAULT_SIZE: DemoSize = DemoSize { establishments: 8_000, accounts: 20_000 };
+pub const DEFAULT_SIZE: DemoSize = DemoSize {
+    establishments: 8_000,
+    accounts: 20_000,
+};
 pub const DEFAULT_SEED: u64 = 2026;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +68,13 @@ pub struct DemoReport {
 }
 
 /// Fills an empty database with demo data, in one transaction.
-pub async fn load(store: &Store, size: DemoSize, seed: u64, tz: Tz, now: DateTime<Utc>) -> Result<DemoReport> {
+pub async fn load(
+    store: &Store,
+    size: DemoSize,
+    seed: u64,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<DemoReport> {
     if store.count_establishments().await? > 0 {
         return Err(Error::DatabaseNotEmpty);
     }
@@ -79,7 +88,12 @@ pub async fn load(store: &Store, size: DemoSize, seed: u64, tz: Tz, now: DateTim
 }
 
 /// Generates the rows of a demo database without touching any database.
-pub fn generate(size: DemoSize, seed: u64, tz: Tz, now: DateTime<Utc>) -> Result<(Batch, DemoReport)> {
+pub fn generate(
+    size: DemoSize,
+    seed: u64,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<(Batch, DemoReport)> {
     if size.establishments == 0 || size.establishments > MAX_ESTABLISHMENTS {
         return Err(Error::InvalidDemoSize(format!(
             "le nombre d’établissements doit être compris entre 1 et {MAX_ESTABLISHMENTS}"
@@ -134,7 +148,12 @@ impl Generator {
     }
 
     fn finish(mut self, seed: u64) -> (Batch, DemoReport) {
-        let attached: HashSet<i32> = self.batch.attachments.iter().map(|a| a.account_id).collect();
+        let attached: HashSet<i32> = self
+            .batch
+            .attachments
+            .iter()
+            .map(|a| a.account_id)
+            .collect();
         self.report.seed = seed;
         self.report.establishments = self.batch.establishments.len();
         self.report.accounts = self.batch.accounts.len();
@@ -201,7 +220,11 @@ impl Generator {
         };
         let private = matches!(kind, EstablishmentKind::College | EstablishmentKind::Ecole)
             && self.rng.random_bool(0.15);
-        let eponym = if private { pick(&mut self.rng, names::SAINTS) } else { pick(&mut self.rng, names::EPONYMS) };
+        let eponym = if private {
+            pick(&mut self.rng, names::SAINTS)
+        } else {
+            pick(&mut self.rng, names::EPONYMS)
+        };
         let name = match kind {
             EstablishmentKind::College if private => format!("COLLÈGE PRIVÉ {eponym}"),
             EstablishmentKind::College => format!("COLLÈGE {eponym}"),
@@ -209,15 +232,27 @@ impl Generator {
             EstablishmentKind::Erea => format!("EREA {eponym}"),
             _ => {
                 let school = pick(&mut self.rng, names::ECOLE_KINDS);
-                let named = if !private && self.rng.random_bool(0.3) { pick(&mut self.rng, names::PLACES) } else { eponym };
-                if private { format!("{school} PRIVÉE {named}") } else { format!("{school} {named}") }
+                let named = if !private && self.rng.random_bool(0.3) {
+                    pick(&mut self.rng, names::PLACES)
+                } else {
+                    eponym
+                };
+                if private {
+                    format!("{school} PRIVÉE {named}")
+                } else {
+                    format!("{school} {named}")
+                }
             }
         };
         NewEstablishment {
             uai,
             name,
             kind,
-            sector: if private { Sector::Prive } else { Sector::Public },
+            sector: if private {
+                Sector::Prive
+            } else {
+                Sector::Public
+            },
             postcode: commune.postcode.to_string(),
             town: commune.name.to_string(),
             department: commune.department.to_string(),
@@ -235,7 +270,10 @@ impl Generator {
         order.shuffle(&mut self.rng);
         let mut by_department: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, e) in self.batch.establishments.iter().enumerate() {
-            by_department.entry(e.department.clone()).or_default().push(index);
+            by_department
+                .entry(e.department.clone())
+                .or_default()
+                .push(index);
         }
         for &index in &order {
             if self.batch.accounts.len() >= count {
@@ -243,7 +281,11 @@ impl Generator {
             }
             if self.rng.random_bool(0.9) {
                 let e = &self.batch.establishments[index];
-                let email = format!("ce.{}@{}", e.uai.as_str().to_lowercase(), self.domain_of(index));
+                let email = format!(
+                    "ce.{}@{}",
+                    e.uai.as_str().to_lowercase(),
+                    self.domain_of(index)
+                );
                 let id = self.account(email);
                 self.attach(index, id);
                 if self.rng.random_bool(0.88) {
@@ -291,9 +333,16 @@ impl Generator {
             0..40 => format!("{first}.{last}@{}", self.domain_of(index)),
             40..52 => {
                 let function = pick(&mut self.rng, names::FUNCTIONS);
-                let words: Vec<&str> = self.batch.establishments[index].name.split_whitespace().collect();
+                let words: Vec<&str> = self.batch.establishments[index]
+                    .name
+                    .split_whitespace()
+                    .collect();
                 let name = slug(&words[words.len().saturating_sub(2)..].join(" "), '-');
-                let domain = if self.rng.random_bool(0.5) { self.domain_of(index) } else { self.provider() };
+                let domain = if self.rng.random_bool(0.5) {
+                    self.domain_of(index)
+                } else {
+                    self.provider()
+                };
                 format!("{function}.{name}@{domain}")
             }
             roll => {
@@ -328,11 +377,18 @@ impl Generator {
             90..95 => State::Pending,
             _ => State::Expired,
         };
-        let mut account = NewAccount { id, email, password: None, password_changed_at: None, created_at };
+        let mut account = NewAccount {
+            id,
+            email,
+            password: None,
+            password_changed_at: None,
+            created_at,
+        };
         match state {
             State::Initialised => {
                 let age = (self.now - created_at).num_seconds();
-                account.password_changed_at = Some(created_at + Duration::seconds(self.rng.random_range(0..age)));
+                account.password_changed_at =
+                    Some(created_at + Duration::seconds(self.rng.random_range(0..age)));
                 account.password = Some(self.portal_hash());
                 self.report.initialised += 1;
             }
@@ -343,7 +399,8 @@ impl Generator {
                 self.report.link_pending += 1;
             }
             State::Expired => {
-                let requested = self.now - Duration::seconds(self.rng.random_range(3_700..6 * 86_400));
+                let requested =
+                    self.now - Duration::seconds(self.rng.random_range(3_700..6 * 86_400));
                 self.reset_request(id, requested);
                 self.report.link_expired += 1;
             }
@@ -383,19 +440,27 @@ impl Generator {
     }
 
     fn random_text(&mut self, alphabet: &[u8], len: usize) -> String {
-        (0..len).map(|_| alphabet[self.rng.random_range(0..alphabet.len())] as char).collect()
+        (0..len)
+            .map(|_| alphabet[self.rng.random_range(0..alphabet.len())] as char)
+            .collect()
     }
 
     fn attach(&mut self, index: usize, account_id: i32) {
         let uai = self.batch.establishments[index].uai.clone();
         let created = self.batch.accounts[account_id as usize - 1].created_at;
         let attached_at = created + Duration::seconds(self.rng.random_range(0..86_400));
-        self.batch.attachments.push(NewAttachment { uai, account_id, attached_at });
+        self.batch.attachments.push(NewAttachment {
+            uai,
+            account_id,
+            attached_at,
+        });
     }
 
     fn make_principal(&mut self, index: usize, account_id: i32) {
         if self.has_principal.insert(index) {
-            self.batch.principals.push((self.batch.establishments[index].uai.clone(), account_id));
+            self.batch
+                .principals
+                .push((self.batch.establishments[index].uai.clone(), account_id));
         }
     }
 }
@@ -434,13 +499,18 @@ impl Places {
     fn new() -> Places {
         let communes = reference::communes();
         let in_siec = |c: &Commune| {
-            academie::by_department(c.department).is_some_and(|a| SIEC_ACADEMIES.contains(&a.name.as_str()))
+            academie::by_department(c.department)
+                .is_some_and(|a| SIEC_ACADEMIES.contains(&a.name.as_str()))
         };
         let (siec_indices, elsewhere_indices): (Vec<usize>, Vec<usize>) =
             (0..communes.len()).partition(|&i| in_siec(&communes[i]));
         let weights = |indices: &[usize]| {
-            WeightedIndex::new(indices.iter().map(|&i| u64::from(communes[i].population.max(1))))
-                .expect("the embedded communes have positive weights")
+            WeightedIndex::new(
+                indices
+                    .iter()
+                    .map(|&i| u64::from(communes[i].population.max(1))),
+            )
+            .expect("the embedded communes have positive weights")
         };
         Places {
             siec: weights(&siec_indices),

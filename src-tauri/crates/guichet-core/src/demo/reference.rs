@@ -35,14 +35,29 @@ pub fn lycees() -> Vec<NewEstablishment> {
         .lines()
         .filter_map(|line| {
             let mut fields = line.split('\t');
-            let (uai, name, postcode, town) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+            let (uai, name, postcode, town) = (
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+            );
             let uai = Uai::parse(uai).ok()?;
             let department = uai.department();
             let academie = academie::by_department(&department)?.name.clone();
-            let private = crate::text::fold(name).split(|c: char| !c.is_alphanumeric()).any(|w| w == "prive" || w == "privee");
+            let private = crate::text::fold(name)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "prive" || w == "privee");
             Some(NewEstablishment {
-                kind: if name.starts_with("EREA") { EstablishmentKind::Erea } else { EstablishmentKind::Lycee },
-                sector: if private { Sector::Prive } else { Sector::Public },
+                kind: if name.starts_with("EREA") {
+                    EstablishmentKind::Erea
+                } else {
+                    EstablishmentKind::Lycee
+                },
+                sector: if private {
+                    Sector::Prive
+                } else {
+                    Sector::Public
+                },
                 uai,
                 name: name.to_string(),
                 postcode: postcode.to_string(),
@@ -64,15 +79,25 @@ mod tests {
         let lycees = lycees();
         assert_eq!(lycees.len(), lines);
         assert!(lycees.len() > 5_000);
-        let henri_iv = lycees.iter().find(|l| l.uai.as_str() == "0750654D").expect("Henri-IV");
-        assert_eq!((henri_iv.academie.as_str(), henri_iv.department.as_str()), ("Paris", "75"));
+        let henri_iv = lycees
+            .iter()
+            .find(|l| l.uai.as_str() == "0750654D")
+            .expect("Henri-IV");
+        assert_eq!(
+            (henri_iv.academie.as_str(), henri_iv.department.as_str()),
+            ("Paris", "75")
+        );
     }
 
     #[test]
     fn every_commune_is_in_a_known_academie() {
         let communes = communes();
         assert!(communes.len() > 30_000);
-        assert!(communes.iter().all(|c| academie::by_department(c.department).is_some()));
+        assert!(
+            communes
+                .iter()
+                .all(|c| academie::by_department(c.department).is_some())
+        );
         assert!(communes.iter().all(|c| c.postcode.len() == 5));
     }
 }

@@ -11,7 +11,8 @@ pub struct Academie {
 }
 
 /// Domains of académies that were merged into another one and still turn up in addresses.
-const FORMER_DOMAINS: &[(&str, &str)] = &[("ac-caen.fr", "Normandie"), ("ac-rouen.fr", "Normandie")];
+const FORMER_DOMAINS: &[(&str, &str)] =
+    &[("ac-caen.fr", "Normandie"), ("ac-rouen.fr", "Normandie")];
 
 /// The académies serving the SIEC's own establishments (Île-de-France).
 pub const SIEC_ACADEMIES: &[&str] = &["Paris", "Créteil", "Versailles"];
@@ -43,7 +44,9 @@ pub fn by_name(name: &str) -> Option<&'static Academie> {
 }
 
 pub fn by_department(department: &str) -> Option<&'static Academie> {
-    all().iter().find(|a| a.departments.iter().any(|d| d == department))
+    all()
+        .iter()
+        .find(|a| a.departments.iter().any(|d| d == department))
 }
 
 /// The académie a mail domain belongs to, former domains (`ac-caen.fr`) included.
@@ -64,17 +67,35 @@ mod tests {
     #[test]
     fn reads_the_thirty_academies_with_their_departments() {
         assert_eq!(all().len(), 30);
-        assert_eq!(by_department("93").map(|a| a.name.as_str()), Some("Créteil"));
-        assert_eq!(by_department("2B").map(|a| a.domain.as_str()), Some("ac-corse.fr"));
-        assert_eq!(by_department("976").map(|a| a.name.as_str()), Some("Mayotte"));
+        assert_eq!(
+            by_department("93").map(|a| a.name.as_str()),
+            Some("Créteil")
+        );
+        assert_eq!(
+            by_department("2B").map(|a| a.domain.as_str()),
+            Some("ac-corse.fr")
+        );
+        assert_eq!(
+            by_department("976").map(|a| a.name.as_str()),
+            Some("Mayotte")
+        );
         assert_eq!(by_department("99"), None);
     }
 
     #[test]
     fn former_normandy_domains_still_resolve() {
-        assert_eq!(by_domain("AC-CAEN.FR").map(|a| a.name.as_str()), Some("Normandie"));
-        assert_eq!(by_domain("ac-rouen.fr").map(|a| a.name.as_str()), Some("Normandie"));
-        assert_eq!(by_domain("ac-versailles.fr").map(|a| a.name.as_str()), Some("Versailles"));
+        assert_eq!(
+            by_domain("AC-CAEN.FR").map(|a| a.name.as_str()),
+            Some("Normandie")
+        );
+        assert_eq!(
+            by_domain("ac-rouen.fr").map(|a| a.name.as_str()),
+            Some("Normandie")
+        );
+        assert_eq!(
+            by_domain("ac-versailles.fr").map(|a| a.name.as_str()),
+            Some("Versailles")
+        );
         assert_eq!(by_domain("gmail.com"), None);
     }
 

@@ -62,7 +62,9 @@ impl Sector {
     }
 
     pub fn from_code(code: &str) -> Option<Sector> {
-        [Sector::Public, Sector::Prive].into_iter().find(|s| s.code() == code)
+        [Sector::Public, Sector::Prive]
+            .into_iter()
+            .find(|s| s.code() == code)
     }
 }
 
@@ -71,6 +73,8 @@ impl Sector {
 pub struct EstablishmentSummary {
     pub uai: Uai,
     pub name: String,
+    /// Serialised as `type`: `kind` is the tag of a search result.
+    #[serde(rename = "type")]
     pub kind: EstablishmentKind,
     pub postcode: String,
     pub town: String,
@@ -81,6 +85,7 @@ pub struct EstablishmentSummary {
 pub struct Establishment {
     pub uai: Uai,
     pub name: String,
+    #[serde(rename = "type")]
     pub kind: EstablishmentKind,
     pub sector: Sector,
     pub postcode: String,
@@ -110,7 +115,9 @@ pub struct AttachedAddress {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum InitStatus {
     /// No password yet; the newest link, if any, expired at that time.
-    NotInitialised { link_expired_at: Option<DateTime<Utc>> },
+    NotInitialised {
+        link_expired_at: Option<DateTime<Utc>>,
+    },
     /// A link is waiting to be used until that time.
     LinkPending { until: DateTime<Utc> },
     /// The password was set on the portal (at that time, when the portal recorded it).

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 const CHECK_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
 
 /// A well-formed UAI whose check letter verifies, always upper case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Uai(String);
 
@@ -114,23 +116,47 @@ mod tests {
     #[test]
     fn accepts_real_uais_in_any_case() {
         // Lycée Henri-IV (Paris), Lycée Fesch (Ajaccio), a lower-case one as the package spells it.
-        assert_eq!(Uai::parse("0750654D").map(|u| u.to_string()), Ok("0750654D".into()));
-        assert_eq!(Uai::parse("6200001G").map(|u| u.department()), Ok("2A".into()));
-        assert_eq!(Uai::parse(" 0130002g ").map(|u| u.to_string()), Ok("0130002G".into()));
+        assert_eq!(
+            Uai::parse("0750654D").map(|u| u.to_string()),
+            Ok("0750654D".into())
+        );
+        assert_eq!(
+            Uai::parse("6200001G").map(|u| u.department()),
+            Ok("2A".into())
+        );
+        assert_eq!(
+            Uai::parse(" 0130002g ").map(|u| u.to_string()),
+            Ok("0130002G".into())
+        );
     }
 
     #[test]
     fn names_the_right_letter_when_it_is_wrong_or_missing() {
         assert_eq!(
             Uai::parse("0750654E"),
-            Err(UaiError::WrongLetter { found: 'E', expected: 'D' })
+            Err(UaiError::WrongLetter {
+                found: 'E',
+                expected: 'D'
+            })
         );
-        assert_eq!(Uai::parse("0750654"), Err(UaiError::MissingLetter { expected: 'D' }));
+        assert_eq!(
+            Uai::parse("0750654"),
+            Err(UaiError::MissingLetter { expected: 'D' })
+        );
     }
 
     #[test]
     fn refuses_what_is_not_a_uai() {
-        for bad in ["", "075065", "07506540", "0750654DD", "A750654D", "075 654D", "0750654-", "é"] {
+        for bad in [
+            "",
+            "075065",
+            "07506540",
+            "0750654DD",
+            "A750654D",
+            "075 654D",
+            "0750654-",
+            "é",
+        ] {
             assert_eq!(Uai::parse(bad), Err(UaiError::Malformed), "{bad:?}");
         }
     }

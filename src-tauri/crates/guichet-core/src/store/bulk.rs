@@ -54,8 +54,11 @@ macro_rules! insert_chunks {
 impl Store {
     /// Inserts a whole batch in one transaction: all of it, or nothing.
     pub async fn insert_batch(&self, batch: &Batch, now: DateTime<Utc>) -> Result<()> {
-        let principal_of: std::collections::HashMap<&Uai, i32> =
-            batch.principals.iter().map(|(uai, id)| (uai, *id)).collect();
+        let principal_of: std::collections::HashMap<&Uai, i32> = batch
+            .principals
+            .iter()
+            .map(|(uai, id)| (uai, *id))
+            .collect();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             insert_chunks!(tx,

@@ -67,7 +67,10 @@ struct AddressRow {
 
 /// Rebuilds domain values from rows; a row the constraints should have refused is a database error.
 fn uai(text: String) -> Result<Uai> {
-    Uai::parse(&text).map_err(|reason| Error::InvalidUai { input: text, reason })
+    Uai::parse(&text).map_err(|reason| Error::InvalidUai {
+        input: text,
+        reason,
+    })
 }
 
 fn kind(code: &str) -> EstablishmentKind {
@@ -89,11 +92,18 @@ impl SummaryRow {
 impl AddressRow {
     fn status(&self, tz: Tz, now: DateTime<Utc>) -> InitStatus {
         if self.initialised {
-            return InitStatus::Initialised { at: self.password_changed_at };
+            return InitStatus::Initialised {
+                at: self.password_changed_at,
+            };
         }
-        match self.latest_expiry.map(|naive| portal_time::from_portal(tz, naive)) {
+        match self
+            .latest_expiry
+            .map(|naive| portal_time::from_portal(tz, naive))
+        {
             Some(until) if until > now => InitStatus::LinkPending { until },
-            expired => InitStatus::NotInitialised { link_expired_at: expired },
+            expired => InitStatus::NotInitialised {
+                link_expired_at: expired,
+            },
         }
     }
 }
@@ -106,7 +116,12 @@ impl Store {
     }
 
     /// An establishment's page, its addresses' states read as of `now` in the portal's time zone.
-    pub async fn establishment(&self, uai: &Uai, tz: Tz, now: DateTime<Utc>) -> Result<Establishment> {
+    pub async fn establishment(
+        &self,
+        uai: &Uai,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Establishment> {
         let row: Option<EstablishmentRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT name, kind, sector, postcode, town, department, academie,
@@ -155,14 +170,21 @@ impl Store {
             town: row.town,
             department: row.department,
             academie: row.academie,
-            principal_email: addresses.iter().find(|a| a.principal).map(|a| a.email.clone()),
+            principal_email: addresses
+                .iter()
+                .find(|a| a.principal)
+                .map(|a| a.email.clone()),
             addresses,
             version: row.version,
         })
     }
 
     /// Establishments whose UAI is `query` or whose name or town starts with it (ignoring case).
-    pub async fn search_establishments_plain(&self, query: &str, limit: i64) -> Result<Vec<EstablishmentSummary>> {
+    pub async fn search_establishments_plain(
+        &self,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<EstablishmentSummary>> {
         let uai = query.trim().to_uppercase();
         let prefix = format!("{}%", escape_like(&query.trim().to_lowercase()));
         let rows: Vec<SummaryRow> = on_pool!(self, pool => {
@@ -182,26 +204,30 @@ impl Store {
     }
 
     /// Addresses starting with `prefix` (ignoring case), each with the UAIs it is attached to.
-    pub async fn search_addresses_plain(&self, prefix: &str, limit: i64) -> Result<Vec<(String, Vec<Uai>)>> {
+    pub async fn search_addresses_plain(
+        &self,
+        prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, Vec<Uai>)>> {
         let prefix = prefix.trim().to_lowercase();
         if prefix.is_empty() {
             return Ok(Vec::new());
         }
         // Each backend reaches its index on lower(email) its own way: PostgreSQL through LIKE on
         // a text_pattern_ops index, SQLite through a range on the expression index.
-        let rows: Vec<(i32, String)> = match self {
-            Store::Postgres(pool) => {
-                sqlx::query_as(
-                    "SELECT id, email FROM account WHERE lower(email) LIKE $1 ESCAPE '\\'
+        let rows: Vec<(i32, String)> =
+            match self {
+                Store::Postgres(pool) => {
+                    sqlx::query_as(
+                        "SELECT id, email FROM account WHERE lower(email) LIKE $1 ESCAPE '\\'
                      ORDER BY lower(email) LIMIT $2",
-                )
-                .bind(format!("{}%", escape_like(&prefix)))
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-            }
-            Store::Sqlite(pool) => {
-                sqlx::query_as(
+                    )
+                    .bind(format!("{}%", escape_like(&prefix)))
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+                }
+                Store::Sqlite(pool) => sqlx::query_as(
                     "SELECT id, email FROM account WHERE lower(email) >= $1 AND lower(email) < $2
                      ORDER BY lower(email) LIMIT $3",
                 )
@@ -209,9 +235,8 @@ impl Store {
                 .bind(prefix_upper_bound(&prefix))
                 .bind(limit)
                 .fetch_all(pool)
-                .await?
-            }
-        };
+                .await?,
+            };
         let mut hits = Vec::with_capacity(rows.len());
         for (account_id, email) in rows {
             let uais: Vec<String> = on_pool!(self, pool => {
@@ -228,7 +253,9 @@ impl Store {
 
 /// Escapes LIKE's wildcards so that a caller's `_` or `%` is taken literally.
 pub(crate) fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// The smallest string above every string starting with `prefix`, in byte order.

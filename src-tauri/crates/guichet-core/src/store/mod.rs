@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::error::{Error, Result};
 
@@ -60,9 +62,13 @@ impl Store {
         match url.split_once(':').map(|(scheme, _)| scheme) {
             Some("sqlite") => Self::connect_sqlite(url, mode).await,
             Some("postgres" | "postgresql") => Self::connect_postgres(url).await,
-            Some(scheme) if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()) => Err(Error::InvalidDatabaseUrl(
-                format!("le schéma « {scheme} » n’est pas pris en charge"),
-            )),
+            Some(scheme)
+                if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                Err(Error::InvalidDatabaseUrl(format!(
+                    "le schéma « {scheme} » n’est pas pris en charge"
+                )))
+            }
             _ => Err(Error::InvalidDatabaseUrl("aucun schéma reconnu".into())),
         }
     }
@@ -78,7 +84,10 @@ impl Store {
         if mode == OpenMode::CreateIfMissing
             && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.into(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.into(),
+                source,
+            })?;
         }
         let options = options
             .create_if_missing(mode == OpenMode::CreateIfMissing)

@@ -1,0 +1,113 @@
+// The content of an establishment's page, from data only, so that it renders the same in tests.
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { useEffect, useRef } from "react";
+import type { Establishment } from "../../bindings";
+import { describeStatus, formatDate, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
+
+export function EstablishmentView({ establishment: e, now = new Date() }: { establishment: Establishment; now?: Date }) {
+  const principal = e.addresses.find((address) => address.principal);
+  // The page's title takes the focus when an establishment opens, so that it is announced.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [e.uai]);
+  return (
+    <article aria-labelledby="establishment-name" className="fr-mt-2w">
+      <p className="fr-mb-1w">
+        <Badge noIcon severity="info" small>
+          {KIND_LABELS[e.type]}
+        </Badge>{" "}
+        <Badge noIcon small>
+          {SECTOR_LABELS[e.sector]}
+        </Badge>
+      </p>
+      <h1 id="establishment-name" className="fr-h2 fr-mb-1w" tabIndex={-1} ref={heading}>
+        {e.name}
+      </h1>
+      <dl className="guichet-identity">
+        <div>
+          <dt>UAI</dt>
+          <dd id="establishment-uai">{e.uai}</dd>
+        </div>
+        <div>
+          <dt>Commune</dt>
+          <dd>
+            {e.postcode} {e.town}
+          </dd>
+        </div>
+        <div>
+          <dt>Département</dt>
+          <dd>{e.department}</dd>
+        </div>
+        <div>
+          <dt>Académie</dt>
+          <dd>{e.academie}</dd>
+        </div>
+      </dl>
+
+      <h2 className="fr-h5 fr-mt-4w">Adresse principale</h2>
+      {principal ? (
+        <p id="principal-address" className="guichet-principal">
+          <span className="fr-icon-mail-line fr-mr-1w" aria-hidden="true" />
+          <strong>{principal.email}</strong>
+          <StatusBadge status={principal.status} now={now} />
+        </p>
+      ) : (
+        <p id="principal-address" className="fr-text--sm">
+          Aucune adresse principale : l’établissement ne peut pas encore se connecter avec son compte principal.
+        </p>
+      )}
+
+      <h2 className="fr-h5 fr-mt-4w">
+        Adresses rattachées <span className="fr-text--regular">({e.addresses.length})</span>
+      </h2>
+      {e.addresses.length === 0 ? (
+        <p className="fr-text--sm">Aucune adresse n’est rattachée à cet établissement.</p>
+      ) : (
+        <div className="fr-table fr-table--no-caption fr-table--layout-fixed">
+          <table id="attached-addresses">
+            <caption>Adresses rattachées à l’établissement</caption>
+            <thead>
+              <tr>
+                <th scope="col">Adresse électronique</th>
+                <th scope="col">Mot de passe</th>
+                <th scope="col">Rattachée</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.addresses.map((address) => (
+                <tr key={address.account_id} data-email={address.email}>
+                  <td>
+                    {address.email}
+                    {address.principal && (
+                      <>
+                        {" "}
+                        <Badge noIcon small severity="new">
+                          Principale
+                        </Badge>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    <StatusBadge status={address.status} now={now} />
+                  </td>
+                  <td>
+                    le {formatDate(address.attached_at)}
+                    {address.attached_by ? ` par ${address.attached_by}` : " (import)"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function StatusBadge({ status, now }: { status: Establishment["addresses"][number]["status"]; now: Date }) {
+  const { label, severity } = describeStatus(status, now);
+  return (
+    <Badge small severity={severity} className="fr-ml-1w">
+      {label}
+    </Badge>
+  );
+}

@@ -1,0 +1,107 @@
+// The first screen: one field for a UAI, a name, a town or an address, results while typing.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { commands, type SearchHit } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/result";
+import { isNavigationKey, nextActive } from "./navigation";
+import { optionId, SearchResults, targetOf } from "./SearchResults";
+
+const RESULT_LIMIT = 20;
+/** Long enough to skip a query per keystroke, short enough to feel instant. */
+const DEBOUNCE_MS = 80;
+
+type Props = {
+  query: string;
+  onQueryChange: (query: string) => void;
+  onOpen: (uai: string) => void;
+};
+
+type Results = { query: string; hits: SearchHit[] } | { query: string; error: string };
+
+export function SearchPage({ query, onQueryChange, onOpen }: Props) {
+  const input = useRef<HTMLInputElement>(null);
+  const [results, setResults] = useState<Results | null>(null);
+  const [active, setActive] = useState(-1);
+
+  useEffect(() => input.current?.focus(), []);
+
+  useEffect(() => {
+    const trimmed = query.trim();
+    if (trimmed === "") return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      unwrap(commands.search(trimmed, RESULT_LIMIT))
+        .then((hits) => current && (setResults({ query: trimmed, hits }), setActive(hits.length > 0 ? 0 : -1)))
+        .catch((error: unknown) => current && setResults({ query: trimmed, error: messageOf(error) }));
+    }, DEBOUNCE_MS);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [query]);
+
+  const shown = query.trim() === "" ? null : results;
+  const hits = shown && "hits" in shown ? shown.hits : [];
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (isNavigationKey(event.key) && hits.length > 0) {
+      event.preventDefault();
+      setActive((current) => nextActive(current, hits.length, event.key as Parameters<typeof nextActive>[2]));
+    } else if (event.key === "Enter") {
+      // Without this, WebKit delivers the same key press to whatever the new page focuses.
+      event.preventDefault();
+      const hit = hits[active];
+      const target = hit && targetOf(hit);
+      if (target) onOpen(target);
+    } else if (event.key === "Escape") {
+      onQueryChange("");
+    }
+  }
+
+  return (
+    <section aria-labelledby="search-title">
+      <h1 id="search-title" className="fr-h3">
+        Rechercher un établissement ou une adresse
+      </h1>
+      <div className="fr-input-group">
+        <label className="fr-label" htmlFor="search-input">
+          Code UAI, nom, commune ou adresse électronique
+          <span className="fr-hint-text">
+            Exemples : 0750654D, Henri IV, Créteil, ce.0750654d@ac-paris.fr. Flèches pour choisir, Entrée pour ouvrir.
+          </span>
+        </label>
+        <input
+          ref={input}
+          id="search-input"
+          className="fr-input guichet-search-input"
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-controls="search-results"
+          aria-expanded={hits.length > 0}
+          aria-activedescendant={active >= 0 && active < hits.length ? optionId(active) : undefined}
+          value={query}
+          onChange={(event) => onQueryChange(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+      </div>
+      <div aria-live="polite" className="guichet-results-status">
+        {shown && "error" in shown && <Alert severity="error" small description={shown.error} />}
+        {shown && "hits" in shown && shown.hits.length === 0 && (
+          <p className="fr-text--sm" id="search-empty">
+            Aucun établissement ni aucune adresse ne correspond à « {shown.query} ». Vérifiez le code UAI ou
+            essayez la commune.
+          </p>
+        )}
+        {hits.length > 0 && (
+          <p className="fr-sr-only">
+            {hits.length} résultat{hits.length > 1 ? "s" : ""}
+          </p>
+        )}
+      </div>
+      {hits.length > 0 && <SearchResults hits={hits} active={active} onOpen={onOpen} onHover={setActive} />}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import type { SearchHit } from "../../bindings";
+import { SearchResults, targetOf } from "./SearchResults";
+
+const henriIv: SearchHit = {
+  kind: "establishment",
+  uai: "0750654D",
+  name: "LYCÉE GÉNÉRAL HENRI IV",
+  type: "lycee",
+  postcode: "75005",
+  town: "PARIS",
+};
+const orphan: SearchHit = { kind: "address", email: "secretariat@gmail.com", uais: [] };
+const attached: SearchHit = { kind: "address", email: "ce.0750654d@ac-paris.fr", uais: ["0750654D"] };
+
+describe("search results", () => {
+  it("lists establishments and addresses with what identifies them", () => {
+    render(<SearchResults hits={[henriIv, orphan]} active={0} onOpen={() => {}} onHover={() => {}} />);
+    const options = screen.getAllByRole("option");
+    expect(options).toHaveLength(2);
+    expect(options[0]?.textContent).toContain("Lycée");
+    expect(options[0]?.textContent).toContain("0750654D · 75005 PARIS");
+    expect(options[0]?.getAttribute("aria-selected")).toBe("true");
+    expect(options[1]?.textContent).toContain("Rattachée à aucun établissement");
+    expect(options[1]?.getAttribute("aria-disabled")).toBe("true");
+  });
+
+  it("opens the establishment of the clicked result", () => {
+    const onOpen = vi.fn();
+    render(<SearchResults hits={[attached]} active={-1} onOpen={onOpen} onHover={() => {}} />);
+    fireEvent.click(screen.getByRole("option"));
+    expect(onOpen).toHaveBeenCalledWith("0750654D");
+  });
+
+  it("opens nothing for an address attached nowhere", () => {
+    expect(targetOf(orphan)).toBeNull();
+    expect(targetOf(henriIv)).toBe("0750654D");
+  });
+});

@@ -1,0 +1,52 @@
+// French wording and formats of the domain's values: dates in Paris time, establishment types,
+// initialisation states.
+import type { EstablishmentKind, InitStatus, Sector } from "../bindings";
+
+const PARIS = "Europe/Paris";
+
+const dateFormat = new Intl.DateTimeFormat("fr-FR", { timeZone: PARIS, day: "2-digit", month: "2-digit", year: "numeric" });
+const timeFormat = new Intl.DateTimeFormat("fr-FR", { timeZone: PARIS, hour: "2-digit", minute: "2-digit" });
+
+/** "12/03/2026" */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}
+
+/** "12/03/2026 à 14:32" */
+export function formatDateTime(iso: string): string {
+  const at = new Date(iso);
+  return `${dateFormat.format(at)} à ${timeFormat.format(at)}`;
+}
+
+/** "14:32" when the instant is on the same Paris day as `now`, else the date and time. */
+export function formatMoment(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  return dateFormat.format(at) === dateFormat.format(now) ? timeFormat.format(at) : formatDateTime(iso);
+}
+
+export const KIND_LABELS: Record<EstablishmentKind, string> = {
+  lycee: "Lycée",
+  college: "Collège",
+  ecole: "École",
+  cio: "CIO",
+  erea: "EREA",
+  autre: "Autre",
+};
+
+export const SECTOR_LABELS: Record<Sector, string> = { public: "Public", prive: "Privé" };
+
+export type Severity = "success" | "info" | "warning" | "error";
+
+/** What an agent reads about an address's password, and how alarming it is. */
+export function describeStatus(status: InitStatus, now: Date = new Date()): { label: string; severity: Severity } {
+  switch (status.state) {
+    case "initialised":
+      return { label: status.at ? `Initialisé le ${formatDate(status.at)}` : "Initialisé", severity: "success" };
+    case "link_pending":
+      return { label: `Lien valable jusqu’à ${formatMoment(status.until, now)}`, severity: "info" };
+    case "not_initialised":
+      return status.link_expired_at
+        ? { label: `Non initialisé, lien expiré le ${formatDateTime(status.link_expired_at)}`, severity: "warning" }
+        : { label: "Non initialisé", severity: "warning" };
+  }
+}

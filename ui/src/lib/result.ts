@@ -1,0 +1,25 @@
+// Turns the generated bindings' `{status, data | error}` results into values or thrown errors,
+// so that screens handle one failure path.
+import type { CommandError } from "../bindings";
+
+export class CommandFailure extends Error {
+  readonly kind: CommandError["kind"];
+  constructor(error: CommandError) {
+    super(error.message);
+    this.kind = error.kind;
+  }
+}
+
+export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
+
+export async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  const outcome = await pending;
+  if (outcome.status === "error") throw new CommandFailure(outcome.error);
+  return outcome.data;
+}
+
+/** The French message an agent reads for any failure, expected or not. */
+export function messageOf(error: unknown): string {
+  if (error instanceof CommandFailure) return error.message;
+  return "Une erreur inattendue est survenue. Réessayez, puis contactez l’équipe technique si elle persiste.";
+}
