@@ -71,6 +71,10 @@ CREATE TABLE establishment (
     sector               TEXT NOT NULL CHECK (sector IN ('public', 'prive')),
     postcode             TEXT NOT NULL CHECK (postcode ~ '^[0-9]{5}$'),
     town                 TEXT NOT NULL CHECK (town <> ''),
+    -- Name and town folded as callers spell them (lower case, no accents), written by the core
+    -- so that both backends compare the same text.
+    search_name          TEXT NOT NULL,
+    search_town          TEXT NOT NULL,
     department           TEXT NOT NULL CHECK (department ~ '^([0-9]{2,3}|2A|2B)$'),
     academie             TEXT NOT NULL REFERENCES academie (name),
     principal_account_id INTEGER,
@@ -79,6 +83,9 @@ CREATE TABLE establishment (
     created_at           TIMESTAMPTZ NOT NULL,
     updated_at           TIMESTAMPTZ NOT NULL
 );
+
+CREATE INDEX establishment_search_name ON establishment (search_name text_pattern_ops);
+CREATE INDEX establishment_search_town ON establishment (search_town text_pattern_ops);
 
 -- Which addresses are attached to which establishments, since when and by whom.
 CREATE TABLE establishment_account (

@@ -74,6 +74,10 @@ CREATE TABLE establishment (
     sector               TEXT NOT NULL CHECK (sector IN ('public', 'prive')),
     postcode             TEXT NOT NULL CHECK (postcode GLOB '[0-9][0-9][0-9][0-9][0-9]'),
     town                 TEXT NOT NULL CHECK (town <> ''),
+    -- Name and town folded as callers spell them (lower case, no accents), written by the core
+    -- so that both backends compare the same text.
+    search_name          TEXT NOT NULL,
+    search_town          TEXT NOT NULL,
     department           TEXT NOT NULL CHECK (
         department GLOB '[0-9][0-9]' OR department GLOB '[0-9][0-9][0-9]' OR department IN ('2A', '2B')
     ),
@@ -90,6 +94,9 @@ CREATE TABLE establishment (
         FOREIGN KEY (uai, principal_account_id) REFERENCES establishment_account (uai, account_id)
         DEFERRABLE INITIALLY DEFERRED
 );
+
+CREATE INDEX establishment_search_name ON establishment (search_name);
+CREATE INDEX establishment_search_town ON establishment (search_town);
 
 -- Which addresses are attached to which establishments, since when and by whom.
 CREATE TABLE establishment_account (

@@ -1,1 +1,139 @@
-//! Shared helpers for the cross-component tests.
+//! Shared helpers for the cross-component tests: a fresh, real database per test on SQLite (a
+//! temporary file) and on PostgreSQL (a database created on the server and dropped afterwards).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use guichet_core::store::{Backend, OpenMode, Store};
+
+/// The PostgreSQL server the tests create their databases on.
+pub fn postgres_server_url() -> String {
+    std::env::var("GUICHET_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database of its own for one test, migrated and empty.
+#[derive(Debug, Clone)]
+pub struct TestDb {
+    pub url: String,
+    pub store: Store,
+    postgres_name: Option<String>,
+    _dir: Option<std::sync::Arc<tempfile::TempDir>>,
+}
+
+impl TestDb {
+    /// A new database that exists but has no schema yet.
+    pub async fn empty(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("guichet.sqlite").display());
+                let store = Store::connect(&url, OpenMode::CreateIfMissing)
+                    .await
+                    .expect("SQLite opens");
+                TestDb {
+                    url,
+                    store,
+                    postgres_name: None,
+                    _dir: Some(std::sync::Arc::new(dir)),
+                }
+            }
+            Backend::Postgres => {
+                let name = unique_name();
+                admin_execute(&format!("CREATE DATABASE {name}")).await;
+                let url = format!("{}/{name}", postgres_server_url());
+                let store = Store::connect(&url, OpenMode::MustExist)
+                    .await
+                    .expect("PostgreSQL reachable");
+                TestDb {
+                    url,
+                    store,
+                    postgres_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    /// A new database with the current schema.
+    pub async fn migrated(backend: Backend) -> TestDb {
+        let db = TestDb::empty(backend).await;
+        db.store.migrate().await.expect("migrations apply");
+        db
+    }
+
+    /// Closes the pool and drops the PostgreSQL database; the SQLite file goes with its folder.
+    pub async fn remove(self) {
+        self.store.close().await;
+        if let Some(name) = &self.postgres_name {
+            admin_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
+/// Runs `body` on a fresh migrated database of `backend`, removes the database, then passes on
+/// the body's panic if it had one.
+pub async fn with_db<F, Fut>(backend: Backend, body: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let db = TestDb::migrated(backend).await;
+    let outcome = tokio::spawn(body(db.clone())).await;
+    db.remove().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// Declares one test per backend running the same async body: `on_both_backends!(name, |db| …)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::with_db(
+                    guichet_core::store::Backend::Sqlite,
+                    |$db| async move { $body },
+                )
+                .await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                $crate::with_db(guichet_core::store::Backend::Postgres, |$db| async move {
+                    $body
+                })
+                .await;
+            }
+        }
+    };
+}
+
+/// Runs one statement on the server's maintenance database.
+pub async fn admin_execute(sql: &str) {
+    let url = format!("{}/postgres", postgres_server_url());
+    let mut connection: sqlx::PgConnection = sqlx::Connection::connect(&url)
+        .await
+        .expect("PostgreSQL server reachable for tests");
+    sqlx::Executor::execute(&mut connection, sql)
+        .await
+        .expect("administrative statement");
+}
+
+fn unique_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "guichet_test_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}

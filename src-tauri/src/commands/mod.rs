@@ -17,21 +17,21 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
     ])
 }
 
-/// Where the generated bindings live, committed so that the UI builds without Rust.
-pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bindings.ts");
-
-/// Writes the TypeScript bindings of every command and type to `path`.
-pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
-    let typescript = specta_typescript::Typescript::default()
-        .header("// Generated from the Rust commands by `cargo test -p guichet` (UPDATE_BINDINGS=1). Do not edit.\n");
-    builder::<tauri::Wry>()
-        .export(typescript, path)
-        .map_err(|error| error.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where the generated bindings live, committed so that the UI builds without Rust.
+    const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bindings.ts");
+
+    /// Writes the TypeScript bindings of every command and type to `path`.
+    fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+        let typescript = specta_typescript::Typescript::default()
+        .header("// Generated from the Rust commands by `cargo test -p guichet` (UPDATE_BINDINGS=1). Do not edit.\n");
+        builder::<tauri::Wry>()
+            .export(typescript, path)
+            .map_err(|error| error.to_string())
+    }
 
     /// The committed bindings are exactly what the commands generate: a changed command or type
     /// fails here until `UPDATE_BINDINGS=1 cargo test -p guichet` rewrites them.

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use super::establishments::search_key;
 use super::{Backend, NewAttachment, NewEstablishment, Store, on_pool};
 use crate::error::Result;
 use crate::model::uai::Uai;
@@ -27,7 +28,7 @@ pub struct NewResetRequest {
 }
 
 /// Everything a load inserts; the whole batch is one transaction.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
     pub establishments: Vec<NewEstablishment>,
     pub accounts: Vec<NewAccount>,
@@ -62,11 +63,12 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             insert_chunks!(tx,
-                "INSERT INTO establishment (uai, name, kind, sector, postcode, town, department, academie, \
-                 principal_account_id, created_at, updated_at) ",
-                batch.establishments, 11, |b, e| {
+                "INSERT INTO establishment (uai, name, kind, sector, postcode, town, search_name, search_town, \
+                 department, academie, principal_account_id, created_at, updated_at) ",
+                batch.establishments, 13, |b, e| {
                     b.push_bind(e.uai.as_str()).push_bind(&e.name).push_bind(e.kind.code())
                         .push_bind(e.sector.code()).push_bind(&e.postcode).push_bind(&e.town)
+                        .push_bind(search_key(&e.name)).push_bind(search_key(&e.town))
                         .push_bind(&e.department).push_bind(&e.academie)
                         .push_bind(principal_of.get(&e.uai).copied()).push_bind(now).push_bind(now);
                 });

@@ -10,6 +10,7 @@ use crate::model::establishment::{
 };
 use crate::model::uai::Uai;
 use crate::portal_time;
+use crate::text::slug;
 
 /// An establishment to insert, as an import or the demo generator gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,27 +180,47 @@ impl Store {
         })
     }
 
-    /// Establishments whose UAI is `query` or whose name or town starts with it (ignoring case).
+    /// Establishments whose UAI is `query` or whose name or town starts with it, compared as
+    /// folded text (no case, accents or punctuation) so that both backends agree.
     pub async fn search_establishments_plain(
         &self,
         query: &str,
         limit: i64,
     ) -> Result<Vec<EstablishmentSummary>> {
         let uai = query.trim().to_uppercase();
-        let prefix = format!("{}%", escape_like(&query.trim().to_lowercase()));
-        let rows: Vec<SummaryRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT uai, name, kind, postcode, town FROM establishment
-                 WHERE uai = $1 OR lower(name) LIKE $2 ESCAPE '\\' OR lower(town) LIKE $2 ESCAPE '\\'
-                 ORDER BY CASE WHEN uai = $1 THEN 0 ELSE 1 END, name, uai
-                 LIMIT $3",
-            )
-            .bind(&uai)
-            .bind(&prefix)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        });
+        let prefix = search_key(query);
+        if prefix.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The key holds only letters, digits and spaces: no LIKE wildcard to escape.
+        let rows: Vec<SummaryRow> = match self {
+            Store::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT uai, name, kind, postcode, town FROM establishment
+                     WHERE uai = $1 OR search_name LIKE $2 OR search_town LIKE $2
+                     ORDER BY uai <> $1, search_name, uai LIMIT $3",
+                )
+                .bind(&uai)
+                .bind(format!("{prefix}%"))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }
+            Store::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT uai, name, kind, postcode, town FROM establishment
+                     WHERE uai = $1 OR (search_name >= $2 AND search_name < $3)
+                         OR (search_town >= $2 AND search_town < $3)
+                     ORDER BY uai <> $1, search_name, uai LIMIT $4",
+                )
+                .bind(&uai)
+                .bind(&prefix)
+                .bind(prefix_upper_bound(&prefix))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }
+        };
         rows.into_iter().map(SummaryRow::into_summary).collect()
     }
 
@@ -249,6 +270,12 @@ impl Store {
         }
         Ok(hits)
     }
+}
+
+/// The folded form names and towns are stored and compared in: "Lycée Louis-le-Grand" →
+/// "lycee louis le grand".
+pub(crate) fn search_key(text: &str) -> String {
+    slug(text, ' ')
 }
 
 /// Escapes LIKE's wildcards so that a caller's `_` or `%` is taken literally.

@@ -1,0 +1,162 @@
+//! Opening the account database: configuration mistakes, an unreachable server, a schema from a
+//! newer release, and the demo data, on real SQLite and PostgreSQL.
+
+use chrono::{TimeZone, Utc};
+use guichet_core::store::{Backend, OpenMode, Store};
+use guichet_core::{ErrorKind, Guichet, Settings, demo, search};
+use guichet_tests::{TestDb, on_both_backends, postgres_server_url};
+
+fn settings(database_url: Option<String>, data_dir: &std::path::Path) -> Settings {
+    Settings {
+        database_url,
+        data_dir: data_dir.to_path_buf(),
+        portal_url: guichet_core::config::DEFAULT_PORTAL_URL.into(),
+        portal_timezone: chrono_tz::Europe::Paris,
+    }
+}
+
+async fn open_error(url: &str) -> guichet_core::Error {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    Guichet::open(settings(Some(url.into()), dir.path()), OpenMode::MustExist)
+        .await
+        .expect_err("refused")
+}
+
+#[tokio::test]
+async fn an_ill_formed_url_is_named_as_such() {
+    for url in [
+        "mysql://localhost/db",
+        "localhost:5432",
+        "",
+        "postgres://[::1",
+    ] {
+        let error = open_error(url).await;
+        assert_eq!(
+            error.kind(),
+            ErrorKind::InvalidDatabaseUrl,
+            "{url}: {error}"
+        );
+        assert!(error.message().contains("GUICHET_DATABASE_URL"));
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_server_says_so() {
+    let error = open_error("postgres://postgres@127.0.0.1:1/guichet").await;
+    assert_eq!(error.kind(), ErrorKind::DatabaseUnreachable, "{error}");
+    assert!(error.message().contains("ne répond pas"));
+}
+
+#[tokio::test]
+async fn a_missing_postgres_database_says_so() {
+    let error = open_error(&format!("{}/guichet_does_not_exist", postgres_server_url())).await;
+    assert_eq!(error.kind(), ErrorKind::DatabaseMissing, "{error}");
+}
+
+#[tokio::test]
+async fn a_missing_sqlite_file_is_not_created() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("absent.sqlite");
+    let error = open_error(&format!("sqlite://{}", path.display())).await;
+    assert_eq!(error.kind(), ErrorKind::SqliteFileMissing);
+    assert!(!path.exists());
+}
+
+/// Marks the database as migrated by a later release, as that release would.
+async fn from_the_future(store: &Store) -> i64 {
+    let version = store.known_schema_version() + 1;
+    let sql = format!(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES ({version}, 'later', CURRENT_TIMESTAMP, TRUE, x'00', 0)"
+    );
+    let sql = sql.replace(
+        "x'00'",
+        if store.backend() == Backend::Postgres {
+            "'\\x00'::bytea"
+        } else {
+            "x'00'"
+        },
+    );
+    match store {
+        Store::Sqlite(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+    }
+    .expect("future migration recorded");
+    version
+}
+
+on_both_backends!(a_newer_schema_is_refused_before_anything_is_written, |db| {
+    let found = from_the_future(&db.store).await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let error = Guichet::open(
+        settings(Some(db.url.clone()), dir.path()),
+        OpenMode::MustExist,
+    )
+    .await
+    .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::SchemaTooNew);
+    assert!(error.message().contains(&found.to_string()));
+    assert_eq!(db.store.count_establishments().await.expect("count"), 0);
+});
+
+#[tokio::test]
+async fn the_embedded_database_is_created_migrated_and_filled_on_first_launch() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let guichet = Guichet::open(settings(None, dir.path()), OpenMode::MustExist)
+        .await
+        .expect("opened");
+    assert!(dir.path().join("guichet-demo.sqlite").exists());
+    let count = guichet.store().count_establishments().await.expect("count");
+    assert_eq!(count as usize, demo::DEFAULT_SIZE.establishments);
+    let page = guichet
+        .establishment("0750654D")
+        .await
+        .expect("Henri-IV is a real lycée");
+    assert_eq!(page.name, "LYCÉE GÉNÉRAL HENRI IV");
+    guichet.store().close().await;
+    // A second launch finds it filled and adds nothing.
+    let again = Guichet::open(settings(None, dir.path()), OpenMode::MustExist)
+        .await
+        .expect("reopened");
+    assert_eq!(
+        again.store().count_establishments().await.expect("count"),
+        count
+    );
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_database_on_both_backends() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
+        .single()
+        .expect("instant");
+    let size = demo::DemoSize {
+        establishments: 7_000,
+        accounts: 15_000,
+    };
+    let mut digests = Vec::new();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = TestDb::migrated(backend).await;
+        let report = demo::load(&db.store, size, 11, chrono_tz::Europe::Paris, now)
+            .await
+            .expect("demo loads");
+        assert_eq!((report.establishments, report.accounts), (7_000, 15_000));
+        let again = demo::load(&db.store, size, 11, chrono_tz::Europe::Paris, now)
+            .await
+            .expect_err("not twice");
+        assert_eq!(again.kind(), ErrorKind::DatabaseNotEmpty);
+        let hits = search::plain(&db.store, "saint", 50).await.expect("search");
+        let henri_iv = guichet_core::model::uai::Uai::parse("0750654D").expect("uai");
+        let page = db
+            .store
+            .establishment(&henri_iv, chrono_tz::Europe::Paris, now)
+            .await;
+        digests.push((
+            serde_json::to_string(&hits).expect("json"),
+            serde_json::to_string(&page.expect("page")).expect("json"),
+        ));
+        db.remove().await;
+    }
+    assert!(digests[0].0.len() > 100, "the search finds establishments");
+    assert_eq!(digests[0], digests[1]);
+}
