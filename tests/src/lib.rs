@@ -4,6 +4,8 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod desktop;
+
 use guichet_core::store::{Backend, OpenMode, Store};
 
 /// The PostgreSQL server the tests create their databases on.
