@@ -1,0 +1,3 @@
+//! Reset links the portal accepts: tokens made and checked as its Symfony bundle does.
+
+pub mod token;
