@@ -1,5 +1,10 @@
 //! Finding establishments and addresses from what the caller says.
 
+mod addresses;
+pub mod index;
+mod normalise;
+mod vocab;
+
 use serde::Serialize;
 
 use crate::error::Result;
