@@ -48,6 +48,10 @@ CREATE TABLE agent (
     role          TEXT NOT NULL CHECK (role IN ('lecture', 'agent', 'superviseur')),
     password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
     disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Failed sign-ins in a row; past a threshold the login is locked until locked_until.
+    failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+    locked_until  TEXT,
+    password_changed_at TEXT NOT NULL,
     created_at    TEXT NOT NULL
 );
 
@@ -145,3 +149,36 @@ CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
 BEGIN
     SELECT RAISE(ABORT, 'audit_event is append-only');
 END;
+
+-- The helpdesk's ledger of the links it issued. The portal deletes its own rows when a link is
+-- used and a week after expiry; this table keeps the history. The verifier is never stored.
+CREATE TABLE reset_link (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id   INTEGER NOT NULL REFERENCES account (id),
+    selector     VARCHAR(20) NOT NULL UNIQUE,
+    requested_at TEXT NOT NULL,
+    expires_at   TEXT NOT NULL CHECK (expires_at > requested_at),
+    agent_id     INTEGER REFERENCES agent (id),
+    -- Set when a newer link for the same address deleted this one's request.
+    replaced_at  TEXT,
+    -- Set when the request was seen gone before expiry without the app deleting it.
+    used_at      TEXT
+);
+CREATE INDEX reset_link_account ON reset_link (account_id, requested_at);
+
+-- Every mail is written here, in the same transaction as what it announces, before any attempt
+-- to send it; the sender moves it from 'waiting' to 'sent' or 'failed' and never sends twice.
+CREATE TABLE mail_outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at      TEXT NOT NULL,
+    recipient       TEXT NOT NULL CHECK (recipient LIKE '_%@_%'),
+    reset_link_id   INTEGER REFERENCES reset_link (id),
+    state           TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at TEXT NOT NULL,
+    -- The server's reply to the last attempt (accepted or refused), or why it could not be reached.
+    last_reply      TEXT,
+    sent_at         TEXT,
+    CHECK ((state = 'sent') = (sent_at IS NOT NULL))
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);

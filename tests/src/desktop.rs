@@ -103,8 +103,9 @@ impl Desktop {
                 .expect("tauri-driver starts (cargo install tauri-driver)"),
         );
         let address = format!("127.0.0.1:{port}");
-        wait_until("tauri-driver", Duration::from_secs(20), || {
-            std::net::TcpStream::connect(&address).is_ok()
+        // Listening is not enough: tauri-driver answers /status once WebKitWebDriver is up too.
+        wait_until("tauri-driver", Duration::from_secs(30), || {
+            driver_ready(&address)
         });
 
         let mut capabilities = Capabilities::new();
@@ -145,6 +146,16 @@ impl Desktop {
             .first()
             .await
             .unwrap_or_else(|error| panic!("{css} with « {text} » not shown: {error}"))
+    }
+
+    /// Waits for every element matching `css` to be gone.
+    pub async fn gone(&self, css: &str) {
+        self.driver
+            .query(By::Css(css))
+            .wait(Duration::from_secs(20), Duration::from_millis(50))
+            .wait_until_gone()
+            .await
+            .unwrap_or_else(|error| panic!("{css} still shown: {error}"));
     }
 
     /// The id of the element that has the keyboard focus.
@@ -190,6 +201,21 @@ impl Drop for Desktop {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Whether the WebDriver server at `address` answers `GET /status` with ready.
+fn driver_ready(address: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /status HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let mut reply = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut reply).is_ok()
+        && reply.starts_with("HTTP/1.1 200")
+        && reply.contains("\"ready\":true")
 }
 
 fn tauri_driver() -> PathBuf {

@@ -139,3 +139,42 @@ fn unique_name() -> String {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// Passwords of the team [`demo_team`] creates.
+pub const SUPERVISOR_PASSWORD: &str = "Superviseur-2026!";
+pub const AGENT_PASSWORD: &str = "Guichet-agent-42";
+
+/// Fills the embedded demo database of `data_dir` as a first launch would, then adds a
+/// supervisor (`sandrine`), an agent (`camille`) and a read-only agent (`lea`).
+pub async fn demo_team(data_dir: &std::path::Path) {
+    use guichet_core::agents::Role;
+    let settings = guichet_core::Settings::with_defaults(None, data_dir.to_path_buf());
+    let guichet = guichet_core::Guichet::open(settings, OpenMode::MustExist)
+        .await
+        .expect("demo database");
+    let supervisor = guichet
+        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
+        .await
+        .expect("supervisor");
+    guichet
+        .add_agent(
+            &supervisor,
+            "camille",
+            "Camille Martin",
+            Role::Agent,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("agent");
+    guichet
+        .add_agent(
+            &supervisor,
+            "lea",
+            "Léa Bernard",
+            Role::Lecture,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("reader");
+    guichet.store().close().await;
+}

@@ -7,12 +7,7 @@ use guichet_core::{ErrorKind, Guichet, Settings, demo, search};
 use guichet_tests::{TestDb, on_both_backends, postgres_server_url};
 
 fn settings(database_url: Option<String>, data_dir: &std::path::Path) -> Settings {
-    Settings {
-        database_url,
-        data_dir: data_dir.to_path_buf(),
-        portal_url: guichet_core::config::DEFAULT_PORTAL_URL.into(),
-        portal_timezone: chrono_tz::Europe::Paris,
-    }
+    Settings::with_defaults(database_url, data_dir.to_path_buf())
 }
 
 async fn open_error(url: &str) -> guichet_core::Error {
@@ -108,8 +103,10 @@ async fn the_embedded_database_is_created_migrated_and_filled_on_first_launch() 
     assert!(dir.path().join("guichet-demo.sqlite").exists());
     let count = guichet.store().count_establishments().await.expect("count");
     assert_eq!(count as usize, demo::DEFAULT_SIZE.establishments);
+    let henri_iv = guichet_core::model::uai::Uai::parse("0750654D").expect("uai");
     let page = guichet
-        .establishment("0750654D")
+        .store()
+        .establishment(&henri_iv, chrono_tz::Europe::Paris, Utc::now())
         .await
         .expect("Henri-IV is a real lycée");
     assert_eq!(page.name, "LYCÉE GÉNÉRAL HENRI IV");

@@ -1,25 +1,74 @@
 //! End to end in the real window: the app under Xvfb, driven over WebDriver.
 
 use guichet_tests::desktop::Desktop;
+use guichet_tests::{AGENT_PASSWORD, demo_team};
 use thirtyfour::prelude::*;
 
+/// The header renumbers the ids of its quick access items: find the agent by its class.
+const SIGNED_IN_AGENT: &str = ".fr-header__tools-links .guichet-agent";
+
+async fn type_into(desktop: &Desktop, css: &str, text: &str) {
+    desktop
+        .element(css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|error| panic!("typing in {css}: {error}"));
+}
+
+async fn sign_in(desktop: &Desktop, login: &str, password: &str) {
+    if !login.is_empty() {
+        type_into(desktop, "#login", login).await;
+    }
+    type_into(desktop, "#password", password).await;
+    desktop
+        .element("#sign-in-submit")
+        .await
+        .click()
+        .await
+        .expect("submit");
+}
+
 #[tokio::test]
-async fn a_uai_typed_at_launch_opens_its_establishment() {
+async fn a_uai_typed_after_sign_in_opens_its_establishment() {
     let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
     let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
 
-    // The field has the focus at launch: typing goes straight into it.
-    let field = desktop.element("#search-input").await;
     desktop
         .element_with_text("#database-indicator", "Base de démonstration")
         .await;
+    assert_eq!(
+        desktop.focused_id().await,
+        "login",
+        "the login field has the focus"
+    );
+    desktop.screenshot("connexion").await;
+    sign_in(&desktop, "camille", "mauvais").await;
+    let error = desktop
+        .element_with_text("#sign-in-error", "incorrect")
+        .await;
+    assert!(
+        error
+            .text()
+            .await
+            .expect("text")
+            .contains("Identifiant ou mot de passe incorrect.")
+    );
+    sign_in(&desktop, "", AGENT_PASSWORD).await;
+
+    // Signed in, the search field has the focus: typing goes straight into it.
+    desktop
+        .element_with_text(SIGNED_IN_AGENT, "Camille Martin")
+        .await;
+    let field = desktop.element("#search-input").await;
     assert_eq!(desktop.focused_id().await, "search-input");
     desktop
         .driver
         .active_element()
         .await
-        .expect("focused element")
+        .expect("focused")
         .send_keys("0750654d")
         .await
         .expect("typed");
@@ -78,6 +127,99 @@ async fn a_uai_typed_at_launch_opens_its_establishment() {
     assert_eq!(
         field.value().await.expect("value").as_deref(),
         Some("0750654d")
+    );
+    desktop.quit().await;
+}
+
+#[tokio::test]
+async fn a_new_database_asks_for_its_first_supervisor_with_the_password_policy() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    type_into(&desktop, "#new-login", "sandrine.petit").await;
+    type_into(&desktop, "#new-name", "Sandrine Petit").await;
+    type_into(&desktop, "#new-password", "court").await;
+    let unmet = desktop
+        .element(r#"#password-rules [data-rule="min_length"][data-met="false"]"#)
+        .await;
+    assert!(
+        unmet
+            .text()
+            .await
+            .expect("text")
+            .contains("au moins 12 caractères")
+    );
+    desktop.screenshot("premier-superviseur").await;
+    type_into(&desktop, "#new-password", "-Examens2026").await;
+    desktop
+        .element(r#"#password-rules [data-rule="min_length"][data-met="true"]"#)
+        .await;
+    type_into(&desktop, "#new-password-confirmation", "court-Examens2026").await;
+    desktop
+        .element("#first-supervisor-submit")
+        .await
+        .click()
+        .await
+        .expect("submit");
+    desktop
+        .element_with_text(SIGNED_IN_AGENT, "Sandrine Petit · Superviseur")
+        .await;
+    desktop.element("#search-input").await;
+    desktop.quit().await;
+}
+
+#[tokio::test]
+async fn an_idle_window_locks_and_keeps_its_page() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let desktop = Desktop::launch(&[
+        ("GUICHET_DATA_DIR", data_dir),
+        ("GUICHET_IDLE_LOCK_SECONDS", "3"),
+    ])
+    .await;
+    sign_in(&desktop, "lea", AGENT_PASSWORD).await;
+    type_into(&desktop, "#search-input", "0750654D").await;
+    desktop
+        .element(r#".guichet-result[data-uai="0750654D"]"#)
+        .await
+        .click()
+        .await
+        .expect("open");
+    desktop.element("#establishment-name").await;
+
+    let lock = desktop.element("#lock-screen").await;
+    assert!(
+        lock.text()
+            .await
+            .expect("text")
+            .contains("Léa Bernard (lea)")
+    );
+    desktop.screenshot("verrouillage").await;
+    type_into(&desktop, "#unlock-password", "Superviseur-2026!").await;
+    desktop
+        .element("#unlock-submit")
+        .await
+        .click()
+        .await
+        .expect("submit");
+    desktop
+        .element_with_text("#unlock-error", "incorrect")
+        .await;
+    type_into(&desktop, "#unlock-password", AGENT_PASSWORD).await;
+    desktop
+        .element("#unlock-submit")
+        .await
+        .click()
+        .await
+        .expect("submit");
+    // Right after unlocking (before the next idle period), the page is back as it was.
+    desktop.gone("#lock-screen").await;
+    let name = desktop.element("#establishment-name").await;
+    assert_eq!(
+        name.text().await.expect("text"),
+        "LYCÉE GÉNÉRAL HENRI IV",
+        "the page is kept"
     );
     desktop.quit().await;
 }

@@ -8,6 +8,20 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Waits for the database to be open; its error is the reason the window cannot work. */
 	appStatus: () => typedError<AppStatus, CommandError>(__TAURI_INVOKE("app_status")),
+	authStatus: () => typedError<AuthStatus_Serialize, CommandError>(__TAURI_INVOKE("auth_status")),
+	signIn: (login: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("sign_in", { login, password })),
+	signOut: () => __TAURI_INVOKE<void>("sign_out"),
+	createFirstSupervisor: (login: string, displayName: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("create_first_supervisor", { login, displayName, password })),
+	/**  Unlocks a screen locked for idleness with the same agent's password. */
+	unlock: (password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("unlock", { password })),
+	changePassword: (currentPassword: string, newPassword: string) => typedError<null, CommandError>(__TAURI_INVOKE("change_password", { currentPassword, newPassword })),
+	/**  Every rule of the password policy and whether `password` meets it, for the live checker. */
+	passwordRules: (password: string) => __TAURI_INVOKE<RuleCheck[]>("password_rules", { password }),
+	agents: () => typedError<Agent[], CommandError>(__TAURI_INVOKE("agents")),
+	addAgent: (login: string, displayName: string, role: Role, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("add_agent", { login, displayName, role, password })),
+	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("audit_entries", { filter })),
+	/**  Writes the filtered journal as CSV in the agent's downloads folder; returns the file's path. */
+	exportAuditCsv: (filter: AuditFilter_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_audit_csv", { filter })),
 	search: (query: string, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, limit })),
 	establishment: (uai: string) => typedError<Establishment_Serialize, CommandError>(__TAURI_INVOKE("establishment", { uai })),
 };
@@ -18,11 +32,21 @@ export type AddressHit = {
 	uais: Uai[],
 };
 
+/**  An agent as other screens show it. */
+export type Agent = {
+	id: number,
+	login: string,
+	display_name: string,
+	role: Role,
+};
+
 export type AppStatus = {
 	backend: Backend,
 	/**  The embedded demonstration database rather than the SIEC's. */
 	demo: boolean,
 	version: string,
+	/**  Idle time after which the window locks. */
+	idle_lock_seconds: number,
 };
 
 export type AttachedAddress = AttachedAddress_Serialize | AttachedAddress_Deserialize;
@@ -47,6 +71,79 @@ export type AttachedAddress_Serialize = {
 	status: InitStatus_Serialize,
 };
 
+/**  What an agent did. */
+export type AuditAction = "sign_in" | "sign_in_failed" | "agent_added" | "password_changed" | "address_added" | "attached" | "detached" | "principal_changed" | "link_sent" | "settings_changed" | "journal_exported";
+
+/**  An entry of the journal as screens and exports show it. */
+export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
+
+/**  An entry of the journal as screens and exports show it. */
+export type AuditEntry_Deserialize = {
+	/**  A number in the UI: journal ids stay far below 2^53. */
+	id: number | null,
+	at: string,
+	/**  The agent's login; `None` for failed sign-ins of unknown logins and imports. */
+	agent?: string | null,
+	action: AuditAction,
+	uai?: string | null,
+	email?: string | null,
+	changes: FieldChange_Deserialize[],
+	note?: string | null,
+};
+
+/**  An entry of the journal as screens and exports show it. */
+export type AuditEntry_Serialize = {
+	/**  A number in the UI: journal ids stay far below 2^53. */
+	id: number | null,
+	at: string,
+	/**  The agent's login; `None` for failed sign-ins of unknown logins and imports. */
+	agent: string | null,
+	action: AuditAction,
+	uai: string | null,
+	email: string | null,
+	changes: FieldChange_Serialize[],
+	note: string | null,
+};
+
+/**  Which entries to list; every field narrows the list. */
+export type AuditFilter = AuditFilter_Serialize | AuditFilter_Deserialize;
+
+/**  Which entries to list; every field narrows the list. */
+export type AuditFilter_Deserialize = {
+	agent?: string | null,
+	uai?: string | null,
+	email?: string | null,
+	action?: AuditAction | null,
+	from?: string | null,
+	to?: string | null,
+	limit?: number | null,
+};
+
+/**  Which entries to list; every field narrows the list. */
+export type AuditFilter_Serialize = {
+	agent: string | null,
+	uai: string | null,
+	email: string | null,
+	action: AuditAction | null,
+	from: string | null,
+	to: string | null,
+	limit: number | null,
+};
+
+export type AuthStatus = AuthStatus_Serialize | AuthStatus_Deserialize;
+
+export type AuthStatus_Deserialize = {
+	/**  No agent exists yet: the window asks for the first supervisor. */
+	needs_first_supervisor: boolean,
+	agent?: Agent | null,
+};
+
+export type AuthStatus_Serialize = {
+	/**  No agent exists yet: the window asks for the first supervisor. */
+	needs_first_supervisor: boolean,
+	agent: Agent | null,
+};
+
 export type Backend = "sqlite" | "postgres";
 
 /**  What a failed command returns to the window. */
@@ -56,7 +153,7 @@ export type CommandError = {
 };
 
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "io";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "internal" | "io";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -112,6 +209,23 @@ export type Establishment_Serialize = {
 	version: number,
 };
 
+/**  One field that an action changed, for a readable difference. */
+export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
+
+/**  One field that an action changed, for a readable difference. */
+export type FieldChange_Deserialize = {
+	field: string,
+	before?: string | null,
+	after?: string | null,
+};
+
+/**  One field that an action changed, for a readable difference. */
+export type FieldChange_Serialize = {
+	field: string,
+	before: string | null,
+	after: string | null,
+};
+
 /**  Where an address stands with its password on the portal. */
 export type InitStatus = InitStatus_Serialize | InitStatus_Deserialize;
 
@@ -132,6 +246,24 @@ export type InitStatus_Serialize =
 { state: "link_pending"; until: string } | 
 /**  The password was set on the portal (at that time, when the portal recorded it). */
 { state: "initialised"; at: string | null };
+
+/**  One rule of the password policy (the portal's guide, for agents as for establishments). */
+export type PasswordRule = "min_length" | "uppercase" | "lowercase" | "digit" | "special";
+
+export type Role = 
+/**  Searches and reads. */
+"lecture" | 
+/**  Also adds and attaches addresses, changes principal addresses and sends links. */
+"agent" | 
+/**  Also manages agents and settings, and exports the journal. */
+"superviseur";
+
+/**  One rule and whether a password meets it, for the live checker. */
+export type RuleCheck = {
+	rule: PasswordRule,
+	met: boolean,
+	label: string,
+};
 
 /**  One search result: an establishment, or an address with the establishments it is attached to. */
 export type SearchHit = {

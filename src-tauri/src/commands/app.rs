@@ -13,6 +13,8 @@ pub struct AppStatus {
     /// The embedded demonstration database rather than the SIEC's.
     pub demo: bool,
     pub version: String,
+    /// Idle time after which the window locks.
+    pub idle_lock_seconds: u32,
 }
 
 /// Waits for the database to be open; its error is the reason the window cannot work.
@@ -27,5 +29,6 @@ pub async fn app_status<R: tauri::Runtime>(
         backend: guichet.store().backend(),
         demo: guichet.settings().uses_embedded_database(),
         version: app.package_info().version.to_string(),
+        idle_lock_seconds: guichet.settings().idle_lock_seconds,
     })
 }

@@ -12,5 +12,6 @@ pub async fn establishment(
     state: State<'_, AppState>,
     uai: String,
 ) -> CommandResult<Establishment> {
-    Ok(state.guichet().await?.establishment(&uai).await?)
+    let (guichet, session) = state.signed_in().await?;
+    Ok(guichet.establishment(&session, &uai).await?)
 }

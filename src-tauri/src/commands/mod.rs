@@ -1,7 +1,9 @@
 //! The commands the window invokes, grouped by feature. Each one only translates: it takes the
 //! state, calls the core, and converts the error.
 
+pub mod agents;
 pub mod app;
+pub mod audit;
 pub mod establishments;
 pub mod search;
 
@@ -12,6 +14,17 @@ use tauri_specta::collect_commands;
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new().commands(collect_commands![
         app::app_status::<tauri::Wry>,
+        agents::auth_status,
+        agents::sign_in,
+        agents::sign_out,
+        agents::create_first_supervisor,
+        agents::unlock,
+        agents::change_password,
+        agents::password_rules,
+        agents::agents,
+        agents::add_agent,
+        audit::audit_entries,
+        audit::export_audit_csv,
         search::search,
         establishments::establishment,
     ])

@@ -13,9 +13,6 @@ pub async fn search(
     query: String,
     limit: u32,
 ) -> CommandResult<Vec<SearchHit>> {
-    Ok(state
-        .guichet()
-        .await?
-        .search(&query, limit as usize)
-        .await?)
+    let (guichet, session) = state.signed_in().await?;
+    Ok(guichet.search(&session, &query, limit as usize).await?)
 }

@@ -1,63 +1,145 @@
-// The window: the State's header, the database the app works on, and the current screen.
+// The window: the State's header, who is signed in, and the current screen.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Header } from "@codegouvfr/react-dsfr/Header";
 import { useCallback, useEffect, useState } from "react";
-import { commands, type AppStatus } from "../bindings";
+import { commands, type Agent, type AppStatus } from "../bindings";
+import { ChangePasswordPage } from "../features/account/ChangePasswordPage";
+import { AgentsPage } from "../features/agents/AgentsPage";
+import { LockScreen, useIdleLock } from "../features/auth/LockScreen";
+import { FirstSupervisorPage, SignInPage } from "../features/auth/SignInPage";
 import { EstablishmentPage } from "../features/establishment/EstablishmentPage";
+import { JournalPage } from "../features/journal/JournalPage";
 import { SearchPage } from "../features/search/SearchPage";
+import { ROLE_LABELS } from "../lib/format";
 import { messageOf, unwrap } from "../lib/result";
 
-type Screen = { name: "search" } | { name: "establishment"; uai: string };
+export type Screen =
+  | { name: "search" }
+  | { name: "establishment"; uai: string }
+  | { name: "journal" }
+  | { name: "agents" }
+  | { name: "password" };
 
 type Startup = { state: "opening" } | { state: "ready"; status: AppStatus } | { state: "failed"; message: string };
 
+type Auth = { state: "checking" } | { state: "first-supervisor" } | { state: "signed-out" } | { state: "signed-in"; agent: Agent };
+
 export function App() {
   const [startup, setStartup] = useState<Startup>({ state: "opening" });
+  const [auth, setAuth] = useState<Auth>({ state: "checking" });
+  const [locked, setLocked] = useState(false);
   const [screen, setScreen] = useState<Screen>({ name: "search" });
   const [query, setQuery] = useState("");
 
   useEffect(() => {
     unwrap(commands.appStatus())
-      .then((status) => setStartup({ state: "ready", status }))
+      .then((status) => {
+        setStartup({ state: "ready", status });
+        return unwrap(commands.authStatus());
+      })
+      .then((status) =>
+        setAuth(
+          status.agent
+            ? { state: "signed-in", agent: status.agent }
+            : status.needs_first_supervisor
+              ? { state: "first-supervisor" }
+              : { state: "signed-out" },
+        ),
+      )
       .catch((error: unknown) => setStartup({ state: "failed", message: messageOf(error) }));
   }, []);
+
+  const signedIn = useCallback((agent: Agent) => {
+    setAuth({ state: "signed-in", agent });
+    setLocked(false);
+  }, []);
+  const signOut = useCallback(() => {
+    commands.signOut();
+    setAuth({ state: "signed-out" });
+    setLocked(false);
+    setScreen({ name: "search" });
+    setQuery("");
+  }, []);
+  const lock = useCallback(() => setLocked(true), []);
+  const idleSeconds = startup.state === "ready" ? startup.status.idle_lock_seconds : 600;
+  useIdleLock(idleSeconds, auth.state === "signed-in" && !locked, lock);
 
   const openEstablishment = useCallback((uai: string) => setScreen({ name: "establishment", uai }), []);
   const backToSearch = useCallback(() => setScreen({ name: "search" }), []);
 
+  const agent = auth.state === "signed-in" ? auth.agent : null;
+  const supervisor = agent?.role === "superviseur";
+  const navigation = agent
+    ? [
+        navItem("Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
+        ...(supervisor
+          ? [
+              navItem("Journal", screen.name === "journal", () => setScreen({ name: "journal" })),
+              navItem("Agents", screen.name === "agents", () => setScreen({ name: "agents" })),
+            ]
+          : []),
+        navItem("Mon mot de passe", screen.name === "password", () => setScreen({ name: "password" })),
+      ]
+    : undefined;
+
   return (
     <>
-      <Header
-        brandTop={
-          <>
-            République
-            <br />
-            Française
-          </>
-        }
-        homeLinkProps={{ href: "#", title: "Accueil — Guichet SIEC", onClick: backToSearch }}
-        serviceTitle="Guichet SIEC"
-        serviceTagline="Maison des examens — assistance aux établissements"
-        quickAccessItems={[<DatabaseIndicator key="database" startup={startup} />]}
-      />
-      <main id="main" className="fr-container fr-py-4w" tabIndex={-1}>
-        {startup.state === "failed" && (
-          <Alert
-            severity="error"
-            title="Le Guichet ne peut pas ouvrir la base de données"
-            description={startup.message}
-            id="startup-error"
-          />
-        )}
-        {startup.state !== "failed" && screen.name === "search" && (
-          <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} />
-        )}
-        {startup.state !== "failed" && screen.name === "establishment" && (
-          <EstablishmentPage uai={screen.uai} onBack={backToSearch} />
-        )}
-      </main>
+      <div inert={locked} className="guichet-frame">
+        <Header
+          brandTop={
+            <>
+              République
+              <br />
+              Française
+            </>
+          }
+          homeLinkProps={{ href: "#", title: "Accueil — Guichet SIEC", onClick: backToSearch }}
+          serviceTitle="Guichet SIEC"
+          serviceTagline="Maison des examens — assistance aux établissements"
+          navigation={navigation}
+          quickAccessItems={[
+            <DatabaseIndicator key="database" startup={startup} />,
+            ...(agent
+              ? [
+                  <p key="agent" className="fr-text--sm fr-mb-0 guichet-agent">
+                    <span className="fr-icon-user-line fr-icon--sm fr-mr-1v" aria-hidden="true" />
+                    {agent.display_name} · {ROLE_LABELS[agent.role]}
+                  </p>,
+                  { iconId: "fr-icon-logout-box-r-line" as const, text: "Se déconnecter", buttonProps: { onClick: signOut } },
+                ]
+              : []),
+          ]}
+        />
+        <main id="main" className="fr-container fr-py-4w" tabIndex={-1}>
+          {startup.state === "failed" && (
+            <Alert severity="error" title="Le Guichet ne peut pas ouvrir la base de données" description={startup.message} id="startup-error" />
+          )}
+          {startup.state === "ready" && auth.state === "first-supervisor" && <FirstSupervisorPage onSignedIn={signedIn} />}
+          {startup.state === "ready" && auth.state === "signed-out" && <SignInPage onSignedIn={signedIn} />}
+          {agent && screen.name === "search" && <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} />}
+          {agent && screen.name === "establishment" && <EstablishmentPage uai={screen.uai} onBack={backToSearch} />}
+          {agent && screen.name === "journal" && supervisor && <JournalPage />}
+          {agent && screen.name === "agents" && supervisor && <AgentsPage />}
+          {agent && screen.name === "password" && <ChangePasswordPage />}
+        </main>
+      </div>
+      {agent && locked && <LockScreen agent={agent} onUnlocked={signedIn} onSignOut={signOut} />}
     </>
   );
+}
+
+function navItem(text: string, isActive: boolean, onClick: () => void) {
+  return {
+    text,
+    isActive,
+    linkProps: {
+      href: "#",
+      onClick: (event: React.MouseEvent) => {
+        event.preventDefault();
+        onClick();
+      },
+    },
+  };
 }
 
 function DatabaseIndicator({ startup }: { startup: Startup }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeStatus, formatDate, formatDateTime, formatMoment } from "./format";
+import { describeStatus, formatDate, formatDateTime, formatMoment, parisDayStart } from "./format";
 
 describe("French dates in Paris time", () => {
   it("shows a winter UTC instant one hour later", () => {
@@ -37,5 +37,15 @@ describe("initialisation states", () => {
   it("dates an initialised address when the portal recorded it", () => {
     expect(describeStatus({ state: "initialised", at: "2026-03-12T10:00:00Z" }, now).label).toBe("Initialisé le 12/03/2026");
     expect(describeStatus({ state: "initialised", at: null }, now).label).toBe("Initialisé");
+  });
+});
+
+describe("Paris calendar days", () => {
+  it("starts a winter day at 23:00 UTC the day before", () => {
+    expect(parisDayStart("2026-11-25", 0)).toBe("2026-11-24T23:00:00.000Z");
+  });
+
+  it("starts a summer day at 22:00 UTC and can move to the next day", () => {
+    expect(parisDayStart("2026-07-14", 1)).toBe("2026-07-14T22:00:00.000Z");
   });
 });

@@ -1,6 +1,6 @@
 // French wording and formats of the domain's values: dates in Paris time, establishment types,
 // initialisation states.
-import type { EstablishmentKind, InitStatus, Sector } from "../bindings";
+import type { AuditAction, EstablishmentKind, InitStatus, Role, Sector } from "../bindings";
 
 const PARIS = "Europe/Paris";
 
@@ -49,4 +49,30 @@ export function describeStatus(status: InitStatus, now: Date = new Date()): { la
         ? { label: `Non initialisé, lien expiré le ${formatDateTime(status.link_expired_at)}`, severity: "warning" }
         : { label: "Non initialisé", severity: "warning" };
   }
+}
+
+export const ROLE_LABELS: Record<Role, string> = { lecture: "Lecture seule", agent: "Agent", superviseur: "Superviseur" };
+
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  sign_in: "Connexion",
+  sign_in_failed: "Échec de connexion",
+  agent_added: "Agent ajouté",
+  password_changed: "Mot de passe changé",
+  address_added: "Adresse ajoutée",
+  attached: "Adresse rattachée",
+  detached: "Adresse détachée",
+  principal_changed: "Adresse principale changée",
+  link_sent: "Lien envoyé",
+  settings_changed: "Réglages modifiés",
+  journal_exported: "Journal exporté",
+};
+
+/** The UTC instant at which a Paris calendar day (`YYYY-MM-DD`) plus `days` begins. */
+export function parisDayStart(day: string, days: number): string {
+  const [y, m, d] = day.split("-").map(Number);
+  const noonUtc = Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days, 12);
+  // Paris is one or two hours ahead of UTC: find the offset that day at noon.
+  const parisNoon = new Intl.DateTimeFormat("en-GB", { timeZone: PARIS, hour: "2-digit", hour12: false }).format(noonUtc);
+  const offsetHours = Number(parisNoon) - 12;
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days, -offsetHours)).toISOString();
 }

@@ -146,7 +146,8 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         }
         Command::Search { query, limit } => {
             let guichet = Guichet::open(settings, OpenMode::MustExist).await?;
-            let results = guichet.search(&query, limit).await?;
+            // Reading needs no agent here: whoever runs the CLI already holds the database URL.
+            let results = search::plain(guichet.store(), &query, limit).await?;
             let text = if results.is_empty() {
                 "Aucun résultat.".to_string()
             } else {

@@ -19,9 +19,24 @@ pub struct Settings {
     pub portal_url: String,
     /// The portal's PHP time zone, in which it reads `reset_password_request` times.
     pub portal_timezone: Tz,
+    /// Idle time after which the window locks and asks for the agent's password again.
+    pub idle_lock_seconds: u32,
 }
 
+pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 600;
+
 impl Settings {
+    /// Every setting at its default, on `database_url` (the embedded demo database if `None`).
+    pub fn with_defaults(database_url: Option<String>, data_dir: PathBuf) -> Settings {
+        Settings {
+            database_url,
+            data_dir,
+            portal_url: DEFAULT_PORTAL_URL.into(),
+            portal_timezone: DEFAULT_PORTAL_TIMEZONE,
+            idle_lock_seconds: DEFAULT_IDLE_LOCK_SECONDS,
+        }
+    }
+
     /// `GUICHET_DATABASE_URL`, `GUICHET_DATA_DIR`, `GUICHET_PORTAL_URL`, `GUICHET_PORTAL_TIMEZONE`.
     pub fn from_env() -> Result<Settings> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -48,7 +63,17 @@ impl Settings {
                 reason: "l’adresse du portail doit commencer par https://".into(),
             });
         }
+        let idle_lock_seconds = match var("GUICHET_IDLE_LOCK_SECONDS") {
+            Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                Error::InvalidSetting {
+                    name: "GUICHET_IDLE_LOCK_SECONDS",
+                    reason: format!("« {text} » n’est pas un nombre de secondes positif"),
+                }
+            })?,
+            None => DEFAULT_IDLE_LOCK_SECONDS,
+        };
         Ok(Settings {
+            idle_lock_seconds,
             database_url: var("GUICHET_DATABASE_URL"),
             data_dir,
             portal_url: portal_url.trim_end_matches('/').to_string(),
@@ -66,6 +91,13 @@ impl Settings {
 
     pub fn embedded_database_path(&self) -> PathBuf {
         self.data_dir.join("guichet-demo.sqlite")
+    }
+
+    /// Where exports go: the user's downloads folder, else the data folder.
+    pub fn export_dir(&self) -> PathBuf {
+        directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().map(PathBuf::from))
+            .unwrap_or_else(|| self.data_dir.clone())
     }
 
     pub fn uses_embedded_database(&self) -> bool {

@@ -7,6 +7,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use chrono::{DateTime, Utc};
+
+use crate::agents::password::PasswordRule;
+use crate::agents::{Permission, Role};
 use crate::model::uai::{Uai, UaiError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -41,6 +45,30 @@ pub enum Error {
     InvalidSetting { name: &'static str, reason: String },
     #[error("no user data directory on this system")]
     NoDataDirectory,
+    #[error("invalid login or password")]
+    InvalidCredentials,
+    #[error("login locked until {0}")]
+    LoginLocked(DateTime<Utc>),
+    #[error("agent account disabled")]
+    AgentDisabled,
+    #[error("no agent signed in")]
+    NotSignedIn,
+    #[error("role {role:?} lacks permission {permission:?}")]
+    Forbidden { role: Role, permission: Permission },
+    #[error("password breaks the policy: {0:?}")]
+    WeakPassword(Vec<PasswordRule>),
+    #[error("invalid login {0:?}")]
+    InvalidLogin(String),
+    #[error("empty agent name")]
+    EmptyAgentName,
+    #[error("login {0:?} already taken")]
+    LoginTaken(String),
+    #[error("the database already has agents")]
+    AgentsAlreadyExist,
+    #[error("no agent with login {0:?}")]
+    AgentNotFound(String),
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("I/O error on {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -67,6 +95,18 @@ pub enum ErrorKind {
     InvalidDemoSize,
     InvalidSetting,
     NoDataDirectory,
+    InvalidCredentials,
+    LoginLocked,
+    AgentDisabled,
+    NotSignedIn,
+    Forbidden,
+    WeakPassword,
+    InvalidLogin,
+    EmptyAgentName,
+    LoginTaken,
+    AgentsAlreadyExist,
+    AgentNotFound,
+    Internal,
     Io,
 }
 
@@ -87,6 +127,18 @@ impl Error {
             Error::InvalidDemoSize(_) => ErrorKind::InvalidDemoSize,
             Error::InvalidSetting { .. } => ErrorKind::InvalidSetting,
             Error::NoDataDirectory => ErrorKind::NoDataDirectory,
+            Error::InvalidCredentials => ErrorKind::InvalidCredentials,
+            Error::LoginLocked(_) => ErrorKind::LoginLocked,
+            Error::AgentDisabled => ErrorKind::AgentDisabled,
+            Error::NotSignedIn => ErrorKind::NotSignedIn,
+            Error::Forbidden { .. } => ErrorKind::Forbidden,
+            Error::WeakPassword(_) => ErrorKind::WeakPassword,
+            Error::InvalidLogin(_) => ErrorKind::InvalidLogin,
+            Error::EmptyAgentName => ErrorKind::EmptyAgentName,
+            Error::LoginTaken(_) => ErrorKind::LoginTaken,
+            Error::AgentsAlreadyExist => ErrorKind::AgentsAlreadyExist,
+            Error::AgentNotFound(_) => ErrorKind::AgentNotFound,
+            Error::Internal(_) => ErrorKind::Internal,
             Error::Io { .. } => ErrorKind::Io,
         }
     }
@@ -144,6 +196,44 @@ impl Error {
             Error::NoDataDirectory => "Impossible de trouver le dossier de données de \
                  l’utilisateur ; indiquez une base avec GUICHET_DATABASE_URL."
                 .into(),
+            Error::InvalidCredentials => "Identifiant ou mot de passe incorrect.".into(),
+            Error::LoginLocked(until) => format!(
+                "Trop d’essais infructueux : cet identifiant est bloqué jusqu’à {}. Réessayez ensuite, \
+                 ou demandez à un superviseur de vérifier le compte.",
+                crate::text::paris_time(*until)
+            ),
+            Error::AgentDisabled => {
+                "Ce compte d’agent est désactivé. Adressez-vous à un superviseur.".into()
+            }
+            Error::NotSignedIn => "Votre session est terminée : reconnectez-vous.".into(),
+            Error::Forbidden { role, permission } => format!(
+                "Votre rôle ({}) ne permet pas de {}. Demandez à un agent ou à un superviseur.",
+                role.label(),
+                permission.action()
+            ),
+            Error::WeakPassword(unmet) => format!(
+                "Le mot de passe doit comporter {}.",
+                unmet
+                    .iter()
+                    .map(|rule| rule.message())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Error::InvalidLogin(login) => format!(
+                "« {login} » n’est pas un identifiant valide : de 2 à 64 caractères parmi les lettres \
+                 minuscules sans accent, les chiffres, « . », « _ » et « - »."
+            ),
+            Error::EmptyAgentName => "Indiquez le nom de l’agent.".into(),
+            Error::LoginTaken(login) => format!("L’identifiant « {login} » est déjà pris."),
+            Error::AgentsAlreadyExist => {
+                "Un superviseur existe déjà : connectez-vous avec son compte.".into()
+            }
+            Error::AgentNotFound(login) => format!("Aucun agent n’a l’identifiant « {login} »."),
+            Error::Internal(_) => {
+                "Une erreur interne est survenue ; rien n’a été modifié. Contactez \
+                 l’équipe technique."
+                    .into()
+            }
             Error::Io { path, .. } => format!(
                 "Impossible de lire ou d’écrire « {} ». Vérifiez les droits sur ce dossier.",
                 path.display()

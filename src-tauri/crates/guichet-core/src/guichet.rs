@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 
+use crate::agents::{Permission, Session};
 use crate::config::Settings;
 use crate::demo;
 use crate::error::{Error, Result};
@@ -50,11 +51,18 @@ impl Guichet {
         &self.settings
     }
 
-    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    pub async fn search(
+        &self,
+        session: &Session,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
+        self.require(session, Permission::Read).await?;
         search::plain(&self.store, query, limit).await
     }
 
-    pub async fn establishment(&self, uai: &str) -> Result<Establishment> {
+    pub async fn establishment(&self, session: &Session, uai: &str) -> Result<Establishment> {
+        self.require(session, Permission::Read).await?;
         let uai = Uai::parse(uai).map_err(|reason| Error::InvalidUai {
             input: uai.trim().into(),
             reason,

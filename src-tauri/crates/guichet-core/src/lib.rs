@@ -2,10 +2,14 @@
 //! SQLite or PostgreSQL. This crate knows nothing of Tauri: the desktop app and the CLI are thin
 //! layers over it.
 
+pub mod agents;
+pub mod audit;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod guichet;
+pub mod links;
+pub mod mail;
 pub mod model;
 pub mod portal_time;
 pub mod search;

@@ -1,5 +1,12 @@
 //! Folding text the way callers spell it: lower case, without accents or ligatures.
 
+/// An instant as an agent reads it: "25/11/2026 à 14:32", in Paris time.
+pub fn paris_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
 /// Lower case, accents removed and ligatures spelt out: "Lycée Œdipe" → "lycee oedipe".
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -37,6 +44,21 @@ pub fn slug(text: &str, sep: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paris_time_follows_daylight_saving() {
+        use chrono::TimeZone;
+        let winter = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 13, 32, 0)
+            .single()
+            .expect("instant");
+        let summer = chrono::Utc
+            .with_ymd_and_hms(2026, 7, 14, 22, 5, 0)
+            .single()
+            .expect("instant");
+        assert_eq!(paris_time(winter), "25/11/2026 à 14:32");
+        assert_eq!(paris_time(summer), "15/07/2026 à 00:05");
+    }
 
     #[test]
     fn folds_french_accents_and_ligatures() {

@@ -4,6 +4,8 @@
 //! on whichever pool the store holds through [`on_pool!`]; where they differ, the function
 //! matches on the backend. Every query runs against both backends in the test suite.
 
+mod agents;
+pub(crate) mod audit;
 mod bulk;
 mod establishments;
 
@@ -19,6 +21,7 @@ use sqlx::sqlite::{
 
 use crate::error::{Error, Result};
 
+pub(crate) use agents::{AgentRow, NewAgent, SignInOutcome};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::{NewAttachment, NewEstablishment};
 

@@ -1,0 +1,363 @@
+//! The audit journal: every change and every link sent, by whom, when, before and after. The
+//! database refuses to change or remove an entry; this module only appends and reads.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What an agent did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    AgentAdded,
+    PasswordChanged,
+    AddressAdded,
+    Attached,
+    Detached,
+    PrincipalChanged,
+    LinkSent,
+    SettingsChanged,
+    JournalExported,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 11] = [
+        AuditAction::SignIn,
+        AuditAction::SignInFailed,
+        AuditAction::AgentAdded,
+        AuditAction::PasswordChanged,
+        AuditAction::AddressAdded,
+        AuditAction::Attached,
+        AuditAction::Detached,
+        AuditAction::PrincipalChanged,
+        AuditAction::LinkSent,
+        AuditAction::SettingsChanged,
+        AuditAction::JournalExported,
+    ];
+
+    /// The code stored in `audit_event.action`.
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in_failed",
+            AuditAction::AgentAdded => "agent_added",
+            AuditAction::PasswordChanged => "password_changed",
+            AuditAction::AddressAdded => "address_added",
+            AuditAction::Attached => "attached",
+            AuditAction::Detached => "detached",
+            AuditAction::PrincipalChanged => "principal_changed",
+            AuditAction::LinkSent => "link_sent",
+            AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::JournalExported => "journal_exported",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL
+            .into_iter()
+            .find(|action| action.code() == code)
+    }
+
+    /// The action as the journal screen and the CSV export name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "Connexion",
+            AuditAction::SignInFailed => "Échec de connexion",
+            AuditAction::AgentAdded => "Agent ajouté",
+            AuditAction::PasswordChanged => "Mot de passe changé",
+            AuditAction::AddressAdded => "Adresse ajoutée",
+            AuditAction::Attached => "Adresse rattachée",
+            AuditAction::Detached => "Adresse détachée",
+            AuditAction::PrincipalChanged => "Adresse principale changée",
+            AuditAction::LinkSent => "Lien envoyé",
+            AuditAction::SettingsChanged => "Réglages modifiés",
+            AuditAction::JournalExported => "Journal exporté",
+        }
+    }
+}
+
+/// An entry to append; the store adds the time and the agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEvent {
+    pub action: AuditAction,
+    pub uai: Option<String>,
+    pub email: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub note: Option<String>,
+}
+
+impl NewAuditEvent {
+    pub fn new(action: AuditAction) -> NewAuditEvent {
+        NewAuditEvent {
+            action,
+            uai: None,
+            email: None,
+            before: None,
+            after: None,
+            note: None,
+        }
+    }
+
+    pub fn uai(mut self, uai: impl Into<String>) -> Self {
+        self.uai = Some(uai.into());
+        self
+    }
+
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    pub fn before(mut self, before: Value) -> Self {
+        self.before = Some(before);
+        self
+    }
+
+    pub fn after(mut self, after: Value) -> Self {
+        self.after = Some(after);
+        self
+    }
+
+    /// The agent's note of the call ("appel du secrétariat, M. X"), if any.
+    pub fn note(mut self, note: Option<&str>) -> Self {
+        self.note = note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        self
+    }
+}
+
+impl crate::guichet::Guichet {
+    /// The journal, filtered (supervisors only).
+    pub async fn audit_entries(
+        &self,
+        session: &crate::agents::Session,
+        filter: &AuditFilter,
+    ) -> crate::Result<Vec<AuditEntry>> {
+        self.require(session, crate::agents::Permission::ReadJournal)
+            .await?;
+        self.store().audit_entries(filter).await
+    }
+
+    /// The journal as CSV for French Excel (supervisors only); the export itself is journaled.
+    pub async fn export_audit_csv(
+        &self,
+        session: &crate::agents::Session,
+        filter: &AuditFilter,
+    ) -> crate::Result<String> {
+        let session = self
+            .require(session, crate::agents::Permission::ReadJournal)
+            .await?;
+        let entries = self.store().audit_entries(filter).await?;
+        let event = NewAuditEvent::new(AuditAction::JournalExported)
+            .after(serde_json::json!({ "lignes": entries.len() }));
+        self.store()
+            .append_audit(Some(session.agent().id), Utc::now(), &event)
+            .await?;
+        Ok(to_csv(&entries))
+    }
+
+    /// Writes the CSV export in the agent's downloads folder; returns the file's path.
+    pub async fn export_audit_file(
+        &self,
+        session: &crate::agents::Session,
+        filter: &AuditFilter,
+    ) -> crate::Result<std::path::PathBuf> {
+        let csv = self.export_audit_csv(session, filter).await?;
+        let dir = self.settings().export_dir();
+        let name = Utc::now()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .format("journal-guichet-%Y%m%d-%H%M%S.csv");
+        let path = dir.join(name.to_string());
+        let io = |source| crate::Error::Io {
+            path: path.clone(),
+            source,
+        };
+        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+        tokio::fs::write(&path, csv).await.map_err(io)?;
+        Ok(path)
+    }
+}
+
+/// One field that an action changed, for a readable difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// An entry of the journal as screens and exports show it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct AuditEntry {
+    /// A number in the UI: journal ids stay far below 2^53.
+    #[specta(type = f64)]
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The agent's login; `None` for failed sign-ins of unknown logins and imports.
+    pub agent: Option<String>,
+    pub action: AuditAction,
+    pub uai: Option<String>,
+    pub email: Option<String>,
+    pub changes: Vec<FieldChange>,
+    pub note: Option<String>,
+}
+
+/// Which entries to list; every field narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, specta::Type)]
+pub struct AuditFilter {
+    pub agent: Option<String>,
+    pub uai: Option<String>,
+    pub email: Option<String>,
+    pub action: Option<AuditAction>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<u32>,
+}
+
+/// The fields whose values differ between `before` and `after` (JSON objects or plain values).
+pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange> {
+    let text = |value: Option<&Value>| -> Option<String> {
+        match value? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    };
+    match (before, after) {
+        (Some(Value::Object(_)) | None, Some(Value::Object(_)) | None) => {
+            let empty = serde_json::Map::new();
+            let before = before.and_then(Value::as_object).unwrap_or(&empty);
+            let after = after.and_then(Value::as_object).unwrap_or(&empty);
+            let mut fields: Vec<&String> = before.keys().chain(after.keys()).collect();
+            fields.sort();
+            fields.dedup();
+            fields
+                .into_iter()
+                .filter(|field| before.get(*field) != after.get(*field))
+                .map(|field| FieldChange {
+                    field: field.clone(),
+                    before: text(before.get(field)),
+                    after: text(after.get(field)),
+                })
+                .collect()
+        }
+        _ if before == after => Vec::new(),
+        _ => vec![FieldChange {
+            field: "valeur".into(),
+            before: text(before),
+            after: text(after),
+        }],
+    }
+}
+
+/// The journal as a CSV file that French Excel opens as is: UTF-8 with a BOM, `;` between fields,
+/// CRLF line ends, Paris times.
+pub fn to_csv(entries: &[AuditEntry]) -> String {
+    let mut out = String::from("\u{feff}");
+    let header = [
+        "Date", "Agent", "Action", "UAI", "Adresse", "Avant", "Après", "Note",
+    ];
+    push_row(&mut out, header.iter().map(|h| h.to_string()));
+    for entry in entries {
+        let side = |pick: fn(&FieldChange) -> &Option<String>| {
+            entry
+                .changes
+                .iter()
+                .filter_map(|c| pick(c).as_ref().map(|v| format!("{} : {v}", c.field)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        push_row(
+            &mut out,
+            [
+                crate::text::paris_time(entry.at),
+                entry.agent.clone().unwrap_or_default(),
+                entry.action.label().to_string(),
+                entry.uai.clone().unwrap_or_default(),
+                entry.email.clone().unwrap_or_default(),
+                side(|c| &c.before),
+                side(|c| &c.after),
+                entry.note.clone().unwrap_or_default(),
+            ],
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
+    let fields: Vec<String> = fields.into_iter().map(|field| csv_field(&field)).collect();
+    out.push_str(&fields.join(";"));
+    out.push_str("\r\n");
+}
+
+/// Quotes a field when it holds a separator, a quote or a line break, and defuses a leading
+/// `=`, `+`, `-` or `@` that a spreadsheet would run as a formula.
+fn csv_field(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '-', '@']) {
+        format!("'{field}")
+    } else {
+        field.to_string()
+    };
+    if field.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_difference_lists_only_the_changed_fields() {
+        let before =
+            json!({"principal": "ce.0750654d@ac-paris.fr", "version": 3, "name": "HENRI IV"});
+        let after =
+            json!({"principal": "secretariat@ac-paris.fr", "version": 4, "name": "HENRI IV"});
+        let changes = changes(Some(&before), Some(&after));
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].field, "principal");
+        assert_eq!(
+            changes[0].before.as_deref(),
+            Some("ce.0750654d@ac-paris.fr")
+        );
+        assert_eq!(changes[1].after.as_deref(), Some("4"));
+    }
+
+    #[test]
+    fn a_creation_has_only_after_values() {
+        let changes = changes(None, Some(&json!({"email": "a@b.fr"})));
+        assert_eq!(
+            changes,
+            [FieldChange {
+                field: "email".into(),
+                before: None,
+                after: Some("a@b.fr".into())
+            }]
+        );
+        assert!(super::changes(None, None).is_empty());
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("simple"), "simple");
+        assert_eq!(csv_field("a;b"), "\"a;b\"");
+        assert_eq!(csv_field("il a dit \"oui\""), "\"il a dit \"\"oui\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-1"), "'-1");
+    }
+
+    #[test]
+    fn action_codes_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(action.code()), Some(action));
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Agents in the database: sign-in bookkeeping, creation, password changes.
+
+use chrono::{DateTime, Utc};
+
+use super::audit::append_audit;
+use super::{Backend, Store, on_pool};
+use crate::agents::{Agent, Role};
+use crate::audit::NewAuditEvent;
+use crate::error::{Error, Result};
+
+/// An agent's row, with what signing in needs.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AgentRow {
+    pub id: i32,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub failed_attempts: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl AgentRow {
+    pub fn agent(&self) -> Agent {
+        Agent {
+            id: self.id,
+            login: self.login.clone(),
+            display_name: self.display_name.clone(),
+            // The CHECK constraint allows only the three codes.
+            role: Role::from_code(&self.role).unwrap_or(Role::Lecture),
+        }
+    }
+}
+
+/// An agent to create, password already hashed.
+#[derive(Debug, Clone)]
+pub(crate) struct NewAgent<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+/// Ties together the agent's outcome and its journal entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SignInOutcome {
+    Succeeded,
+    Failed {
+        failures: i32,
+        locked_until: Option<DateTime<Utc>>,
+    },
+}
+
+impl Store {
+    pub async fn count_agents(&self) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT count(*) FROM agent").fetch_one(pool).await?
+        }))
+    }
+
+    pub(crate) async fn agent_by_login(&self, login: &str) -> Result<Option<AgentRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, login, display_name, role, password_hash, disabled, failed_attempts, locked_until
+                 FROM agent WHERE login = $1",
+            )
+            .bind(login)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    pub(crate) async fn agent_by_id(&self, id: i32) -> Result<Option<AgentRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, login, display_name, role, password_hash, disabled, failed_attempts, locked_until
+                 FROM agent WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Every agent, by login.
+    pub async fn agents(&self) -> Result<Vec<Agent>> {
+        let rows: Vec<AgentRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, login, display_name, role, password_hash, disabled, failed_attempts, locked_until
+                 FROM agent ORDER BY login",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.iter().map(AgentRow::agent).collect())
+    }
+
+    /// Records a sign-in attempt of a known agent and its journal entry, together.
+    pub(crate) async fn record_sign_in(
+        &self,
+        agent_id: i32,
+        outcome: SignInOutcome,
+        at: DateTime<Utc>,
+        event: &NewAuditEvent,
+    ) -> Result<()> {
+        let (failures, locked_until) = match outcome {
+            SignInOutcome::Succeeded => (0, None),
+            SignInOutcome::Failed {
+                failures,
+                locked_until,
+            } => (failures, locked_until),
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE agent SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
+                .bind(failures)
+                .bind(locked_until)
+                .bind(agent_id)
+                .execute(&mut *tx)
+                .await?;
+            append_audit!(tx, Some(agent_id), at, *event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Creates an agent and journals it, in one transaction. With `only_if_none`, refuses when
+    /// any agent exists (the first supervisor), even against a concurrent creation.
+    pub(crate) async fn insert_agent(
+        &self,
+        actor: Option<i32>,
+        new: &NewAgent<'_>,
+        only_if_none: bool,
+        at: DateTime<Utc>,
+        event: &NewAuditEvent,
+    ) -> Result<Agent> {
+        let inserted: std::result::Result<i32, sqlx::Error> = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if only_if_none {
+                if self.backend() == Backend::Postgres {
+                    // Serialises concurrent "first supervisor" creations.
+                    sqlx::query("LOCK TABLE agent IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+                }
+                let count: i64 = sqlx::query_scalar("SELECT count(*) FROM agent").fetch_one(&mut *tx).await?;
+                if count > 0 {
+                    return Err(Error::AgentsAlreadyExist);
+                }
+            }
+            let inserted = sqlx::query_scalar(
+                "INSERT INTO agent (login, display_name, role, password_hash, password_changed_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(new.login)
+            .bind(new.display_name)
+            .bind(new.role.code())
+            .bind(new.password_hash)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await;
+            match inserted {
+                Ok(id) => {
+                    let actor = actor.unwrap_or(id);
+                    append_audit!(tx, Some(actor), at, *event);
+                    tx.commit().await?;
+                    Ok(id)
+                }
+                Err(error) => Err(error),
+            }
+        });
+        match inserted {
+            Ok(id) => Ok(Agent {
+                id,
+                login: new.login.into(),
+                display_name: new.display_name.into(),
+                role: new.role,
+            }),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(Error::LoginTaken(new.login.into()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Replaces an agent's password hash and journals it, together.
+    pub(crate) async fn set_agent_password(
+        &self,
+        agent_id: i32,
+        password_hash: &str,
+        at: DateTime<Utc>,
+        event: &NewAuditEvent,
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE agent SET password_hash = $1, password_changed_at = $2, failed_attempts = 0, locked_until = NULL
+                 WHERE id = $3",
+            )
+            .bind(password_hash)
+            .bind(at)
+            .bind(agent_id)
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(tx, Some(agent_id), at, *event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

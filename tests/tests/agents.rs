@@ -1,0 +1,387 @@
+//! Agents on real SQLite and PostgreSQL: sign-in, lock-out, roles, and the audit journal.
+
+use guichet_core::agents::{Permission, Role, Session};
+use guichet_core::audit::{AuditAction, AuditFilter};
+use guichet_core::{ErrorKind, Guichet, Settings};
+use guichet_tests::on_both_backends;
+
+const SUPERVISOR_PASSWORD: &str = "Superviseur-2026!";
+const AGENT_PASSWORD: &str = "Guichet-agent-42";
+
+async fn open(url: &str) -> Guichet {
+    let settings = Settings::with_defaults(Some(url.into()), std::env::temp_dir());
+    Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
+        .await
+        .expect("opened")
+}
+
+/// A supervisor, an agent and a read-only agent, signed in.
+async fn team(guichet: &Guichet) -> (Session, Session, Session) {
+    assert!(guichet.needs_first_supervisor().await.expect("count"));
+    let supervisor = guichet
+        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
+        .await
+        .expect("first");
+    guichet
+        .add_agent(
+            &supervisor,
+            "camille",
+            "Camille Martin",
+            Role::Agent,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("agent");
+    guichet
+        .add_agent(
+            &supervisor,
+            "lea",
+            "Léa Bernard",
+            Role::Lecture,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("lecture");
+    let agent = guichet
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect("agent signs in");
+    let reader = guichet
+        .sign_in("LEA ", AGENT_PASSWORD)
+        .await
+        .expect("login is trimmed and folded");
+    (supervisor, agent, reader)
+}
+
+on_both_backends!(agents_sign_in_with_their_password_only, |db| {
+    let guichet = open(&db.url).await;
+    let (_, agent, reader) = team(&guichet).await;
+    assert_eq!(agent.agent().role, Role::Agent);
+    assert_eq!(reader.agent().display_name, "Léa Bernard");
+    for (login, password) in [
+        ("camille", "guichet-agent-42"),
+        ("nobody", AGENT_PASSWORD),
+        ("camille", ""),
+    ] {
+        let error = guichet.sign_in(login, password).await.expect_err("refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidCredentials, "{login}");
+        assert_eq!(error.message(), "Identifiant ou mot de passe incorrect.");
+    }
+});
+
+on_both_backends!(
+    repeated_failures_lock_the_login_even_against_the_right_password,
+    |db| {
+        let guichet = open(&db.url).await;
+        team(&guichet).await;
+        for attempt in 1..=4 {
+            let error = guichet
+                .sign_in("camille", "wrong")
+                .await
+                .expect_err("refused");
+            assert_eq!(
+                error.kind(),
+                ErrorKind::InvalidCredentials,
+                "attempt {attempt}"
+            );
+        }
+        let error = guichet
+            .sign_in("camille", "wrong")
+            .await
+            .expect_err("locked");
+        assert_eq!(error.kind(), ErrorKind::LoginLocked);
+        assert!(error.message().contains("bloqué jusqu’à"));
+        let error = guichet
+            .sign_in("camille", AGENT_PASSWORD)
+            .await
+            .expect_err("still locked");
+        assert_eq!(error.kind(), ErrorKind::LoginLocked);
+        // Other logins are not affected.
+        guichet
+            .sign_in("lea", AGENT_PASSWORD)
+            .await
+            .expect("lea signs in");
+    }
+);
+
+on_both_backends!(a_successful_sign_in_resets_the_failure_count, |db| {
+    let guichet = open(&db.url).await;
+    team(&guichet).await;
+    for _ in 0..4 {
+        guichet
+            .sign_in("camille", "wrong")
+            .await
+            .expect_err("refused");
+    }
+    guichet
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect("signs in before the lock");
+    for _ in 0..4 {
+        let error = guichet
+            .sign_in("camille", "wrong")
+            .await
+            .expect_err("refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+    }
+});
+
+on_both_backends!(the_idle_lock_asks_for_the_same_agents_password, |db| {
+    let guichet = open(&db.url).await;
+    let (_, agent, _) = team(&guichet).await;
+    let error = guichet
+        .unlock(&agent, SUPERVISOR_PASSWORD)
+        .await
+        .expect_err("another agent's password");
+    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+    let unlocked = guichet
+        .unlock(&agent, AGENT_PASSWORD)
+        .await
+        .expect("unlocked");
+    assert_eq!(unlocked.agent().login, "camille");
+});
+
+on_both_backends!(only_an_empty_database_gets_a_first_supervisor, |db| {
+    let guichet = open(&db.url).await;
+    team(&guichet).await;
+    let error = guichet
+        .create_first_supervisor("intrus", "Intrus", SUPERVISOR_PASSWORD)
+        .await
+        .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::AgentsAlreadyExist);
+    assert!(!guichet.needs_first_supervisor().await.expect("count"));
+});
+
+on_both_backends!(bad_agent_input_is_refused_with_the_reason, |db| {
+    let guichet = open(&db.url).await;
+    let weak = guichet
+        .create_first_supervisor("sandrine", "Sandrine", "court")
+        .await
+        .expect_err("weak");
+    assert_eq!(weak.kind(), ErrorKind::WeakPassword);
+    assert!(weak.message().contains("au moins 12 caractères"));
+    assert!(weak.message().contains("au moins 1 chiffre"));
+    let login = guichet
+        .create_first_supervisor("Sandrine Petit", "Sandrine", SUPERVISOR_PASSWORD)
+        .await
+        .expect_err("login");
+    assert_eq!(login.kind(), ErrorKind::InvalidLogin);
+    let name = guichet
+        .create_first_supervisor("sandrine", "  ", SUPERVISOR_PASSWORD)
+        .await
+        .expect_err("name");
+    assert_eq!(name.kind(), ErrorKind::EmptyAgentName);
+    assert!(
+        guichet
+            .needs_first_supervisor()
+            .await
+            .expect("nothing written")
+    );
+    let (supervisor, _, _) = team(&guichet).await;
+    let taken = guichet
+        .add_agent(&supervisor, "camille", "Autre", Role::Agent, AGENT_PASSWORD)
+        .await
+        .expect_err("taken");
+    assert_eq!(taken.kind(), ErrorKind::LoginTaken);
+});
+
+on_both_backends!(agents_change_their_own_password, |db| {
+    let guichet = open(&db.url).await;
+    let (_, agent, _) = team(&guichet).await;
+    let wrong = guichet
+        .change_password(&agent, "wrong", "Nouveau-mot-2027")
+        .await
+        .expect_err("current checked");
+    assert_eq!(wrong.kind(), ErrorKind::InvalidCredentials);
+    let weak = guichet
+        .change_password(&agent, AGENT_PASSWORD, "nouveau")
+        .await
+        .expect_err("policy");
+    assert_eq!(weak.kind(), ErrorKind::WeakPassword);
+    guichet
+        .change_password(&agent, AGENT_PASSWORD, "Nouveau-mot-2027")
+        .await
+        .expect("changed");
+    guichet
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect_err("old password gone");
+    guichet
+        .sign_in("camille", "Nouveau-mot-2027")
+        .await
+        .expect("new password");
+});
+
+on_both_backends!(
+    lower_roles_are_refused_supervisor_operations_in_the_core,
+    |db| {
+        let guichet = open(&db.url).await;
+        let (supervisor, agent, reader) = team(&guichet).await;
+        for session in [&agent, &reader] {
+            let error = guichet
+                .add_agent(session, "x1", "X", Role::Superviseur, AGENT_PASSWORD)
+                .await
+                .expect_err("refused");
+            assert_eq!(error.kind(), ErrorKind::Forbidden);
+            assert!(error.message().contains("gérer les agents"));
+            assert_eq!(
+                guichet.agents(session).await.expect_err("refused").kind(),
+                ErrorKind::Forbidden
+            );
+            let filter = AuditFilter::default();
+            assert_eq!(
+                guichet
+                    .audit_entries(session, &filter)
+                    .await
+                    .expect_err("refused")
+                    .kind(),
+                ErrorKind::Forbidden
+            );
+            assert_eq!(
+                guichet
+                    .export_audit_csv(session, &filter)
+                    .await
+                    .expect_err("refused")
+                    .kind(),
+                ErrorKind::Forbidden
+            );
+        }
+        for session in [&reader] {
+            let error = guichet
+                .require(session, Permission::SendLinks)
+                .await
+                .expect_err("refused");
+            assert!(error.message().contains("lecture seule"));
+            assert_eq!(
+                guichet
+                    .require(session, Permission::EditAddresses)
+                    .await
+                    .expect_err("refused")
+                    .kind(),
+                ErrorKind::Forbidden
+            );
+        }
+        guichet
+            .require(&agent, Permission::SendLinks)
+            .await
+            .expect("agents send links");
+        assert_eq!(guichet.agents(&supervisor).await.expect("listed").len(), 3);
+    }
+);
+
+on_both_backends!(every_sign_in_and_agent_change_is_journaled, |db| {
+    let guichet = open(&db.url).await;
+    let (supervisor, agent, _) = team(&guichet).await;
+    guichet
+        .sign_in("camille", "wrong")
+        .await
+        .expect_err("refused");
+    guichet
+        .sign_in("personne", "wrong")
+        .await
+        .expect_err("refused");
+    guichet
+        .change_password(&agent, AGENT_PASSWORD, "Nouveau-mot-2027")
+        .await
+        .expect("changed");
+    let entries = guichet
+        .audit_entries(&supervisor, &AuditFilter::default())
+        .await
+        .expect("journal");
+    let actions: Vec<(Option<&str>, AuditAction)> = entries
+        .iter()
+        .map(|e| (e.agent.as_deref(), e.action))
+        .collect();
+    // Newest first.
+    assert_eq!(
+        actions,
+        [
+            (Some("camille"), AuditAction::PasswordChanged),
+            (None, AuditAction::SignInFailed),
+            (Some("camille"), AuditAction::SignInFailed),
+            (Some("lea"), AuditAction::SignIn),
+            (Some("camille"), AuditAction::SignIn),
+            (Some("sandrine"), AuditAction::AgentAdded),
+            (Some("sandrine"), AuditAction::AgentAdded),
+            (Some("sandrine"), AuditAction::AgentAdded),
+        ]
+    );
+    let added = &entries[5];
+    assert!(
+        added
+            .changes
+            .iter()
+            .any(|c| c.field == "login" && c.after.as_deref() == Some("lea"))
+    );
+    assert!(entries.iter().all(|e| {
+        e.changes
+            .iter()
+            .all(|c| !c.after.as_deref().unwrap_or("").contains("argon2"))
+    }));
+
+    let only_camille = AuditFilter {
+        agent: Some("camille".into()),
+        action: Some(AuditAction::SignIn),
+        ..Default::default()
+    };
+    assert_eq!(
+        guichet
+            .audit_entries(&supervisor, &only_camille)
+            .await
+            .expect("filtered")
+            .len(),
+        1
+    );
+    let future = AuditFilter {
+        from: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
+        ..Default::default()
+    };
+    assert!(
+        guichet
+            .audit_entries(&supervisor, &future)
+            .await
+            .expect("filtered")
+            .is_empty()
+    );
+});
+
+on_both_backends!(the_csv_export_reads_back_in_french_excel_format, |db| {
+    let guichet = open(&db.url).await;
+    let (supervisor, _, _) = team(&guichet).await;
+    let csv = guichet
+        .export_audit_csv(&supervisor, &AuditFilter::default())
+        .await
+        .expect("csv");
+    let body = csv.strip_prefix('\u{feff}').expect("UTF-8 BOM first");
+    assert!(body.starts_with("Date;Agent;Action;UAI;Adresse;Avant;Après;Note\r\n"));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(body.as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|record| {
+            record
+                .expect("valid CSV")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 5, "3 agents added, 2 sign-ins");
+    assert!(rows.iter().all(|r| r.len() == 8));
+    assert!(
+        rows.iter()
+            .any(|r| r[1] == "sandrine" && r[2] == "Agent ajouté" && r[6].contains("login : lea"))
+    );
+    assert!(
+        rows[0][0].contains(" à "),
+        "Paris date and time: {}",
+        rows[0][0]
+    );
+    // The export is itself journaled.
+    let entries = guichet
+        .audit_entries(&supervisor, &AuditFilter::default())
+        .await
+        .expect("journal");
+    assert_eq!(entries[0].action, AuditAction::JournalExported);
+});

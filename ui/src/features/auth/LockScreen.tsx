@@ -1,0 +1,72 @@
+// The screen locked after an idle time: the page stays underneath, the same agent's password
+// unlocks it.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { useEffect, useState, type FormEvent } from "react";
+import { commands, type Agent } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/result";
+
+type Props = { agent: Agent; onUnlocked: (agent: Agent) => void; onSignOut: () => void };
+
+export function LockScreen({ agent, onUnlocked, onSignOut }: Props) {
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    try {
+      onUnlocked(await unwrap(commands.unlock(password)));
+    } catch (failure) {
+      setError(messageOf(failure));
+      setPassword("");
+    }
+  }
+
+  return (
+    <div className="guichet-lock" role="dialog" aria-modal="true" aria-labelledby="lock-title" id="lock-screen">
+      <form className="guichet-lock__card" onSubmit={submit}>
+        <h1 id="lock-title" className="fr-h4">
+          <span className="fr-icon-lock-line fr-mr-1w" aria-hidden="true" />
+          Écran verrouillé
+        </h1>
+        <p>
+          Après un moment d’inactivité, le Guichet demande le mot de passe de {agent.display_name} ({agent.login}). La page
+          en cours est conservée.
+        </p>
+        <Input
+          label="Mot de passe"
+          nativeInputProps={{ id: "unlock-password", type: "password", autoFocus: true, autoComplete: "current-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
+        />
+        {error && <Alert severity="error" small description={error} className="fr-mb-2w" id="unlock-error" />}
+        <div className="guichet-lock__actions">
+          <Button type="submit" id="unlock-submit">
+            Déverrouiller
+          </Button>
+          <Button type="button" priority="tertiary" onClick={onSignOut}>
+            Changer d’agent
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+const ACTIVITY = ["keydown", "mousedown", "mousemove", "wheel", "touchstart"] as const;
+
+/** Calls `onIdle` once nothing happened in the window for `seconds`. */
+export function useIdleLock(seconds: number, active: boolean, onIdle: () => void) {
+  useEffect(() => {
+    if (!active) return;
+    let timer = window.setTimeout(onIdle, seconds * 1000);
+    const reset = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(onIdle, seconds * 1000);
+    };
+    ACTIVITY.forEach((name) => window.addEventListener(name, reset, { passive: true }));
+    return () => {
+      window.clearTimeout(timer);
+      ACTIVITY.forEach((name) => window.removeEventListener(name, reset));
+    };
+  }, [seconds, active, onIdle]);
+}

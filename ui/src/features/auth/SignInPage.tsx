@@ -1,0 +1,110 @@
+// Signing in, and creating the first supervisor of an empty database.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { useState, type FormEvent } from "react";
+import { commands, type Agent } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/result";
+import { PasswordChecklist, usePasswordRules } from "./PasswordChecklist";
+
+type Props = { onSignedIn: (agent: Agent) => void };
+
+export function SignInPage({ onSignedIn }: Props) {
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await unwrap(commands.signIn(login, password)));
+    } catch (failure) {
+      setError(messageOf(failure));
+      setPassword("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="guichet-narrow" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title" className="fr-h3">
+        Connexion au Guichet
+      </h1>
+      <form onSubmit={submit} id="sign-in-form">
+        <Input
+          label="Identifiant"
+          nativeInputProps={{ id: "login", autoFocus: true, autoComplete: "username", value: login, onChange: (e) => setLogin(e.target.value), required: true }}
+        />
+        <Input
+          label="Mot de passe"
+          nativeInputProps={{ id: "password", type: "password", autoComplete: "current-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
+        />
+        {error && <Alert severity="error" small description={error} className="fr-mb-2w" id="sign-in-error" />}
+        <Button type="submit" disabled={busy} id="sign-in-submit">
+          {busy ? "Vérification…" : "Se connecter"}
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+export function FirstSupervisorPage({ onSignedIn }: Props) {
+  const [login, setLogin] = useState("");
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirmation, setConfirmation] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const rules = usePasswordRules(password);
+  const mismatch = confirmation !== "" && confirmation !== password;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (password !== confirmation) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await unwrap(commands.createFirstSupervisor(login, name, password)));
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="guichet-narrow" aria-labelledby="first-title">
+      <h1 id="first-title" className="fr-h3">
+        Premier superviseur
+      </h1>
+      <p>Cette base ne connaît encore aucun agent. Créez le compte du superviseur, qui pourra ensuite ajouter les autres agents.</p>
+      <form onSubmit={submit} id="first-supervisor-form">
+        <Input
+          label="Identifiant"
+          hintText="Lettres minuscules, chiffres, « . », « _ » ou « - », par exemple « prenom.nom »."
+          nativeInputProps={{ id: "new-login", autoFocus: true, value: login, onChange: (e) => setLogin(e.target.value), required: true }}
+        />
+        <Input label="Nom affiché" nativeInputProps={{ id: "new-name", value: name, onChange: (e) => setName(e.target.value), required: true }} />
+        <Input
+          label="Mot de passe"
+          nativeInputProps={{ id: "new-password", type: "password", autoComplete: "new-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
+        />
+        <PasswordChecklist rules={rules} />
+        <Input
+          label="Confirmer le mot de passe"
+          state={mismatch ? "error" : "default"}
+          stateRelatedMessage={mismatch ? "Les deux mots de passe diffèrent." : undefined}
+          nativeInputProps={{ id: "new-password-confirmation", type: "password", autoComplete: "new-password", value: confirmation, onChange: (e) => setConfirmation(e.target.value), required: true }}
+        />
+        {error && <Alert severity="error" small description={error} className="fr-mb-2w" id="first-supervisor-error" />}
+        <Button type="submit" disabled={busy || mismatch} id="first-supervisor-submit">
+          Créer le superviseur et se connecter
+        </Button>
+      </form>
+    </section>
+  );
+}
