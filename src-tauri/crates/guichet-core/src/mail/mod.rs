@@ -1,3 +1,5 @@
-//! Mail the helpdesk sends: messages built here, without any network I/O.
+//! Mail the helpdesk sends: messages built (`message`, no I/O) and delivered over SMTP or into the
+//! outbox folder (`transport`).
 
 pub mod message;
+pub mod transport;

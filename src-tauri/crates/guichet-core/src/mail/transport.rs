@@ -1,0 +1,809 @@
+//! Delivering already-formatted messages: over SMTP on kept-open connections used in parallel, or
+//! as `.eml` files in the outbox folder when no SMTP server is configured.
+//!
+//! Why not lettre's own connections: they leave Nagle's algorithm on, so the message and its final
+//! `.` go out as two small writes and the second waits for the server's delayed ACK, about 40 ms a
+//! message. Here the socket is opened with `TCP_NODELAY` and handed to lettre's
+//! `AsyncSmtpConnection`, which still speaks the protocol.
+//!
+//! `GUICHET_SMTP_URL`, in lettre's own URL convention:
+//! - `smtp://host[:port]`: plain SMTP, never encrypted (default port 25), for a relay on this
+//!   machine or a trusted network;
+//! - `smtp://host[:port]?tls=starttls`: STARTTLS required, the connection fails if the server does
+//!   not offer it (default port 587);
+//! - `smtps://host[:port]`: implicit TLS (default port 465).
+//!
+//! Certificates are checked against the Mozilla roots (`webpki-roots`). A user name may be given
+//! (`smtp://user@host`, `%40` for an `@` in it); a password never: it comes from the keyring. A
+//! user over plain `smtp://` is refused unless the server is on this machine: the password would
+//! cross the network in clear.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use std::{error::Error as _, fmt};
+
+use lettre::Address;
+use lettre::address::Envelope;
+use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
+use rustls::pki_types::ServerName;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+use tokio_rustls::TlsConnector;
+
+use crate::error::Error;
+use crate::links::token::Secret;
+
+/// The environment variable holding the SMTP server's URL.
+pub const URL_VARIABLE: &str = "GUICHET_SMTP_URL";
+/// Connections kept open and used at the same time, unless the caller chooses.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Limit for opening a connection, and for each message's exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// No encryption at all.
+    Plain,
+    /// Plain connection upgraded with STARTTLS, which the server must offer.
+    StartTls,
+    /// TLS from the first byte.
+    ImplicitTls,
+}
+
+/// Where and how to reach the SMTP server; the password is not part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: Option<String>,
+    /// Connections kept open and used in parallel.
+    pub concurrency: usize,
+    /// Limit for opening a connection, and for each message's exchange.
+    pub timeout: Duration,
+}
+
+impl SmtpConfig {
+    /// Reads a URL of the forms the module's documentation lists.
+    pub fn parse(text: &str) -> Result<SmtpConfig, SmtpConfigError> {
+        // The text may hold a password: no error repeats it.
+        let url = url::Url::parse(text.trim()).map_err(|_| SmtpConfigError::Unparseable)?;
+        if url.password().is_some() {
+            return Err(SmtpConfigError::PasswordInUrl);
+        }
+        let mut security = match url.scheme() {
+            "smtp" => Security::Plain,
+            "smtps" => Security::ImplicitTls,
+            scheme => {
+                return Err(SmtpConfigError::UnsupportedScheme {
+                    scheme: scheme.to_owned(),
+                });
+            }
+        };
+        for (name, value) in url.query_pairs() {
+            match (&*name, &*value, security) {
+                ("tls", "starttls", Security::Plain) => security = Security::StartTls,
+                _ => {
+                    return Err(SmtpConfigError::UnknownParameter {
+                        name: name.into_owned(),
+                    });
+                }
+            }
+        }
+        if !matches!(url.path(), "" | "/") || url.fragment().is_some() {
+            return Err(SmtpConfigError::UnexpectedPath);
+        }
+        let host = match url.host() {
+            Some(url::Host::Domain(domain)) if !domain.is_empty() => domain.to_owned(),
+            Some(url::Host::Ipv4(address)) => address.to_string(),
+            Some(url::Host::Ipv6(address)) => address.to_string(),
+            _ => return Err(SmtpConfigError::MissingHost),
+        };
+        let user = match url.username() {
+            "" => None,
+            user => Some(
+                percent_encoding::percent_decode_str(user)
+                    .decode_utf8()
+                    .map_err(|_| SmtpConfigError::Unparseable)?
+                    .into_owned(),
+            ),
+        };
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|address| address.is_loopback());
+        if user.is_some() && security == Security::Plain && !loopback {
+            return Err(SmtpConfigError::CredentialsInClear);
+        }
+        let port = url.port().unwrap_or(match security {
+            Security::Plain => 25,
+            Security::StartTls => 587,
+            Security::ImplicitTls => 465,
+        });
+        Ok(SmtpConfig {
+            host,
+            port,
+            security,
+            user,
+            concurrency: DEFAULT_CONCURRENCY,
+            timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// `GUICHET_SMTP_URL`, or `None` when it is unset or empty (mail then goes to files).
+    pub fn from_env() -> Result<Option<SmtpConfig>, SmtpConfigError> {
+        match std::env::var(URL_VARIABLE) {
+            Ok(text) if !text.trim().is_empty() => SmtpConfig::parse(&text).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SmtpConfigError {
+    #[error("the SMTP URL cannot be parsed")]
+    Unparseable,
+    #[error("unsupported SMTP URL scheme {scheme:?} (expected smtp or smtps)")]
+    UnsupportedScheme { scheme: String },
+    #[error("the SMTP URL holds a password")]
+    PasswordInUrl,
+    #[error("the SMTP URL has no host")]
+    MissingHost,
+    #[error("unknown SMTP URL parameter {name:?} (only tls=starttls on smtp://)")]
+    UnknownParameter { name: String },
+    #[error("the SMTP URL has a path or a fragment")]
+    UnexpectedPath,
+    #[error("a user over plain SMTP to another machine would send the password in clear")]
+    CredentialsInClear,
+    #[error("the SMTP URL names user {user:?} but no password was given")]
+    MissingPassword { user: String },
+    #[error("an SMTP password was given but the URL names no user")]
+    MissingUser,
+    #[error("TLS cannot be set up: {0}")]
+    Tls(String),
+}
+
+impl SmtpConfigError {
+    pub fn message(&self) -> String {
+        const FORMS: &str = "smtp://serveur:25, smtp://serveur:587?tls=starttls ou \
+                             smtps://utilisateur@serveur:465";
+        match self {
+            SmtpConfigError::Unparseable => format!(
+                "L’adresse du serveur de courriel (GUICHET_SMTP_URL) n’est pas lisible : écrivez-la \
+                 sous la forme {FORMS}."
+            ),
+            SmtpConfigError::UnsupportedScheme { scheme } => format!(
+                "L’adresse du serveur de courriel commence par « {scheme}:// » : seuls smtp:// et \
+                 smtps:// sont possibles ({FORMS})."
+            ),
+            SmtpConfigError::PasswordInUrl => {
+                "L’adresse du serveur de courriel contient un mot de passe : retirez-le de \
+                 GUICHET_SMTP_URL et enregistrez-le dans le trousseau (guichet-admin secret set \
+                 smtp-password)."
+                    .into()
+            }
+            SmtpConfigError::MissingHost => {
+                format!("L’adresse du serveur de courriel ne nomme aucun serveur ({FORMS}).")
+            }
+            SmtpConfigError::UnknownParameter { name } => format!(
+                "Le paramètre « {name} » de l’adresse du serveur de courriel est inconnu : seul \
+                 ?tls=starttls est possible, après smtp://."
+            ),
+            SmtpConfigError::UnexpectedPath => format!(
+                "L’adresse du serveur de courriel ne doit contenir que le serveur et le port \
+                 ({FORMS})."
+            ),
+            SmtpConfigError::CredentialsInClear => {
+                "Avec un utilisateur, la connexion au serveur de courriel doit être chiffrée : \
+                 écrivez smtps://utilisateur@serveur ou smtp://utilisateur@serveur?tls=starttls."
+                    .into()
+            }
+            SmtpConfigError::MissingPassword { user } => format!(
+                "Aucun mot de passe n’est enregistré pour l’utilisateur « {user} » du serveur de \
+                 courriel : enregistrez-le dans le trousseau (guichet-admin secret set \
+                 smtp-password)."
+            ),
+            SmtpConfigError::MissingUser => {
+                "Un mot de passe du serveur de courriel est enregistré, mais l’adresse ne nomme \
+                 aucun utilisateur : écrivez-la sous la forme smtps://utilisateur@serveur."
+                    .into()
+            }
+            SmtpConfigError::Tls(_) => {
+                "Le chiffrement de la connexion au serveur de courriel n’a pas pu être préparé : \
+                 contactez l’équipe technique."
+                    .into()
+            }
+        }
+    }
+}
+
+/// One message to deliver; `bytes` hold the reset link, so `Debug` shows only their length.
+#[derive(Clone)]
+pub struct Outgoing {
+    pub envelope_from: String,
+    pub recipient: String,
+    pub bytes: Vec<u8>,
+}
+
+impl fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("envelope_from", &self.envelope_from)
+            .field("recipient", &self.recipient)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The server took the message; `reply` is its answer to the end of the data (`250 …`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub reply: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later: no connection, connection lost, timeout, TLS failure, 4xx reply.
+    /// A failure after the data was sent may still mean the server kept the message.
+    #[error("temporary failure: {reason}")]
+    Temporary { reason: String },
+    /// The server refused this message for good (5xx); `reply` is its code and text.
+    #[error("refused by the server: {reply}")]
+    Permanent { reply: String },
+    /// The server refused the user name or the password: nothing goes until the settings change.
+    #[error("authentication refused: {reply}")]
+    Authentication { reply: String },
+    /// An envelope address that cannot be used.
+    #[error("invalid envelope address {address:?}")]
+    InvalidAddress { address: String },
+}
+
+impl SendError {
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, SendError::Temporary { .. })
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            SendError::Temporary { .. } => {
+                "Le serveur de courriel est injoignable ou demande de réessayer plus tard : le \
+                 courriel reste dans la boîte d’envoi."
+                    .into()
+            }
+            SendError::Permanent { reply } => format!(
+                "Le serveur de courriel a refusé ce courriel (« {reply} ») : vérifiez l’adresse \
+                 du destinataire."
+            ),
+            SendError::Authentication { .. } => {
+                "Le serveur de courriel a refusé l’utilisateur ou le mot de passe : corrigez \
+                 l’adresse (GUICHET_SMTP_URL) ou le mot de passe enregistré dans le trousseau."
+                    .into()
+            }
+            SendError::InvalidAddress { address } => {
+                format!("« {address} » n’est pas une adresse électronique utilisable pour l’envoi.")
+            }
+        }
+    }
+}
+
+/// Sends over up to `concurrency` SMTP connections kept open between messages. Clones share the
+/// connections.
+#[derive(Clone)]
+pub struct SmtpSender {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: SmtpConfig,
+    login: Option<(String, Secret)>,
+    hello: ClientId,
+    tls: Encryption,
+    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    permits: Semaphore,
+}
+
+enum Encryption {
+    None,
+    StartTls(TlsParameters),
+    Implicit(TlsConnector, ServerName<'static>),
+}
+
+impl fmt::Debug for SmtpSender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSender")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where an exchange failed: it decides how the failure is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Connect,
+    Auth,
+    Mail,
+    Rcpt,
+    Data,
+}
+
+impl SmtpSender {
+    /// `password` is the keyring's `smtp-password`, required when the URL names a user. Nothing
+    /// connects yet.
+    pub fn new(
+        config: SmtpConfig,
+        password: Option<&Secret>,
+    ) -> Result<SmtpSender, SmtpConfigError> {
+        let login = match (&config.user, password) {
+            (Some(user), Some(password)) => Some((user.clone(), password.clone())),
+            (Some(user), None) => {
+                return Err(SmtpConfigError::MissingPassword { user: user.clone() });
+            }
+            (None, Some(_)) => return Err(SmtpConfigError::MissingUser),
+            (None, None) => None,
+        };
+        let tls = match config.security {
+            Security::Plain => Encryption::None,
+            Security::StartTls => Encryption::StartTls(
+                TlsParameters::new(config.host.clone())
+                    .map_err(|error| SmtpConfigError::Tls(error.to_string()))?,
+            ),
+            Security::ImplicitTls => Encryption::Implicit(
+                tls_connector()?,
+                ServerName::try_from(config.host.clone())
+                    .map_err(|error| SmtpConfigError::Tls(error.to_string()))?,
+            ),
+        };
+        Ok(SmtpSender {
+            inner: Arc::new(Inner {
+                permits: Semaphore::new(config.concurrency.max(1)),
+                idle: Mutex::new(Vec::new()),
+                hello: ClientId::default(),
+                login,
+                tls,
+                config,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &SmtpConfig {
+        &self.inner.config
+    }
+
+    /// Delivers `bytes` (RFC 5322, as `formatted()` gives them) to one recipient.
+    pub async fn send(
+        &self,
+        envelope_from: &str,
+        recipient: &str,
+        bytes: &[u8],
+    ) -> Result<Accepted, SendError> {
+        let from = parse_address(envelope_from)?;
+        let to = parse_address(recipient)?;
+        let _permit = self.inner.permits.acquire().await;
+        loop {
+            let (mut connection, reused) = match self.take_idle() {
+                Some(connection) => (connection, true),
+                None => (self.connect().await?, false),
+            };
+            let exchange = transfer(&mut connection, &from, &to, bytes);
+            match tokio::time::timeout(self.inner.config.timeout, exchange).await {
+                Ok(Ok(response)) => {
+                    self.put_back(connection);
+                    return Ok(Accepted {
+                        reply: reply_text(&response),
+                    });
+                }
+                // A kept-open connection the server has closed since (silently, or with 421
+                // after its idle timeout) fails at MAIL, before any of the message went out:
+                // another connection is safe.
+                Ok(Err((Stage::Mail, error)))
+                    if reused && error.status().is_none_or(|code| code.to_string() == "421") =>
+                {
+                    continue;
+                }
+                Ok(Err((stage, error))) => {
+                    if error.status().is_some() {
+                        self.reset_and_keep(connection).await;
+                    }
+                    return Err(classify(stage, &error));
+                }
+                Err(_) => {
+                    return Err(SendError::Temporary {
+                        reason: format!("no answer within {:?}", self.inner.config.timeout),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Delivers every message over the sender's connections; the results keep the input order.
+    pub async fn send_many(&self, messages: Vec<Outgoing>) -> Vec<Result<Accepted, SendError>> {
+        let count = messages.len();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, message) in messages.into_iter().enumerate() {
+            let sender = self.clone();
+            tasks.spawn(async move {
+                let result = sender
+                    .send(&message.envelope_from, &message.recipient, &message.bytes)
+                    .await;
+                (index, result)
+            });
+        }
+        let mut results: Vec<Option<Result<Accepted, SendError>>> = vec![None; count];
+        while let Some(joined) = tasks.join_next().await {
+            let (index, result) = joined.unwrap_or_else(|error| {
+                std::panic::resume_unwind(error.into_panic());
+            });
+            results[index] = Some(result);
+        }
+        results.into_iter().flatten().collect()
+    }
+
+    /// Connects, says EHLO, negotiates TLS and authenticates as configured, then says QUIT: the
+    /// settings screen's "tester la connexion".
+    pub async fn test_connection(&self) -> Result<(), SendError> {
+        let mut connection = self.connect().await?;
+        let _ = tokio::time::timeout(self.inner.config.timeout, connection.quit()).await;
+        Ok(())
+    }
+
+    /// Says QUIT on the connections kept open; the sender reconnects if used again.
+    pub async fn close(&self) {
+        let idle = std::mem::take(&mut *self.lock_idle());
+        for mut connection in idle {
+            let _ = tokio::time::timeout(Duration::from_secs(1), connection.quit()).await;
+        }
+    }
+
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let config = &self.inner.config;
+        tokio::time::timeout(config.timeout, self.open())
+            .await
+            .unwrap_or_else(|_| {
+                Err(SendError::Temporary {
+                    reason: format!(
+                        "no answer from {}:{} within {:?}",
+                        config.host, config.port, config.timeout
+                    ),
+                })
+            })
+    }
+
+    async fn open(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let Inner {
+            config,
+            hello,
+            tls,
+            login,
+            ..
+        } = &*self.inner;
+        let unreachable = |error: io::Error| SendError::Temporary {
+            reason: format!("cannot connect to {}:{}: {error}", config.host, config.port),
+        };
+        let tcp = TcpStream::connect((config.host.as_str(), config.port))
+            .await
+            .map_err(unreachable)?;
+        // Without it, the final "." waits behind the message for the server's delayed ACK.
+        tcp.set_nodelay(true).map_err(unreachable)?;
+        let stream: Box<dyn AsyncTokioStream> = match tls {
+            Encryption::Implicit(connector, name) => Box::new(ImplicitTls(
+                connector
+                    .connect(name.clone(), tcp)
+                    .await
+                    .map_err(|error| SendError::Temporary {
+                        reason: format!("TLS with {}:{} failed: {error}", config.host, config.port),
+                    })?,
+            )),
+            Encryption::None | Encryption::StartTls(_) => Box::new(tcp),
+        };
+        let mut connection = AsyncSmtpConnection::connect_with_transport(stream, hello)
+            .await
+            .map_err(|error| classify(Stage::Connect, &error))?;
+        if let Encryption::StartTls(parameters) = tls {
+            connection
+                .starttls(parameters.clone(), hello)
+                .await
+                .map_err(|error| classify(Stage::Connect, &error))?;
+        }
+        if let Some((user, password)) = login {
+            let credentials = Credentials::new(user.clone(), password.expose().to_owned());
+            connection
+                .auth(DEFAULT_MECHANISMS, &credentials)
+                .await
+                .map_err(|error| classify(Stage::Auth, &error))?;
+        }
+        Ok(connection)
+    }
+
+    fn lock_idle(&self) -> std::sync::MutexGuard<'_, Vec<AsyncSmtpConnection>> {
+        self.inner
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+        self.lock_idle().pop()
+    }
+
+    fn put_back(&self, connection: AsyncSmtpConnection) {
+        if !connection.has_broken() {
+            self.lock_idle().push(connection);
+        }
+    }
+
+    /// After a refused command the connection still works once the transaction is reset.
+    async fn reset_and_keep(&self, mut connection: AsyncSmtpConnection) {
+        let reset = tokio::time::timeout(Duration::from_secs(5), connection.command(Rset)).await;
+        if matches!(reset, Ok(Ok(_))) {
+            self.put_back(connection);
+        }
+    }
+}
+
+/// MAIL, RCPT, DATA and the message, reporting where a failure happened.
+async fn transfer(
+    connection: &mut AsyncSmtpConnection,
+    from: &Address,
+    to: &Address,
+    bytes: &[u8],
+) -> Result<Response, (Stage, SmtpError)> {
+    let mut parameters = Vec::new();
+    let info = connection.server_info();
+    if !bytes.is_ascii() && info.supports_feature(Extension::EightBitMime) {
+        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    let ascii = |address: &Address| address.user().is_ascii() && address.domain().is_ascii();
+    if !(ascii(from) && ascii(to)) && info.supports_feature(Extension::SmtpUtfEight) {
+        parameters.push(MailParameter::SmtpUtfEight);
+    }
+    let at = |stage| move |error| (stage, error);
+    connection
+        .command(Mail::new(Some(from.clone()), parameters))
+        .await
+        .map_err(at(Stage::Mail))?;
+    connection
+        .command(Rcpt::new(to.clone(), Vec::new()))
+        .await
+        .map_err(at(Stage::Rcpt))?;
+    connection.command(Data).await.map_err(at(Stage::Data))?;
+    // lettre ends the data with "\r\n.\r\n": given the message without its own last line break,
+    // the server receives exactly the bytes.
+    let body = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
+    connection.message(body).await.map_err(at(Stage::Data))
+}
+
+fn classify(stage: Stage, error: &SmtpError) -> SendError {
+    let reply = error.status().map(|code| match error.source() {
+        Some(text) => format!("{code} {text}"),
+        None => code.to_string(),
+    });
+    let detail = || reply.clone().unwrap_or_else(|| error.to_string());
+    match stage {
+        // A refusal before any message is about the server or the settings, not this message.
+        Stage::Connect => SendError::Temporary { reason: detail() },
+        Stage::Auth if error.is_transient() || (reply.is_none() && !error.is_client()) => {
+            SendError::Temporary { reason: detail() }
+        }
+        Stage::Auth => SendError::Authentication { reply: detail() },
+        // 530: the server wants AUTH and no user is configured.
+        _ if reply
+            .as_deref()
+            .is_some_and(|reply| reply.starts_with("530")) =>
+        {
+            SendError::Authentication { reply: detail() }
+        }
+        _ if error.is_permanent() => SendError::Permanent { reply: detail() },
+        _ => SendError::Temporary { reason: detail() },
+    }
+}
+
+fn reply_text(response: &Response) -> String {
+    let lines: Vec<&str> = response.message().collect();
+    format!("{} {}", response.code(), lines.join(" "))
+}
+
+fn parse_address(text: &str) -> Result<Address, SendError> {
+    text.trim().parse().map_err(|_| SendError::InvalidAddress {
+        address: text.to_owned(),
+    })
+}
+
+fn tls_connector() -> Result<TlsConnector, SmtpConfigError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| SmtpConfigError::Tls(error.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+/// A TLS stream lettre can drive: lettre's own implicit TLS opens the socket itself, with Nagle on.
+#[derive(Debug)]
+struct ImplicitTls(tokio_rustls::client::TlsStream<TcpStream>);
+
+impl AsyncRead for ImplicitTls {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ImplicitTls {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+impl AsyncTokioStream for ImplicitTls {
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().0.peer_addr()
+    }
+}
+
+/// lettre's default way, the benchmark's baseline: one connection lettre opens itself (Nagle on),
+/// the messages one after another. Returns how many were sent; stops at the first failure.
+pub async fn send_with_lettre_default(
+    config: &SmtpConfig,
+    password: Option<&Secret>,
+    messages: &[Outgoing],
+) -> Result<usize, SendError> {
+    let hello = ClientId::default();
+    let implicit = match config.security {
+        Security::ImplicitTls => Some(
+            TlsParameters::new(config.host.clone())
+                .map_err(|error| classify(Stage::Connect, &error))?,
+        ),
+        _ => None,
+    };
+    let mut connection = AsyncSmtpConnection::connect_tokio1(
+        (config.host.as_str(), config.port),
+        Some(config.timeout),
+        &hello,
+        implicit,
+        None,
+    )
+    .await
+    .map_err(|error| classify(Stage::Connect, &error))?;
+    if config.security == Security::StartTls {
+        let parameters = TlsParameters::new(config.host.clone())
+            .map_err(|error| classify(Stage::Connect, &error))?;
+        connection
+            .starttls(parameters, &hello)
+            .await
+            .map_err(|error| classify(Stage::Connect, &error))?;
+    }
+    if let (Some(user), Some(password)) = (&config.user, password) {
+        let credentials = Credentials::new(user.clone(), password.expose().to_owned());
+        connection
+            .auth(DEFAULT_MECHANISMS, &credentials)
+            .await
+            .map_err(|error| classify(Stage::Auth, &error))?;
+    }
+    for message in messages {
+        let envelope = Envelope::new(
+            Some(parse_address(&message.envelope_from)?),
+            vec![parse_address(&message.recipient)?],
+        )
+        .map_err(|_| SendError::InvalidAddress {
+            address: message.recipient.clone(),
+        })?;
+        connection
+            .send(&envelope, &message.bytes)
+            .await
+            .map_err(|error| classify(Stage::Data, &error))?;
+    }
+    let _ = connection.quit().await;
+    Ok(messages.len())
+}
+
+/// Without an SMTP server, messages become `.eml` files in the outbox folder.
+#[derive(Debug, Clone)]
+pub struct FileSender {
+    dir: PathBuf,
+}
+
+impl FileSender {
+    pub fn new(dir: impl Into<PathBuf>) -> FileSender {
+        FileSender { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `<dir>/<id>.eml`, replacing a file of the same id: first to a hidden temporary file,
+    /// flushed to disk, then renamed, so a reader never sees half a message. Blocking file I/O.
+    pub fn send(&self, id: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::Internal(format!("invalid outbox message id {id:?}")));
+        }
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
+        let path = self.dir.join(format!("{id}.eml"));
+        let temporary = self
+            .dir
+            .join(format!(".{id}.{:016x}.tmp", rand::random::<u64>()));
+        let written = (|| {
+            use std::io::Write as _;
+            let mut file = std::fs::File::create_new(&temporary)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&temporary, &path)
+        })();
+        if let Err(source) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(io_error(&path)(source));
+        }
+        Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outgoing_debug_hides_the_bytes() {
+        let outgoing = Outgoing {
+            envelope_from: "a@b.fr".into(),
+            recipient: "c@d.fr".into(),
+            bytes: b"https://portal/reset-password/reset/TOKEN".to_vec(),
+        };
+        let debug = format!("{outgoing:?}");
+        assert!(!debug.contains("TOKEN"), "{debug}");
+        assert!(debug.contains("c@d.fr"));
+    }
+
+    #[test]
+    fn a_password_makes_a_user_necessary_and_the_reverse() {
+        let mut config = SmtpConfig::parse("smtp://127.0.0.1:2525").expect("parses");
+        let password = Secret::new("pw");
+        assert_eq!(
+            SmtpSender::new(config.clone(), Some(&password)).map(|_| ()),
+            Err(SmtpConfigError::MissingUser)
+        );
+        config.user = Some("agent".into());
+        assert_eq!(
+            SmtpSender::new(config, None).map(|_| ()),
+            Err(SmtpConfigError::MissingPassword {
+                user: "agent".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! Secrets (the portal's signing key, the SMTP and database passwords) live in the OS keyring
+//! only: the Secret Service when one answers on the session bus, else the kernel's keyutils.
+//!
+//! `GUICHET_KEYRING=secret-service` or `GUICHET_KEYRING=keyutils` forces one. Every call blocks (a
+//! D-Bus round trip or a system call): async callers wrap them in `tokio::task::spawn_blocking`
+//! (a [`Keyring`] is cheap to clone into the closure).
+
+use std::fmt;
+use std::sync::Arc;
+
+use keyring_core::Entry;
+use keyring_core::api::CredentialStore;
+use zeroize::Zeroize;
+
+/// The wrapper every secret is returned in: `Debug` shows nothing, wiped on drop.
+pub use crate::links::token::Secret;
+
+/// The keyring's service name, under which every entry is stored.
+pub const SERVICE: &str = "guichet-siec";
+/// The environment variable that forces a backend.
+pub const BACKEND_VARIABLE: &str = "GUICHET_KEYRING";
+
+/// The secrets the app keeps; their entry names are stable, changing one loses the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretName {
+    PortalSigningKey,
+    SmtpPassword,
+    DatabasePassword,
+}
+
+impl SecretName {
+    pub const ALL: [SecretName; 3] = [
+        SecretName::PortalSigningKey,
+        SecretName::SmtpPassword,
+        SecretName::DatabasePassword,
+    ];
+
+    /// The entry's name in the keyring.
+    pub fn entry_name(self) -> &'static str {
+        match self {
+            SecretName::PortalSigningKey => "portal-signing-key",
+            SecretName::SmtpPassword => "smtp-password",
+            SecretName::DatabasePassword => "database-password",
+        }
+    }
+
+    /// The secret as an agent reads it in a message, capitalised.
+    fn label(self) -> &'static str {
+        match self {
+            SecretName::PortalSigningKey => "Le secret de signature des liens (kernel.secret)",
+            SecretName::SmtpPassword => "Le mot de passe du serveur de courriel",
+            SecretName::DatabasePassword => "Le mot de passe de la base de données",
+        }
+    }
+}
+
+impl std::str::FromStr for SecretName {
+    type Err = ();
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        SecretName::ALL
+            .into_iter()
+            .find(|name| name.entry_name() == value)
+            .ok_or(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyringBackend {
+    SecretService,
+    Keyutils,
+}
+
+impl KeyringBackend {
+    /// The value of `GUICHET_KEYRING` that forces this backend.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyringBackend::SecretService => "secret-service",
+            KeyringBackend::Keyutils => "keyutils",
+        }
+    }
+}
+
+/// Which keyring to open: a forced one, or the Secret Service if it answers, else keyutils.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyringChoice {
+    Auto,
+    Forced(KeyringBackend),
+}
+
+impl KeyringChoice {
+    /// A value of `GUICHET_KEYRING`; empty means automatic.
+    pub fn parse(value: &str) -> Result<KeyringChoice, SecretError> {
+        match value.trim() {
+            "" => Ok(KeyringChoice::Auto),
+            "secret-service" => Ok(KeyringChoice::Forced(KeyringBackend::SecretService)),
+            "keyutils" => Ok(KeyringChoice::Forced(KeyringBackend::Keyutils)),
+            other => Err(SecretError::UnknownBackend {
+                value: other.to_owned(),
+            }),
+        }
+    }
+
+    pub fn from_env() -> Result<KeyringChoice, SecretError> {
+        KeyringChoice::parse(&std::env::var(BACKEND_VARIABLE).unwrap_or_default())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("unknown keyring {value:?} in GUICHET_KEYRING (expected secret-service or keyutils)")]
+    UnknownBackend { value: String },
+    #[error("keyring unavailable ({}): {detail}", backend_name(*.backend))]
+    Unavailable {
+        backend: Option<KeyringBackend>,
+        detail: String,
+    },
+    #[error("keyring {} failed on {}: {detail}", .backend.name(), .name.entry_name())]
+    Failed {
+        backend: KeyringBackend,
+        name: SecretName,
+        detail: String,
+    },
+    #[error("the keyring entry {} is not UTF-8 text", .name.entry_name())]
+    NotText { name: SecretName },
+    #[error("refusing to store an empty {}", .name.entry_name())]
+    Empty { name: SecretName },
+}
+
+fn backend_name(backend: Option<KeyringBackend>) -> &'static str {
+    backend.map_or("none", KeyringBackend::name)
+}
+
+impl SecretError {
+    pub fn message(&self) -> String {
+        match self {
+            SecretError::UnknownBackend { value } => format!(
+                "GUICHET_KEYRING vaut « {value} » : indiquez secret-service ou keyutils, ou \
+                 retirez ce réglage pour que l’application choisisse elle-même."
+            ),
+            SecretError::Unavailable {
+                backend: Some(KeyringBackend::Keyutils),
+                ..
+            } => "Aucun trousseau de secrets n’est accessible : lancez une session avec un \
+                  trousseau (Secret Service), ou lancez l’application avec un trousseau du noyau \
+                  à elle (keyctl session -)."
+                .into(),
+            SecretError::Unavailable { .. } => {
+                "Aucun trousseau de secrets n’est accessible : lancez une session avec un \
+                 trousseau (Secret Service) ou définissez GUICHET_KEYRING=keyutils."
+                    .into()
+            }
+            SecretError::Failed { name, .. } => format!(
+                "Le trousseau de secrets a refusé l’opération ({}) ; réessayez, et si cela \
+                 persiste, contactez l’équipe technique.",
+                lowercase_first(name.label())
+            ),
+            SecretError::NotText { name } => format!(
+                "{} enregistré dans le trousseau est illisible : enregistrez-le à nouveau.",
+                name.label()
+            ),
+            SecretError::Empty { name } => {
+                format!("{} est vide : rien n’a été enregistré.", name.label())
+            }
+        }
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The OS keyring, opened once; clones share the same store.
+#[derive(Clone)]
+pub struct Keyring {
+    backend: KeyringBackend,
+    store: Arc<CredentialStore>,
+    service: String,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keyring")
+            .field("backend", &self.backend)
+            .field("service", &self.service)
+            .finish()
+    }
+}
+
+impl Keyring {
+    /// The keyring `GUICHET_KEYRING` asks for, or the first that answers.
+    pub fn from_env() -> Result<Keyring, SecretError> {
+        Keyring::open(KeyringChoice::from_env()?)
+    }
+
+    pub fn open(choice: KeyringChoice) -> Result<Keyring, SecretError> {
+        Keyring::open_for_service(choice, SERVICE)
+    }
+
+    /// Entries under another service name, so that tests never touch the app's real secrets.
+    pub fn open_for_service(choice: KeyringChoice, service: &str) -> Result<Keyring, SecretError> {
+        let (backend, store) = match choice {
+            KeyringChoice::Forced(backend) => (backend, open_store(backend)?),
+            // A session bus without a Secret Service fails here at once, so keyutils is next.
+            KeyringChoice::Auto => match open_store(KeyringBackend::SecretService) {
+                Ok(store) => (KeyringBackend::SecretService, store),
+                Err(_) => (
+                    KeyringBackend::Keyutils,
+                    open_store(KeyringBackend::Keyutils)?,
+                ),
+            },
+        };
+        Ok(Keyring {
+            backend,
+            store,
+            service: service.to_owned(),
+        })
+    }
+
+    pub fn backend(&self) -> KeyringBackend {
+        self.backend
+    }
+
+    /// The secret, or `None` if it was never stored.
+    pub fn get(&self, name: SecretName) -> Result<Option<Secret>, SecretError> {
+        match self.entry(name)?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(keyring_core::Error::BadEncoding(mut bytes)) => {
+                bytes.zeroize();
+                Err(SecretError::NotText { name })
+            }
+            Err(error) => Err(self.failure(name, error)),
+        }
+    }
+
+    /// Stores the secret, replacing any previous value.
+    pub fn set(&self, name: SecretName, value: &Secret) -> Result<(), SecretError> {
+        if value.expose().is_empty() {
+            return Err(SecretError::Empty { name });
+        }
+        self.entry(name)?
+            .set_password(value.expose())
+            .map_err(|error| self.failure(name, error))
+    }
+
+    /// Removes the secret; removing a missing one succeeds.
+    pub fn delete(&self, name: SecretName) -> Result<(), SecretError> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(error) => Err(self.failure(name, error)),
+        }
+    }
+
+    fn entry(&self, name: SecretName) -> Result<Entry, SecretError> {
+        Entry::new_in_store(&self.store, &self.service, name.entry_name())
+            .map_err(|error| self.failure(name, error))
+    }
+
+    fn failure(&self, name: SecretName, error: keyring_core::Error) -> SecretError {
+        match error {
+            keyring_core::Error::NoStorageAccess(_) => SecretError::Unavailable {
+                backend: Some(self.backend),
+                detail: describe(error),
+            },
+            error => SecretError::Failed {
+                backend: self.backend,
+                name,
+                detail: describe(error),
+            },
+        }
+    }
+}
+
+/// The error as text without the bytes some variants carry (they may be the secret).
+fn describe(error: keyring_core::Error) -> String {
+    match error {
+        keyring_core::Error::BadEncoding(mut bytes)
+        | keyring_core::Error::BadDataFormat(mut bytes, _) => {
+            bytes.zeroize();
+            "the stored data is malformed".into()
+        }
+        keyring_core::Error::Ambiguous(entries) => {
+            format!("{} entries match", entries.len())
+        }
+        error => error.to_string(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn open_store(backend: KeyringBackend) -> Result<Arc<CredentialStore>, SecretError> {
+    let store: keyring_core::Result<Arc<CredentialStore>> = match backend {
+        KeyringBackend::SecretService => {
+            zbus_secret_service_keyring_store::Store::new().map(|store| store as _)
+        }
+        KeyringBackend::Keyutils => {
+            linux_keyutils_keyring_store::Store::new().map(|store| store as _)
+        }
+    };
+    store.map_err(|error| SecretError::Unavailable {
+        backend: Some(backend),
+        detail: describe(error),
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_store(backend: KeyringBackend) -> Result<Arc<CredentialStore>, SecretError> {
+    Err(SecretError::Unavailable {
+        backend: Some(backend),
+        detail: "no supported keyring on this operating system".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_names_are_stable_and_round_trip() {
+        let names: Vec<&str> = SecretName::ALL.iter().map(|n| n.entry_name()).collect();
+        assert_eq!(
+            names,
+            ["portal-signing-key", "smtp-password", "database-password"]
+        );
+        for name in SecretName::ALL {
+            assert_eq!(name.entry_name().parse(), Ok(name));
+        }
+        assert_eq!("smtp".parse::<SecretName>(), Err(()));
+    }
+
+    #[test]
+    fn choices_parse() {
+        assert!(matches!(KeyringChoice::parse(" "), Ok(KeyringChoice::Auto)));
+        assert!(matches!(
+            KeyringChoice::parse("keyutils"),
+            Ok(KeyringChoice::Forced(KeyringBackend::Keyutils))
+        ));
+        assert!(matches!(
+            KeyringChoice::parse("secret-service"),
+            Ok(KeyringChoice::Forced(KeyringBackend::SecretService))
+        ));
+    }
+}

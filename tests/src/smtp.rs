@@ -1,0 +1,215 @@
+//! Real SMTP servers on loopback for the tests: Debian's aiosmtpd (`support/smtp_server.py`:
+//! a Maildir, chosen recipients refused, AUTH or TLS on demand), and `Sink`, a minimal SMTP
+//! server in Rust that answers at once, to measure the client rather than the server.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Debian's interpreter, which has python3-aiosmtpd; the `python3` first on PATH may not.
+pub const PYTHON: &str = "/usr/bin/python3";
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_server.py");
+
+/// aiosmtpd run by `support/smtp_server.py`; killed on drop.
+#[derive(Debug)]
+pub struct Aiosmtpd {
+    child: Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+/// How `Aiosmtpd` is started.
+#[derive(Debug, Default, Clone)]
+pub struct AiosmtpdOptions {
+    /// `(user, password)` to require before MAIL.
+    pub auth: Option<(String, String)>,
+    /// `"starttls"` or `"implicit"`, with a self-signed certificate made by `openssl`.
+    pub tls: Option<&'static str>,
+    /// Seconds after which the server silently closes an idle connection (aiosmtpd: 300).
+    pub idle_timeout: Option<f64>,
+}
+
+impl Aiosmtpd {
+    pub fn start() -> Aiosmtpd {
+        Aiosmtpd::start_with(AiosmtpdOptions::default())
+    }
+
+    pub fn start_with(options: AiosmtpdOptions) -> Aiosmtpd {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut command = Command::new(PYTHON);
+        command
+            .arg(SCRIPT)
+            .arg("--maildir")
+            .arg(dir.path().join("maildir"));
+        if let Some((user, password)) = &options.auth {
+            command.arg("--auth").arg(format!("{user}:{password}"));
+        }
+        if let Some(tls) = options.tls {
+            let (cert, key) = self_signed_certificate(dir.path());
+            command
+                .args(["--tls", tls, "--cert"])
+                .arg(cert)
+                .arg("--key")
+                .arg(key);
+        }
+        if let Some(seconds) = options.idle_timeout {
+            command.arg("--idle-timeout").arg(seconds.to_string());
+        }
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot run {PYTHON} {SCRIPT}: {error}"));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("server's first line");
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            let _ = child.kill();
+            let _ = child.wait();
+            let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
+            panic!("aiosmtpd did not start (is python3-aiosmtpd installed?):\n{log}")
+        });
+        Aiosmtpd { child, port, dir }
+    }
+
+    /// `smtp://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The stored messages, byte for byte; a message is stored before the server answers 250.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let new = self.dir.path().join("maildir/new");
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&new) {
+            Ok(entries) => entries.map(|entry| entry.expect("entry").path()).collect(),
+            Err(_) => return Vec::new(),
+        };
+        paths.sort();
+        paths
+            .iter()
+            .map(|path| std::fs::read(path).expect("stored message"))
+            .collect()
+    }
+}
+
+impl Drop for Aiosmtpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn self_signed_certificate(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let status = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs (package openssl)");
+    assert!(status.success(), "openssl could not make a certificate");
+    (cert, key)
+}
+
+/// A minimal SMTP server that accepts everything at once and counts the messages; stops on drop.
+#[derive(Debug)]
+pub struct Sink {
+    pub port: u16,
+    received: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sink {
+    /// Listens on a free loopback port, served by the current tokio runtime.
+    pub async fn start() -> Sink {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let received = Arc::new(AtomicUsize::new(0));
+        let counter = received.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, counter.clone()));
+            }
+        });
+        Sink {
+            port,
+            received,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> usize {
+        self.received.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(stream: TcpStream, received: Arc<AtomicUsize>) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let (reader, mut writer) = stream.into_split();
+    let mut reader = tokio::io::BufReader::new(reader);
+    writer.write_all(b"220 sink ESMTP\r\n").await?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+        let reply: &[u8] = match verb.as_str() {
+            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+            "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
+            "DATA" => {
+                writer
+                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await?;
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).await? == 0 {
+                        return Ok(());
+                    }
+                    if line == ".\r\n" {
+                        break;
+                    }
+                }
+                received.fetch_add(1, Ordering::SeqCst);
+                b"250 OK queued\r\n"
+            }
+            "QUIT" => {
+                writer.write_all(b"221 Bye\r\n").await?;
+                return Ok(());
+            }
+            _ => b"502 Command not implemented\r\n",
+        };
+        writer.write_all(reply).await?;
+    }
+}
