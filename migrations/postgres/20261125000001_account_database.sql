@@ -181,3 +181,52 @@ CREATE TABLE mail_outbox (
     CHECK ((state = 'sent') = (sent_at IS NOT NULL))
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
+
+-- Every change to what open windows show, for other agents' windows to catch up within a second:
+-- each client reads the rows after the last id it saw. Old rows are pruned by the clients.
+CREATE TABLE change_log (
+    id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at     TIMESTAMPTZ NOT NULL DEFAULT now(),
+    entity TEXT NOT NULL CHECK (entity IN ('establishment', 'account', 'attachment', 'reset')),
+    key    TEXT NOT NULL
+);
+CREATE INDEX change_log_at ON change_log (at);
+
+CREATE FUNCTION log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Statement-level with transition tables: a bulk load logs in one set-based insert.
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        EXECUTE format('INSERT INTO change_log (entity, key) SELECT DISTINCT %L, (%s)::text FROM new_rows',
+                       TG_ARGV[0], TG_ARGV[1]);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        EXECUTE format('INSERT INTO change_log (entity, key) SELECT DISTINCT %L, (%s)::text FROM old_rows',
+                       TG_ARGV[0], TG_ARGV[1]);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER establishment_log_insert AFTER INSERT ON establishment REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('establishment', 'uai');
+CREATE TRIGGER establishment_log_update AFTER UPDATE ON establishment REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('establishment', 'uai');
+CREATE TRIGGER establishment_log_delete AFTER DELETE ON establishment REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('establishment', 'uai');
+CREATE TRIGGER account_log_insert AFTER INSERT ON account REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('account', 'id');
+CREATE TRIGGER account_log_update AFTER UPDATE ON account REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('account', 'id');
+CREATE TRIGGER account_log_delete AFTER DELETE ON account REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('account', 'id');
+CREATE TRIGGER establishment_account_log_insert AFTER INSERT ON establishment_account REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('attachment', 'uai');
+CREATE TRIGGER establishment_account_log_update AFTER UPDATE ON establishment_account REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('attachment', 'uai');
+CREATE TRIGGER establishment_account_log_delete AFTER DELETE ON establishment_account REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('attachment', 'uai');
+CREATE TRIGGER reset_password_request_log_insert AFTER INSERT ON reset_password_request REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('reset', 'user_id');
+CREATE TRIGGER reset_password_request_log_update AFTER UPDATE ON reset_password_request REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('reset', 'user_id');
+CREATE TRIGGER reset_password_request_log_delete AFTER DELETE ON reset_password_request REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION log_change('reset', 'user_id');

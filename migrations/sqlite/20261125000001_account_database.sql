@@ -182,3 +182,65 @@ CREATE TABLE mail_outbox (
     CHECK ((state = 'sent') = (sent_at IS NOT NULL))
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
+
+-- Every change to what open windows show, for other windows to catch up within a second: each
+-- client reads the rows after the last id it saw. Old rows are pruned by the clients.
+CREATE TABLE change_log (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    entity TEXT NOT NULL CHECK (entity IN ('establishment', 'account', 'attachment', 'reset')),
+    key    TEXT NOT NULL
+);
+CREATE INDEX change_log_at ON change_log (at);
+CREATE TRIGGER establishment_log_insert AFTER INSERT ON establishment
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('establishment', CAST(NEW.uai AS TEXT));
+END;
+CREATE TRIGGER establishment_log_update AFTER UPDATE ON establishment
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('establishment', CAST(NEW.uai AS TEXT));
+    INSERT INTO change_log (entity, key) VALUES ('establishment', CAST(OLD.uai AS TEXT));
+END;
+CREATE TRIGGER establishment_log_delete AFTER DELETE ON establishment
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('establishment', CAST(OLD.uai AS TEXT));
+END;
+CREATE TRIGGER account_log_insert AFTER INSERT ON account
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('account', CAST(NEW.id AS TEXT));
+END;
+CREATE TRIGGER account_log_update AFTER UPDATE ON account
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('account', CAST(NEW.id AS TEXT));
+    INSERT INTO change_log (entity, key) VALUES ('account', CAST(OLD.id AS TEXT));
+END;
+CREATE TRIGGER account_log_delete AFTER DELETE ON account
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('account', CAST(OLD.id AS TEXT));
+END;
+CREATE TRIGGER establishment_account_log_insert AFTER INSERT ON establishment_account
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('attachment', CAST(NEW.uai AS TEXT));
+END;
+CREATE TRIGGER establishment_account_log_update AFTER UPDATE ON establishment_account
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('attachment', CAST(NEW.uai AS TEXT));
+    INSERT INTO change_log (entity, key) VALUES ('attachment', CAST(OLD.uai AS TEXT));
+END;
+CREATE TRIGGER establishment_account_log_delete AFTER DELETE ON establishment_account
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('attachment', CAST(OLD.uai AS TEXT));
+END;
+CREATE TRIGGER reset_password_request_log_insert AFTER INSERT ON reset_password_request
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('reset', CAST(NEW.user_id AS TEXT));
+END;
+CREATE TRIGGER reset_password_request_log_update AFTER UPDATE ON reset_password_request
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('reset', CAST(NEW.user_id AS TEXT));
+    INSERT INTO change_log (entity, key) VALUES ('reset', CAST(OLD.user_id AS TEXT));
+END;
+CREATE TRIGGER reset_password_request_log_delete AFTER DELETE ON reset_password_request
+BEGIN
+    INSERT INTO change_log (entity, key) VALUES ('reset', CAST(OLD.user_id AS TEXT));
+END;

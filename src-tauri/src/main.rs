@@ -6,7 +6,7 @@ mod commands;
 mod error;
 mod state;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -23,10 +23,25 @@ fn main() {
         .manage(AppState::new(settings))
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
-            // Open the database (and fill the demo one) while the window draws.
+            // Open the database (and fill the demo one) while the window draws, then keep the
+            // search index current and tell the window what other agents changed.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<AppState>().guichet().await;
+                let state = handle.state::<AppState>();
+                let Ok(guichet) = state.guichet().await else {
+                    return;
+                };
+                guichet.follow_changes();
+                let mut changes = guichet.changes();
+                loop {
+                    match changes.recv().await {
+                        Ok(change) => {
+                            let _ = handle.emit(commands::CHANGE_EVENT, change);
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    }
+                }
             });
             Ok(())
         })

@@ -115,9 +115,20 @@ impl Desktop {
                 serde_json::json!({ "application": app_binary() }),
             )
             .expect("capabilities");
-        let driver = WebDriver::new(format!("http://{address}"), capabilities)
-            .await
-            .expect("WebDriver session");
+        // tauri-driver may hand the first request to an upstream socket WebKitWebDriver has just
+        // closed ("error sending request"): that request is lost, a new one goes through.
+        let mut attempts = 0;
+        let driver = loop {
+            match WebDriver::new(format!("http://{address}"), capabilities.clone()).await {
+                Ok(driver) => break driver,
+                Err(error) if attempts < 5 => {
+                    attempts += 1;
+                    eprintln!("WebDriver session not created ({error}), retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(error) => panic!("WebDriver session: {error}"),
+            }
+        };
         Desktop {
             driver,
             processes,

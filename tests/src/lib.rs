@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod desktop;
+pub mod smtp;
 
 use guichet_core::store::{Backend, OpenMode, Store};
 

@@ -255,3 +255,130 @@ async fn an_ill_formed_database_url_is_explained_in_the_window() {
         "nothing written"
     );
 }
+
+#[tokio::test]
+async fn a_misspelt_lycee_gets_a_new_principal_address() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    sign_in(&desktop, "camille", AGENT_PASSWORD).await;
+
+    type_into(&desktop, "#search-input", "lycée louis le grnd").await;
+    let first = desktop.element("#search-result-0").await;
+    desktop
+        .element_with_text("#search-result-0", "LOUIS LE GRAND")
+        .await;
+    assert_eq!(
+        first.attr("data-uai").await.expect("attribute").as_deref(),
+        Some("0750655E")
+    );
+    desktop
+        .element("#search-input")
+        .await
+        .send_keys(Key::Enter)
+        .await
+        .expect("Enter");
+    desktop
+        .element_with_text("#establishment-name", "LOUIS LE GRAND")
+        .await;
+
+    type_into(&desktop, "#attach-email", "Proviseur.LLG@AC-PARIS.FR").await;
+    desktop
+        .element("label[for=attach-principal-0]")
+        .await
+        .click()
+        .await
+        .expect("principal");
+    type_into(&desktop, "#call-note", "appel du proviseur").await;
+    desktop
+        .element("#attach-submit")
+        .await
+        .click()
+        .await
+        .expect("ask");
+    let question = desktop
+        .element("#confirm-question")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        question.contains("Proviseur.LLG@ac-paris.fr")
+            && question.contains("LYCÉE LOUIS LE GRAND (0750655E)"),
+        "{question}"
+    );
+    desktop.screenshot("confirmation").await;
+    desktop
+        .element("#confirm-action")
+        .await
+        .click()
+        .await
+        .expect("confirm");
+    let outcome = desktop
+        .element_with_text("#action-outcome", "adresse principale")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(outcome.contains("Proviseur.LLG@ac-paris.fr"), "{outcome}");
+    desktop
+        .element_with_text("#principal-address", "Proviseur.LLG@ac-paris.fr")
+        .await;
+    let timeline = desktop
+        .element_with_text("#timeline", "appel du proviseur")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        timeline.contains("Adresse principale changée"),
+        "{timeline}"
+    );
+    desktop.screenshot("etablissement-modifie").await;
+    desktop.quit().await;
+}
+
+#[tokio::test]
+async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_reason() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    sign_in(&desktop, "lea", AGENT_PASSWORD).await;
+    type_into(&desktop, "#search-input", "0750654D").await;
+    desktop
+        .element(r#".guichet-result[data-uai="0750654D"]"#)
+        .await
+        .click()
+        .await
+        .expect("open");
+    let submit = desktop.element("#attach-submit").await;
+    assert!(
+        !submit.is_enabled().await.expect("state"),
+        "attaching is disabled"
+    );
+    let reason = desktop
+        .element("#edit-refused")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        reason,
+        "Votre rôle (lecture seule) ne permet pas de modifier les adresses."
+    );
+    for button in desktop
+        .driver
+        .find_all(By::Css("[data-action]"))
+        .await
+        .expect("row actions")
+    {
+        assert!(!button.is_enabled().await.expect("state"));
+        assert_eq!(
+            button.attr("title").await.expect("title").as_deref(),
+            Some(reason.as_str())
+        );
+    }
+    desktop.quit().await;
+}

@@ -22,9 +22,18 @@ export const commands = {
 	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("audit_entries", { filter })),
 	/**  Writes the filtered journal as CSV in the agent's downloads folder; returns the file's path. */
 	exportAuditCsv: (filter: AuditFilter_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_audit_csv", { filter })),
-	search: (query: string, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, limit })),
+	search: (query: string, limit: number) => typedError<SearchResponse_Serialize, CommandError>(__TAURI_INVOKE("search", { query, limit })),
 	establishment: (uai: string) => typedError<Establishment_Serialize, CommandError>(__TAURI_INVOKE("establishment", { uai })),
+	/**  The address as it would be saved (trimmed, domain in lower case), or why it is not one. */
+	normaliseEmail: (email: string) => typedError<string, CommandError>(__TAURI_INVOKE("normalise_email", { email })),
+	attach: (email: string, uais: string[], principal: boolean, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("attach", { email, uais, principal, expectedVersion, note })),
+	detach: (email: string, uai: string, newPrincipal: string | null, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("detach", { email, uai, newPrincipal, expectedVersion, note })),
+	setPrincipal: (uai: string, email: string, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("set_principal", { uai, email, expectedVersion, note })),
+	timeline: (uai: string) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("timeline", { uai })),
 };
+
+/* Constants */
+export const CHANGE_EVENT = "guichet://change" as const;
 
 /* Types */
 export type AddressHit = {
@@ -146,14 +155,28 @@ export type AuthStatus_Serialize = {
 
 export type Backend = "sqlite" | "postgres";
 
+/**  Something other windows may be showing changed. */
+export type Change = { entity: "establishment"; key: string } | { entity: "account"; key: number } | 
+/**  An address was attached to or detached from this establishment. */
+{ entity: "attachment"; key: string } | 
+/**  A reset request of this account appeared, was used or was replaced. */
+{ entity: "reset"; key: number };
+
 /**  What a failed command returns to the window. */
 export type CommandError = {
 	kind: ErrorKind,
 	message: string,
 };
 
+/**  What the agent reads once a change is saved: it names the address and the establishments. */
+export type Confirmation = {
+	email: string,
+	uais: Uai[],
+	message: string,
+};
+
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "internal" | "io";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -272,10 +295,41 @@ export type SearchHit = {
 	kind: "address",
 } & AddressHit;
 
+/**
+ *  What the search box shows: the ranked results and, when the query was a UAI with a wrong or
+ *  missing check letter, which letter it should have been.
+ */
+export type SearchResponse = SearchResponse_Serialize | SearchResponse_Deserialize;
+
+/**
+ *  What the search box shows: the ranked results and, when the query was a UAI with a wrong or
+ *  missing check letter, which letter it should have been.
+ */
+export type SearchResponse_Deserialize = {
+	hits: SearchHit[],
+	uai_correction?: UaiCorrectionView | null,
+};
+
+/**
+ *  What the search box shows: the ranked results and, when the query was a UAI with a wrong or
+ *  missing check letter, which letter it should have been.
+ */
+export type SearchResponse_Serialize = {
+	hits: SearchHit[],
+	uai_correction: UaiCorrectionView | null,
+};
+
 export type Sector = "public" | "prive";
 
 /**  A well-formed UAI whose check letter verifies, always upper case. */
 export type Uai = string;
+
+export type UaiCorrectionView = {
+	typed: string,
+	expected: Uai,
+	/**  "la lettre de contrôle « E » est fausse, la bonne est « D »" */
+	message: string,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

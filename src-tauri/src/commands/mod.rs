@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod app;
+pub mod associations;
 pub mod audit;
 pub mod establishments;
 pub mod search;
@@ -10,24 +11,35 @@ pub mod search;
 use tauri::Runtime;
 use tauri_specta::collect_commands;
 
+/// The event each change of the database comes in, with a `Change` as payload.
+pub const CHANGE_EVENT: &str = "guichet://change";
+
 /// Every command, for the invoke handler and for the generated TypeScript bindings.
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(collect_commands![
-        app::app_status::<tauri::Wry>,
-        agents::auth_status,
-        agents::sign_in,
-        agents::sign_out,
-        agents::create_first_supervisor,
-        agents::unlock,
-        agents::change_password,
-        agents::password_rules,
-        agents::agents,
-        agents::add_agent,
-        audit::audit_entries,
-        audit::export_audit_csv,
-        search::search,
-        establishments::establishment,
-    ])
+    tauri_specta::Builder::<R>::new()
+        .typ::<guichet_core::search::live::Change>()
+        .constant("CHANGE_EVENT", CHANGE_EVENT)
+        .commands(collect_commands![
+            app::app_status::<tauri::Wry>,
+            agents::auth_status,
+            agents::sign_in,
+            agents::sign_out,
+            agents::create_first_supervisor,
+            agents::unlock,
+            agents::change_password,
+            agents::password_rules,
+            agents::agents,
+            agents::add_agent,
+            audit::audit_entries,
+            audit::export_audit_csv,
+            search::search,
+            establishments::establishment,
+            associations::normalise_email,
+            associations::attach,
+            associations::detach,
+            associations::set_principal,
+            associations::timeline,
+        ])
 }
 
 #[cfg(test)]

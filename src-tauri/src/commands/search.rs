@@ -1,6 +1,6 @@
 //! Searching establishments and addresses.
 
-use guichet_core::search::SearchHit;
+use guichet_core::search::SearchResponse;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -12,7 +12,7 @@ pub async fn search(
     state: State<'_, AppState>,
     query: String,
     limit: u32,
-) -> CommandResult<Vec<SearchHit>> {
+) -> CommandResult<SearchResponse> {
     let (guichet, session) = state.signed_in().await?;
     Ok(guichet.search(&session, &query, limit as usize).await?)
 }

@@ -117,7 +117,7 @@ export function App() {
           {startup.state === "ready" && auth.state === "first-supervisor" && <FirstSupervisorPage onSignedIn={signedIn} />}
           {startup.state === "ready" && auth.state === "signed-out" && <SignInPage onSignedIn={signedIn} />}
           {agent && screen.name === "search" && <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} />}
-          {agent && screen.name === "establishment" && <EstablishmentPage uai={screen.uai} onBack={backToSearch} />}
+          {agent && screen.name === "establishment" && <EstablishmentPage uai={screen.uai} agent={agent} onBack={backToSearch} />}
           {agent && screen.name === "journal" && supervisor && <JournalPage />}
           {agent && screen.name === "agents" && supervisor && <AgentsPage />}
           {agent && screen.name === "password" && <ChangePasswordPage />}

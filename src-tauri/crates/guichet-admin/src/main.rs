@@ -147,15 +147,22 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Search { query, limit } => {
             let guichet = Guichet::open(settings, OpenMode::MustExist).await?;
             // Reading needs no agent here: whoever runs the CLI already holds the database URL.
-            let results = search::plain(guichet.store(), &query, limit).await?;
+            guichet.build_search_index().await?;
+            let response = guichet.search_unchecked(&query, limit).await?;
+            let correction = response
+                .uai_correction
+                .as_ref()
+                .map(|c| format!("UAI corrigé : {}.\n", c.message));
+            let results = response.hits;
             let text = if results.is_empty() {
                 "Aucun résultat.".to_string()
             } else {
                 results.iter().map(describe).collect::<Vec<_>>().join("\n")
             };
+            let text = format!("{}{text}", correction.unwrap_or_default());
             Ok(Output {
                 text,
-                json: json!({ "results": results }),
+                json: json!({ "results": results, "uai_correction": response.uai_correction }),
             })
         }
     }

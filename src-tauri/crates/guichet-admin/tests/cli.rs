@@ -79,10 +79,16 @@ async fn demo_then_search(backend: Backend) {
     let limited = admin(&db.url, &["search", "paris", "--limit", "4"]);
     assert_eq!(limited.json["results"].as_array().map(Vec::len), Some(4));
 
-    // An invalid UAI is no error: no results.
-    let invalid = admin(&db.url, &["search", "0750654Z"]);
-    assert_eq!(invalid.code, 0);
-    assert_eq!(invalid.json["results"], Value::Array(vec![]));
+    // A wrong check letter is no error: the right establishment, and which letter was wrong.
+    let corrected = admin(&db.url, &["search", "0750654Z"]);
+    assert_eq!(corrected.code, 0);
+    assert_eq!(corrected.json["results"][0]["uai"], "0750654D");
+    assert_eq!(corrected.json["uai_correction"]["expected"], "0750654D");
+    assert!(corrected.json["uai_correction"]["message"].as_str().is_some_and(|m| m.contains("« Z » est fausse")));
+    // Nor is a query that matches nothing.
+    let nothing = admin(&db.url, &["search", "zzzzqqqq"]);
+    assert_eq!(nothing.code, 0);
+    assert_eq!(nothing.json["results"], Value::Array(vec![]));
 
     // Loading the demo twice is refused and changes nothing.
     let twice = admin(

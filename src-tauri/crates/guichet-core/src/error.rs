@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::agents::password::PasswordRule;
 use crate::agents::{Permission, Role};
+use crate::model::email::EmailError;
 use crate::model::uai::{Uai, UaiError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -67,6 +68,24 @@ pub enum Error {
     AgentsAlreadyExist,
     #[error("no agent with login {0:?}")]
     AgentNotFound(String),
+    #[error("invalid e-mail address {input:?}: {reason}")]
+    InvalidEmail { input: String, reason: EmailError },
+    #[error("address {typed:?} exists as {existing:?}")]
+    AddressInOtherCase { typed: String, existing: String },
+    #[error("address {0:?} already exists")]
+    AddressExists(String),
+    #[error("no account for address {0:?}")]
+    AddressNotFound(String),
+    #[error("{email} already attached to {uai}")]
+    AlreadyAttached { email: String, uai: Uai },
+    #[error("{email} is not attached to {uai}")]
+    NotAttached { email: String, uai: Uai },
+    #[error("{email} is the principal address of {uai}; name another before detaching it")]
+    PrincipalNeedsReplacement { email: String, uai: Uai },
+    #[error("{uai} changed since version {expected}")]
+    Conflict { uai: Uai, expected: i32 },
+    #[error("no establishment given")]
+    NoEstablishment,
     #[error("internal error: {0}")]
     Internal(String),
     #[error("I/O error on {}: {source}", path.display())]
@@ -106,6 +125,15 @@ pub enum ErrorKind {
     LoginTaken,
     AgentsAlreadyExist,
     AgentNotFound,
+    InvalidEmail,
+    AddressInOtherCase,
+    AddressExists,
+    AddressNotFound,
+    AlreadyAttached,
+    NotAttached,
+    PrincipalNeedsReplacement,
+    Conflict,
+    NoEstablishment,
     Internal,
     Io,
 }
@@ -138,6 +166,15 @@ impl Error {
             Error::LoginTaken(_) => ErrorKind::LoginTaken,
             Error::AgentsAlreadyExist => ErrorKind::AgentsAlreadyExist,
             Error::AgentNotFound(_) => ErrorKind::AgentNotFound,
+            Error::InvalidEmail { .. } => ErrorKind::InvalidEmail,
+            Error::AddressInOtherCase { .. } => ErrorKind::AddressInOtherCase,
+            Error::AddressExists(_) => ErrorKind::AddressExists,
+            Error::AddressNotFound(_) => ErrorKind::AddressNotFound,
+            Error::AlreadyAttached { .. } => ErrorKind::AlreadyAttached,
+            Error::NotAttached { .. } => ErrorKind::NotAttached,
+            Error::PrincipalNeedsReplacement { .. } => ErrorKind::PrincipalNeedsReplacement,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::NoEstablishment => ErrorKind::NoEstablishment,
             Error::Internal(_) => ErrorKind::Internal,
             Error::Io { .. } => ErrorKind::Io,
         }
@@ -229,6 +266,35 @@ impl Error {
                 "Un superviseur existe déjà : connectez-vous avec son compte.".into()
             }
             Error::AgentNotFound(login) => format!("Aucun agent n’a l’identifiant « {login} »."),
+            Error::InvalidEmail { input, reason } => {
+                format!(
+                    "« {input} » n’est pas une adresse électronique valide : {}.",
+                    reason.message()
+                )
+            }
+            Error::AddressInOtherCase { typed, existing } => format!(
+                "L’adresse « {typed} » existe déjà sous la forme « {existing} » (seules les majuscules \
+                 diffèrent) : utilisez « {existing} », le portail ne distingue pas les deux."
+            ),
+            Error::AddressExists(email) => format!("L’adresse « {email} » est déjà dans la base."),
+            Error::AddressNotFound(email) => {
+                format!("L’adresse « {email} » n’est pas dans la base : ajoutez-la d’abord.")
+            }
+            Error::AlreadyAttached { email, uai } => {
+                format!("L’adresse « {email} » est déjà rattachée à l’établissement {uai}.")
+            }
+            Error::NotAttached { email, uai } => {
+                format!("L’adresse « {email} » n’est pas rattachée à l’établissement {uai}.")
+            }
+            Error::PrincipalNeedsReplacement { email, uai } => format!(
+                "« {email} » est l’adresse principale de l’établissement {uai} : choisissez d’abord \
+                 une autre adresse principale parmi ses adresses rattachées, puis détachez-la."
+            ),
+            Error::Conflict { uai, .. } => format!(
+                "Un autre agent vient de modifier l’établissement {uai}. La page a été rechargée avec \
+                 ses changements ; votre saisie est conservée : vérifiez-la puis validez à nouveau."
+            ),
+            Error::NoEstablishment => "Indiquez au moins un établissement (code UAI).".into(),
             Error::Internal(_) => {
                 "Une erreur interne est survenue ; rien n’a été modifié. Contactez \
                  l’équipe technique."

@@ -1,6 +1,8 @@
 //! The entry point the desktop app and the CLI share: opens the database and offers the
 //! operations an agent performs.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use crate::agents::{Permission, Session};
@@ -9,13 +11,15 @@ use crate::demo;
 use crate::error::{Error, Result};
 use crate::model::establishment::Establishment;
 use crate::model::uai::Uai;
-use crate::search::{self, SearchHit};
+use crate::search::live::{Change, LiveSearch};
+use crate::search::{self, SearchResponse};
 use crate::store::{OpenMode, Store};
 
 #[derive(Debug, Clone)]
 pub struct Guichet {
     store: Store,
     settings: Settings,
+    live: Arc<LiveSearch>,
 }
 
 impl Guichet {
@@ -40,7 +44,11 @@ impl Guichet {
             )
             .await?;
         }
-        Ok(Guichet { store, settings })
+        Ok(Guichet {
+            store,
+            settings,
+            live: Arc::default(),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -51,14 +59,48 @@ impl Guichet {
         &self.settings
     }
 
+    /// Builds the search index in the background and keeps it current with the change log,
+    /// for as long as the process runs (the desktop app). Until it is built, searches are plain.
+    pub fn follow_changes(&self) {
+        tokio::spawn(search::live::follow(self.store.clone(), self.live.clone()));
+    }
+
+    /// Builds the search index now (one-shot commands).
+    pub async fn build_search_index(&self) -> Result<()> {
+        self.live.build(&self.store).await
+    }
+
+    /// Every change applied to the index, for windows to refresh what they show.
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<Change> {
+        self.live.subscribe()
+    }
+
+    /// Applies the agent's own change to the index at once, rather than at the next poll.
+    pub(crate) async fn after_change(&self) {
+        if let Err(error) = self.live.catch_up(&self.store).await {
+            tracing::warn!("search index not updated after a change: {error}");
+        }
+    }
+
     pub async fn search(
         &self,
         session: &Session,
         query: &str,
         limit: usize,
-    ) -> Result<Vec<SearchHit>> {
+    ) -> Result<SearchResponse> {
         self.require(session, Permission::Read).await?;
-        search::plain(&self.store, query, limit).await
+        self.search_unchecked(query, limit).await
+    }
+
+    /// The search itself, for callers that hold the database already (the CLI).
+    pub async fn search_unchecked(&self, query: &str, limit: usize) -> Result<SearchResponse> {
+        match self.live.search(query, limit) {
+            Some(results) => search::tolerant(&self.store, results).await,
+            None => Ok(SearchResponse {
+                hits: search::plain(&self.store, query, limit).await?,
+                uai_correction: None,
+            }),
+        }
     }
 
     pub async fn establishment(&self, session: &Session, uai: &str) -> Result<Establishment> {

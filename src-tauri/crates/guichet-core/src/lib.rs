@@ -3,9 +3,11 @@
 //! layers over it.
 
 pub mod agents;
+pub mod associations;
 pub mod audit;
 pub mod config;
 pub mod demo;
+pub mod diagnosis;
 pub mod error;
 pub mod guichet;
 pub mod links;
@@ -13,6 +15,7 @@ pub mod mail;
 pub mod model;
 pub mod portal_time;
 pub mod search;
+pub mod secrets;
 pub mod store;
 pub mod text;
 

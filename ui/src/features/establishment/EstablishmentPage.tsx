@@ -1,18 +1,53 @@
-// An establishment's page: who it is, the address it signs in with, every attached address.
+// An establishment's page and what an agent does on it: attach an address, change the principal
+// address, detach one; each confirmed first, then saved as one change, then listed in the
+// timeline. Other agents' changes reload the page.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { useEffect, useState } from "react";
-import { commands, type Establishment } from "../../bindings";
-import { messageOf, unwrap } from "../../lib/result";
+import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { listen } from "@tauri-apps/api/event";
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { CHANGE_EVENT, commands, type Agent, type Change, type Establishment } from "../../bindings";
+import { CommandFailure, messageOf, unwrap } from "../../lib/result";
 import { EstablishmentView } from "./EstablishmentView";
+import { Timeline } from "./Timeline";
 
-type Props = { uai: string; onBack: () => void };
+type Props = { uai: string; agent: Agent; onBack: () => void };
 
 type Loaded = { uai: string; establishment: Establishment } | { uai: string; error: string };
 
-export function EstablishmentPage({ uai, onBack }: Props) {
+/** An action waiting for the agent's confirmation. */
+type Pending =
+  | { kind: "attach"; email: string; principal: boolean }
+  | { kind: "principal"; email: string }
+  | { kind: "detach"; email: string; principal: boolean; replacement: string };
+
+const EDIT_REFUSED = "Votre rôle (lecture seule) ne permet pas de modifier les adresses.";
+
+export function concerns(change: Change, establishment: Establishment): boolean {
+  switch (change.entity) {
+    case "establishment":
+    case "attachment":
+      return change.key === establishment.uai;
+    case "account":
+    case "reset":
+      return establishment.addresses.some((address) => address.account_id === change.key);
+  }
+}
+
+export function EstablishmentPage({ uai, agent, onBack }: Props) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [revision, setRevision] = useState(0);
+  const [email, setEmail] = useState("");
+  const [principal, setPrincipal] = useState(false);
+  const [note, setNote] = useState("");
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const canEdit = agent.role !== "lecture";
+  const reload = useCallback(() => setRevision((r) => r + 1), []);
 
   useEffect(() => {
     let current = true;
@@ -22,34 +57,214 @@ export function EstablishmentPage({ uai, onBack }: Props) {
     return () => {
       current = false;
     };
-  }, [uai]);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => event.key === "Escape" && onBack();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onBack]);
+  }, [uai, revision]);
 
   const shown = loaded?.uai === uai ? loaded : null;
+  const establishment = shown && "establishment" in shown ? shown.establishment : null;
+
+  useEffect(() => {
+    if (!establishment) return;
+    const unlisten = listen<Change>(CHANGE_EVENT, (event) => concerns(event.payload, establishment) && reload());
+    return () => {
+      unlisten.then((stop) => stop());
+    };
+  }, [establishment, reload]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      if (pending) setPending(null);
+      else onBack();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onBack, pending]);
+
+  async function confirm() {
+    if (!pending || !establishment) return;
+    setBusy(true);
+    const version = establishment.version;
+    const noteOrNull = note.trim() === "" ? null : note;
+    try {
+      const done = await unwrap(
+        pending.kind === "attach"
+          ? commands.attach(pending.email, [establishment.uai], pending.principal, version, noteOrNull)
+          : pending.kind === "principal"
+            ? commands.setPrincipal(establishment.uai, pending.email, version, noteOrNull)
+            : commands.detach(pending.email, establishment.uai, pending.principal ? pending.replacement : null, version, noteOrNull),
+      );
+      setOutcome({ ok: true, message: done.message });
+      if (pending.kind === "attach") {
+        setEmail("");
+        setPrincipal(false);
+      }
+      setNote("");
+      setPending(null);
+    } catch (failure) {
+      setOutcome({ ok: false, message: messageOf(failure) });
+      // On a conflict the page reloads with the other agent's change; the form keeps its input.
+      if (failure instanceof CommandFailure && failure.kind === "conflict") setPending(null);
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  }
+
+  async function askAttach(event: FormEvent) {
+    event.preventDefault();
+    setOutcome(null);
+    // The address as it will be saved (trimmed, domain in lower case), or why it cannot be.
+    try {
+      setPending({ kind: "attach", email: await unwrap(commands.normaliseEmail(email)), principal });
+    } catch (failure) {
+      setOutcome({ ok: false, message: messageOf(failure) });
+    }
+  }
 
   return (
     <section>
-      <Button
-        priority="tertiary no outline"
-        iconId="fr-icon-arrow-left-line"
-        onClick={onBack}
-        title="Revenir à la recherche (Échap)"
-        id="back-to-search"
-      >
+      <Button priority="tertiary no outline" iconId="fr-icon-arrow-left-line" onClick={onBack} title="Revenir à la recherche (Échap)" id="back-to-search">
         Retour à la recherche
       </Button>
       {shown === null && (
         <p className="fr-mt-4w" role="status">
-          <Badge noIcon severity="info">Chargement</Badge> Ouverture de l’établissement {uai}…
+          <Badge noIcon severity="info">
+            Chargement
+          </Badge>{" "}
+          Ouverture de l’établissement {uai}…
         </p>
       )}
       {shown && "error" in shown && <Alert className="fr-mt-4w" severity="error" title="Établissement introuvable" description={shown.error} />}
-      {shown && "establishment" in shown && <EstablishmentView establishment={shown.establishment} />}
+      {establishment && (
+        <>
+          <EstablishmentView
+            establishment={establishment}
+            rowActions={(address) => (
+              <div className="guichet-row-actions">
+                {!address.principal && (
+                  <Button
+                    size="small"
+                    priority="tertiary"
+                    disabled={!canEdit}
+                    title={canEdit ? `Faire de ${address.email} l’adresse principale` : EDIT_REFUSED}
+                    nativeButtonProps={{ "data-action": "principal" }}
+                    onClick={() => (setOutcome(null), setPending({ kind: "principal", email: address.email }))}
+                  >
+                    Rendre principale
+                  </Button>
+                )}
+                <Button
+                  size="small"
+                  priority="tertiary"
+                  disabled={!canEdit}
+                  title={canEdit ? `Détacher ${address.email}` : EDIT_REFUSED}
+                  nativeButtonProps={{ "data-action": "detach" }}
+                  onClick={() => {
+                    setOutcome(null);
+                    const other = establishment.addresses.find((a) => a.email !== address.email);
+                    setPending({ kind: "detach", email: address.email, principal: address.principal, replacement: other?.email ?? "" });
+                  }}
+                >
+                  Détacher
+                </Button>
+              </div>
+            )}
+          />
+          {outcome && (
+            <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mt-2w" id="action-outcome" />
+          )}
+          {pending && (
+            <ConfirmBox
+              pending={pending}
+              establishment={establishment}
+              busy={busy}
+              onReplacement={(replacement) => pending.kind === "detach" && setPending({ ...pending, replacement })}
+              onConfirm={confirm}
+              onCancel={() => setPending(null)}
+            />
+          )}
+          <form onSubmit={askAttach} className="guichet-narrow fr-mt-4w" aria-labelledby="attach-title">
+            <h2 id="attach-title" className="fr-h5">
+              Ajouter ou rattacher une adresse
+            </h2>
+            {!canEdit && <p className="fr-text--sm guichet-refusal" id="edit-refused">{EDIT_REFUSED}</p>}
+            <Input
+              label="Adresse électronique"
+              hintText="Une adresse absente de la base y est ajoutée, puis rattachée à cet établissement."
+              disabled={!canEdit}
+              nativeInputProps={{ id: "attach-email", value: email, onChange: (e) => setEmail(e.target.value), required: true, autoComplete: "off", spellCheck: false }}
+            />
+            <Checkbox
+              id="attach-principal"
+              disabled={!canEdit}
+              options={[
+                {
+                  label: "En faire l’adresse principale de l’établissement",
+                  nativeInputProps: { checked: principal, onChange: (e) => setPrincipal(e.target.checked) },
+                },
+              ]}
+            />
+            <Input
+              label="Note de l’appel (facultative)"
+              hintText="Par exemple : appel du secrétariat, M. Martin. Elle figure au journal."
+              disabled={!canEdit}
+              nativeInputProps={{ id: "call-note", value: note, onChange: (e) => setNote(e.target.value) }}
+            />
+            <Button type="submit" disabled={!canEdit || email.trim() === ""} id="attach-submit" title={canEdit ? undefined : EDIT_REFUSED}>
+              Rattacher…
+            </Button>
+          </form>
+          <Timeline uai={establishment.uai} revision={revision} />
+        </>
+      )}
     </section>
+  );
+}
+
+type ConfirmProps = {
+  pending: Pending;
+  establishment: Establishment;
+  busy: boolean;
+  onReplacement: (email: string) => void;
+  onConfirm: () => void;
+  onCancel: () => void;
+};
+
+function ConfirmBox({ pending, establishment, busy, onReplacement, onConfirm, onCancel }: ConfirmProps) {
+  const target = `${establishment.name} (${establishment.uai})`;
+  const question =
+    pending.kind === "attach"
+      ? `Rattacher « ${pending.email} » à ${target}${pending.principal ? " et en faire l’adresse principale" : ""} ?`
+      : pending.kind === "principal"
+        ? `Faire de « ${pending.email} » l’adresse principale de ${target} ?`
+        : `Détacher « ${pending.email} » de ${target} ?`;
+  const others = establishment.addresses.filter((address) => address.email !== pending.email);
+  return (
+    <div className="fr-callout fr-mt-2w" role="alertdialog" aria-labelledby="confirm-question" id="confirm-box">
+      <p className="fr-callout__text" id="confirm-question">
+        {question.replace(" ?", "\u00a0?")}
+      </p>
+      {pending.kind === "detach" && pending.principal && (
+        <Select
+          label="C’est l’adresse principale : choisissez celle qui la remplace"
+          nativeSelectProps={{ id: "replacement-select", value: pending.replacement, onChange: (e) => onReplacement(e.target.value) }}
+        >
+          {others.length === 0 && <option value="">Aucune autre adresse rattachée</option>}
+          {others.map((address) => (
+            <option key={address.account_id} value={address.email}>
+              {address.email}
+            </option>
+          ))}
+        </Select>
+      )}
+      <div className="guichet-lock__actions">
+        <Button onClick={onConfirm} disabled={busy} id="confirm-action" nativeButtonProps={{ autoFocus: true }}>
+          {busy ? "Enregistrement…" : "Confirmer"}
+        </Button>
+        <Button priority="secondary" onClick={onCancel}>
+          Annuler
+        </Button>
+      </div>
+    </div>
   );
 }

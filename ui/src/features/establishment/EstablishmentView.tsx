@@ -1,10 +1,18 @@
 // The content of an establishment's page, from data only, so that it renders the same in tests.
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { useEffect, useRef } from "react";
-import type { Establishment } from "../../bindings";
+import type { ReactNode } from "react";
+import type { AttachedAddress, Establishment } from "../../bindings";
 import { describeStatus, formatDate, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
 
-export function EstablishmentView({ establishment: e, now = new Date() }: { establishment: Establishment; now?: Date }) {
+type Props = {
+  establishment: Establishment;
+  now?: Date;
+  /** What an agent may do with one address (buttons), when the page offers actions. */
+  rowActions?: (address: AttachedAddress) => ReactNode;
+};
+
+export function EstablishmentView({ establishment: e, now = new Date(), rowActions }: Props) {
   const principal = e.addresses.find((address) => address.principal);
   // The page's title takes the focus when an establishment opens, so that it is announced.
   const heading = useRef<HTMLHeadingElement>(null);
@@ -70,6 +78,7 @@ export function EstablishmentView({ establishment: e, now = new Date() }: { esta
                 <th scope="col">Adresse électronique</th>
                 <th scope="col">Mot de passe</th>
                 <th scope="col">Rattachée</th>
+                {rowActions && <th scope="col">Actions</th>}
               </tr>
             </thead>
             <tbody>
@@ -93,6 +102,7 @@ export function EstablishmentView({ establishment: e, now = new Date() }: { esta
                     le {formatDate(address.attached_at)}
                     {address.attached_by ? ` par ${address.attached_by}` : " (import)"}
                   </td>
+                  {rowActions && <td>{rowActions(address)}</td>}
                 </tr>
               ))}
             </tbody>

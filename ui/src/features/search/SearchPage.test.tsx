@@ -5,7 +5,10 @@ vi.mock("../../bindings", () => ({
   commands: {
     search: vi.fn(async () => ({
       status: "ok",
-      data: [{ kind: "establishment", uai: "0750654D", name: "LYCÉE HENRI IV", type: "lycee", postcode: "75005", town: "PARIS" }],
+      data: {
+        hits: [{ kind: "establishment", uai: "0750654D", name: "LYCÉE HENRI IV", type: "lycee", postcode: "75005", town: "PARIS" }],
+        uai_correction: { typed: "0750654E", expected: "0750654D", message: "la lettre de contrôle « E » est fausse, la bonne est « D »" },
+      },
     })),
   },
 }));
@@ -13,14 +16,15 @@ vi.mock("../../bindings", () => ({
 import { SearchPage } from "./SearchPage";
 
 describe("the search field", () => {
-  it("opens the active result with Enter", async () => {
+  it("opens the active result with Enter and says which UAI letter was wrong", async () => {
     vi.useFakeTimers();
     const onOpen = vi.fn();
-    render(<SearchPage query="0750654D" onQueryChange={() => {}} onOpen={onOpen} />);
+    render(<SearchPage query="0750654E" onQueryChange={() => {}} onOpen={onOpen} />);
     await act(async () => {
       await vi.runAllTimersAsync();
     });
     expect(screen.getAllByRole("option")).toHaveLength(1);
+    expect(document.getElementById("uai-correction")?.textContent).toContain("la bonne est « D »");
     fireEvent.keyDown(screen.getByRole("combobox"), { key: "Enter" });
     expect(onOpen).toHaveBeenCalledWith("0750654D");
     vi.useRealTimers();

@@ -1,7 +1,7 @@
 // The first screen: one field for a UAI, a name, a town or an address, results while typing.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { commands, type SearchHit } from "../../bindings";
+import { commands, type SearchHit, type UaiCorrectionView } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
 import { isNavigationKey, nextActive } from "./navigation";
 import { optionId, SearchResults, targetOf } from "./SearchResults";
@@ -16,7 +16,7 @@ type Props = {
   onOpen: (uai: string) => void;
 };
 
-type Results = { query: string; hits: SearchHit[] } | { query: string; error: string };
+type Results = { query: string; hits: SearchHit[]; correction: UaiCorrectionView | null } | { query: string; error: string };
 
 export function SearchPage({ query, onQueryChange, onOpen }: Props) {
   const input = useRef<HTMLInputElement>(null);
@@ -31,7 +31,12 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
     let current = true;
     const timer = window.setTimeout(() => {
       unwrap(commands.search(trimmed, RESULT_LIMIT))
-        .then((hits) => current && (setResults({ query: trimmed, hits }), setActive(hits.length > 0 ? 0 : -1)))
+        .then(
+          (response) =>
+            current &&
+            (setResults({ query: trimmed, hits: response.hits, correction: response.uai_correction }),
+            setActive(response.hits.length > 0 ? 0 : -1)),
+        )
         .catch((error: unknown) => current && setResults({ query: trimmed, error: messageOf(error) }));
     }, DEBOUNCE_MS);
     return () => {
@@ -89,6 +94,14 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
       </div>
       <div aria-live="polite" className="guichet-results-status">
         {shown && "error" in shown && <Alert severity="error" small description={shown.error} />}
+        {shown && "hits" in shown && shown.correction && (
+          <Alert
+            severity="warning"
+            small
+            id="uai-correction"
+            description={`Code UAI ${shown.correction.typed} : ${shown.correction.message}. Résultat pour ${shown.correction.expected}.`}
+          />
+        )}
         {shown && "hits" in shown && shown.hits.length === 0 && (
           <p className="fr-text--sm" id="search-empty">
             Aucun établissement ni aucune adresse ne correspond à « {shown.query} ». Vérifiez le code UAI ou

@@ -79,6 +79,25 @@ impl Store {
         Ok(())
     }
 
+    /// Every entry about an establishment or an address attached to it now, newest first.
+    pub async fn establishment_timeline(&self, uai: &str, limit: i64) -> Result<Vec<AuditEntry>> {
+        let rows: Vec<EntryRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT e.id, e.at, a.login, e.action, e.uai, e.email, e.before, e.after, e.note \
+                 FROM audit_event e LEFT JOIN agent a ON a.id = e.agent_id \
+                 WHERE e.uai = $1 OR lower(e.email) IN ( \
+                     SELECT lower(c.email) FROM establishment_account ea \
+                     JOIN account c ON c.id = ea.account_id WHERE ea.uai = $1) \
+                 ORDER BY e.at DESC, e.id DESC LIMIT $2",
+            )
+            .bind(uai)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().filter_map(EntryRow::into_entry).collect())
+    }
+
     /// Journal entries matching `filter`, newest first.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let limit = i64::from(filter.limit.unwrap_or(MAX_ENTRIES).min(MAX_ENTRIES));

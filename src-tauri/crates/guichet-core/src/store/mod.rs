@@ -5,9 +5,11 @@
 //! matches on the backend. Every query runs against both backends in the test suite.
 
 mod agents;
+mod associations;
 pub(crate) mod audit;
 mod bulk;
 mod establishments;
+mod search;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -22,8 +24,10 @@ use sqlx::sqlite::{
 use crate::error::{Error, Result};
 
 pub(crate) use agents::{AgentRow, NewAgent, SignInOutcome};
+pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::{NewAttachment, NewEstablishment};
+pub use search::ChangeRow;
 
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");

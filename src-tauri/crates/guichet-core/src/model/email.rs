@@ -1,0 +1,201 @@
+//! E-mail addresses as agents type them: trimmed, the domain lower-cased, the syntax checked with
+//! a reason the agent can read out. Internationalised domains are checked in their ASCII form.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A syntactically valid address: local part as typed, domain in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[serde(into = "String")]
+pub struct EmailAddress(#[specta(type = String)] String);
+
+/// Why a text is not an e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("empty")]
+    Empty,
+    #[error("no @")]
+    MissingAt,
+    #[error("more than one @")]
+    SeveralAts,
+    #[error("empty local part")]
+    EmptyLocalPart,
+    #[error("empty domain")]
+    EmptyDomain,
+    #[error("contains a space")]
+    Space,
+    #[error("forbidden character {0:?} in the local part")]
+    LocalCharacter(char),
+    #[error("misplaced dot in the local part")]
+    LocalDots,
+    #[error("domain without a dot")]
+    DomainWithoutDot,
+    #[error("invalid domain")]
+    InvalidDomain,
+    #[error("too long")]
+    TooLong,
+}
+
+impl EmailError {
+    pub fn message(&self) -> String {
+        match self {
+            EmailError::Empty => "l’adresse est vide".into(),
+            EmailError::MissingAt => "il manque l’arobase « @ »".into(),
+            EmailError::SeveralAts => "l’adresse contient plusieurs « @ »".into(),
+            EmailError::EmptyLocalPart => "rien n’est écrit avant « @ »".into(),
+            EmailError::EmptyDomain => "rien n’est écrit après « @ »".into(),
+            EmailError::Space => "l’adresse contient une espace".into(),
+            EmailError::LocalCharacter(c) => {
+                format!("le caractère « {c} » n’est pas admis avant « @ »")
+            }
+            EmailError::LocalDots => {
+                "un point ne peut ni commencer ni finir la partie avant « @ », ni être doublé"
+                    .into()
+            }
+            EmailError::DomainWithoutDot => {
+                "le domaine après « @ » n’a pas de point (exemple : ac-paris.fr)".into()
+            }
+            EmailError::InvalidDomain => {
+                "le domaine après « @ » n’est pas un nom de domaine valide".into()
+            }
+            EmailError::TooLong => "l’adresse dépasse 254 caractères".into(),
+        }
+    }
+}
+
+/// Characters RFC 5322 allows unquoted in a local part (quoted local parts are refused: no
+/// establishment uses them and the portal would not either).
+fn allowed_in_local(c: char) -> bool {
+    c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)
+}
+
+impl EmailAddress {
+    pub fn parse(input: &str) -> Result<EmailAddress, EmailError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if text.chars().any(char::is_whitespace) {
+            return Err(EmailError::Space);
+        }
+        if text.chars().count() > 254 {
+            return Err(EmailError::TooLong);
+        }
+        let (local, domain) = text.split_once('@').ok_or(EmailError::MissingAt)?;
+        if domain.contains('@') {
+            return Err(EmailError::SeveralAts);
+        }
+        if local.is_empty() {
+            return Err(EmailError::EmptyLocalPart);
+        }
+        if domain.is_empty() {
+            return Err(EmailError::EmptyDomain);
+        }
+        if let Some(c) = local.chars().find(|c| !allowed_in_local(*c)) {
+            return Err(EmailError::LocalCharacter(c));
+        }
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return Err(EmailError::LocalDots);
+        }
+        let domain = domain.to_lowercase();
+        let ascii = idna::domain_to_ascii(&domain).map_err(|_| EmailError::InvalidDomain)?;
+        if !ascii.contains('.') {
+            return Err(EmailError::DomainWithoutDot);
+        }
+        let labels_ok = ascii.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        if !labels_ok
+            || ascii
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(EmailError::InvalidDomain);
+        }
+        Ok(EmailAddress(format!("{local}@{domain}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn local_part(&self) -> &str {
+        self.0
+            .rsplit_once('@')
+            .map(|(local, _)| local)
+            .unwrap_or_default()
+    }
+
+    pub fn domain(&self) -> &str {
+        self.0
+            .rsplit_once('@')
+            .map(|(_, domain)| domain)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<EmailAddress> for String {
+    fn from(email: EmailAddress) -> String {
+        email.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_lowers_the_domain_only() {
+        let email = EmailAddress::parse("  Secretariat.Henri4@AC-Paris.FR ").expect("valid");
+        assert_eq!(email.as_str(), "Secretariat.Henri4@ac-paris.fr");
+        assert_eq!(email.local_part(), "Secretariat.Henri4");
+        assert_eq!(email.domain(), "ac-paris.fr");
+    }
+
+    #[test]
+    fn accepts_internationalised_domains_and_plus_addressing() {
+        assert_eq!(
+            EmailAddress::parse("direction@École-Jaurès.FR").map(String::from),
+            Ok("direction@école-jaurès.fr".into())
+        );
+        assert!(EmailAddress::parse("jean.dupont+siec@gmail.com").is_ok());
+        assert!(EmailAddress::parse("o'neil@free.fr").is_ok());
+    }
+
+    #[test]
+    fn says_why_an_address_is_refused() {
+        let cases = [
+            ("", EmailError::Empty),
+            ("   ", EmailError::Empty),
+            ("ce.0750654d.ac-paris.fr", EmailError::MissingAt),
+            ("ce@0750654d@ac-paris.fr", EmailError::SeveralAts),
+            ("@ac-paris.fr", EmailError::EmptyLocalPart),
+            ("ce.0750654d@", EmailError::EmptyDomain),
+            ("jean dupont@gmail.com", EmailError::Space),
+            ("jean,dupont@gmail.com", EmailError::LocalCharacter(',')),
+            (".jean@gmail.com", EmailError::LocalDots),
+            ("jean..dupont@gmail.com", EmailError::LocalDots),
+            ("jean@localhost", EmailError::DomainWithoutDot),
+            ("jean@gmail..com", EmailError::InvalidDomain),
+            ("jean@-gmail.com", EmailError::InvalidDomain),
+            ("jean@gmail.com.", EmailError::InvalidDomain),
+            ("jean@192.168.0.1", EmailError::InvalidDomain),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(EmailAddress::parse(input), Err(expected), "{input:?}");
+        }
+        assert!(EmailError::MissingAt.message().contains("@"));
+    }
+}
