@@ -32,6 +32,7 @@ fn main() {
                     return;
                 };
                 guichet.follow_changes();
+                guichet.deliver_mail();
                 let mut changes = guichet.changes();
                 loop {
                     match changes.recv().await {

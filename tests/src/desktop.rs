@@ -169,6 +169,15 @@ impl Desktop {
             .unwrap_or_else(|error| panic!("{css} still shown: {error}"));
     }
 
+    /// Scrolls the page so that the element is in view (before a screenshot).
+    pub async fn scroll_to(&self, css: &str) {
+        let element = self.element(css).await;
+        element
+            .scroll_into_view()
+            .await
+            .unwrap_or_else(|error| panic!("scrolling to {css}: {error}"));
+    }
+
     /// The id of the element that has the keyboard focus.
     pub async fn focused_id(&self) -> String {
         let value = self

@@ -92,6 +92,34 @@ where
 /// Declares one test per backend running the same async body: `on_both_backends!(name, |db| …)`.
 #[macro_export]
 macro_rules! on_both_backends {
+    // Each run in a kernel keyring of its own (see `in_session_keyring`).
+    (keyring $name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                if $crate::in_session_keyring() {
+                    $crate::with_db(
+                        guichet_core::store::Backend::Sqlite,
+                        |$db| async move { $body },
+                    )
+                    .await;
+                }
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if $crate::in_session_keyring() {
+                    $crate::with_db(guichet_core::store::Backend::Postgres, |$db| async move {
+                        $body
+                    })
+                    .await;
+                }
+            }
+        }
+    };
     ($name:ident, |$db:ident| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
@@ -178,4 +206,44 @@ pub async fn demo_team(data_dir: &std::path::Path) {
         .await
         .expect("reader");
     guichet.store().close().await;
+}
+
+/// Runs the calling test again under `keyctl session -` with `GUICHET_KEYRING=keyutils`, so that
+/// it reaches a real kernel keyring of its own, and fails if that run fails. Returns `true` in
+/// that run (go on with the test) and `false` in the first one (its work is done).
+pub fn in_session_keyring() -> bool {
+    const CHILD: &str = "GUICHET_TEST_IN_SESSION_KEYRING";
+    if std::env::var_os(CHILD).is_some() {
+        return true;
+    }
+    // libtest names each test's thread after the test.
+    let name = std::thread::current()
+        .name()
+        .expect("a test thread")
+        .to_string();
+    let exe = std::env::current_exe().expect("test binary");
+    let output = std::process::Command::new("keyctl")
+        .args(["session", "-"])
+        .arg(&exe)
+        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .env("GUICHET_KEYRING", "keyutils")
+        .output()
+        .unwrap_or_else(|error| panic!("keyctl (package keyutils) cannot run: {error}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{name} under keyctl session failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    false
+}
+
+/// Stores the portal's signing key in the keyring the test runs with.
+pub fn store_signing_key(key: &str) {
+    use guichet_core::secrets::{Keyring, Secret, SecretName};
+    Keyring::from_env()
+        .expect("keyring")
+        .set(SecretName::PortalSigningKey, &Secret::new(key))
+        .expect("key stored");
 }

@@ -370,7 +370,7 @@ async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_re
     );
     for button in desktop
         .driver
-        .find_all(By::Css("[data-action]"))
+        .find_all(By::Css("[data-action=principal], [data-action=detach]"))
         .await
         .expect("row actions")
     {
@@ -380,5 +380,34 @@ async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_re
             Some(reason.as_str())
         );
     }
+    // The link ledger is open to reading; sending a link is not.
+    desktop
+        .element("[data-action=links]")
+        .await
+        .click()
+        .await
+        .expect("links");
+    desktop.element("#address-status").await;
+    let send = desktop.element("#send-link").await;
+    assert!(
+        !send.is_enabled().await.expect("state"),
+        "sending is disabled"
+    );
+    let reason = "Votre rôle (lecture seule) ne permet pas d’envoyer des liens d’initialisation.";
+    assert_eq!(
+        desktop
+            .element("#send-refused")
+            .await
+            .text()
+            .await
+            .expect("text"),
+        reason
+    );
+    assert_eq!(
+        send.attr("title").await.expect("title").as_deref(),
+        Some(reason)
+    );
+    desktop.scroll_to("#address-panel").await;
+    desktop.screenshot("lecture-seule").await;
     desktop.quit().await;
 }

@@ -30,6 +30,10 @@ export const commands = {
 	detach: (email: string, uai: string, newPrincipal: string | null, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("detach", { email, uai, newPrincipal, expectedVersion, note })),
 	setPrincipal: (uai: string, email: string, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("set_principal", { uai, email, expectedVersion, note })),
 	timeline: (uai: string) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("timeline", { uai })),
+	diagnose: (email: string) => typedError<Diagnosis_Serialize, CommandError>(__TAURI_INVOKE("diagnose", { email })),
+	sendLink: (email: string, note: string | null) => typedError<LinkSent, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
+	addressLinks: (email: string) => typedError<AddressLinks_Serialize, CommandError>(__TAURI_INVOKE("address_links", { email })),
+	checkLink: (input: string) => typedError<LinkCheck_Serialize, CommandError>(__TAURI_INVOKE("check_link", { input })),
 };
 
 /* Constants */
@@ -39,6 +43,25 @@ export const CHANGE_EVENT = "guichet://change" as const;
 export type AddressHit = {
 	email: string,
 	uais: Uai[],
+};
+
+/**  An address's initialisation state and every link the app sent it, newest first. */
+export type AddressLinks = AddressLinks_Serialize | AddressLinks_Deserialize;
+
+/**  An address's initialisation state and every link the app sent it, newest first. */
+export type AddressLinks_Deserialize = {
+	email: string,
+	account_id: number,
+	status: InitStatus_Deserialize,
+	links: LinkEntry_Deserialize[],
+};
+
+/**  An address's initialisation state and every link the app sent it, newest first. */
+export type AddressLinks_Serialize = {
+	email: string,
+	account_id: number,
+	status: InitStatus_Serialize,
+	links: LinkEntry_Serialize[],
 };
 
 /**  An agent as other screens show it. */
@@ -78,6 +101,14 @@ export type AttachedAddress_Serialize = {
 	/**  The agent who attached it; `None` when it came with an import. */
 	attached_by: string | null,
 	status: InitStatus_Serialize,
+};
+
+/**  An establishment an address is attached to. */
+export type AttachedTo = {
+	uai: Uai,
+	name: string,
+	/**  The address is the establishment's principal one. */
+	principal: boolean,
 };
 
 /**  What an agent did. */
@@ -175,8 +206,65 @@ export type Confirmation = {
 	message: string,
 };
 
+/**  Where the e-mail carrying a link stands. */
+export type Delivery = Delivery_Serialize | Delivery_Deserialize;
+
+/**  Where the e-mail carrying a link stands. */
+export type Delivery_Deserialize = 
+/**  In the outbox; `reason` says why the last attempt did not go through. */
+{ state: "waiting"; attempts: number; reason?: string | null } | { state: "sending" } | 
+/**  Accepted by the server, with its reply. */
+{ state: "sent"; at: string; reply?: string | null } | { state: "failed"; reason?: string | null };
+
+/**  Where the e-mail carrying a link stands. */
+export type Delivery_Serialize = 
+/**  In the outbox; `reason` says why the last attempt did not go through. */
+{ state: "waiting"; attempts: number; reason: string | null } | { state: "sending" } | 
+/**  Accepted by the server, with its reply. */
+{ state: "sent"; at: string; reply: string | null } | { state: "failed"; reason: string | null };
+
+/**  The diagnosis of one typed address. */
+export type Diagnosis = Diagnosis_Serialize | Diagnosis_Deserialize;
+
+/**  The diagnosis of one typed address. */
+export type Diagnosis_Deserialize = {
+	input: string,
+	/**  The address to store (trimmed, domain in lower case) when it is well-formed. */
+	normalised?: string | null,
+	syntax?: SyntaxProblem | null,
+	verdict: Verdict_Deserialize,
+	/**  What the agent should do, in French. */
+	action: string,
+	/**  Most useful first. */
+	findings: Explained_Deserialize[],
+};
+
+/**  The diagnosis of one typed address. */
+export type Diagnosis_Serialize = {
+	input: string,
+	/**  The address to store (trimmed, domain in lower case) when it is well-formed. */
+	normalised: string | null,
+	syntax: SyntaxProblem | null,
+	verdict: Verdict_Serialize,
+	/**  What the agent should do, in French. */
+	action: string,
+	/**  Most useful first. */
+	findings: Explained_Serialize[],
+};
+
+/**  A functional address's domain against the académie of the establishment it names. */
+export type DomainCheck = { kind: "matches" } | 
+/**  A former domain of that académie (`ac-caen.fr` for Normandie): accepted. */
+{ kind: "former"; expected: string } | 
+/**  The domain of another académie. */
+{ kind: "other_academie"; academie: string; expected: string } | 
+/**  Not an académie's domain at all. */
+{ kind: "not_academie"; expected: string } | 
+/**  No académie is known for that UAI. */
+{ kind: "unknown" };
+
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "account_disabled" | "smtp_settings" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -187,6 +275,14 @@ export type EstablishmentKind = "lycee" | "college" | "ecole" |
 "cio" | 
 /**  Établissement régional d'enseignement adapté. */
 "erea" | "autre";
+
+/**  An establishment as the lookup by UAI gives it. */
+export type EstablishmentRef = {
+	uai: Uai,
+	name: string,
+	/**  The académie's name, as in `data/academies.csv` ("Créteil"). */
+	academie: string,
+};
 
 /**  An establishment as a search result lists it. */
 export type EstablishmentSummary = {
@@ -232,6 +328,21 @@ export type Establishment_Serialize = {
 	version: number,
 };
 
+/**  A finding and its French sentence. */
+export type Explained = Explained_Serialize | Explained_Deserialize;
+
+/**  A finding and its French sentence. */
+export type Explained_Deserialize = {
+	finding: Finding_Deserialize,
+	message: string,
+};
+
+/**  A finding and its French sentence. */
+export type Explained_Serialize = {
+	finding: Finding_Serialize,
+	message: string,
+};
+
 /**  One field that an action changed, for a readable difference. */
 export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
 
@@ -248,6 +359,84 @@ export type FieldChange_Serialize = {
 	before: string | null,
 	after: string | null,
 };
+
+/**
+ *  One thing the diagnosis found. Findings naming accounts carry the establishments those
+ *  are attached to, once [`Draft::finish`] has them.
+ */
+export type Finding = Finding_Serialize | Finding_Deserialize;
+
+/**
+ *  One thing the diagnosis found. Findings naming accounts carry the establishments those
+ *  are attached to, once [`Draft::finish`] has them.
+ */
+export type Finding_Deserialize = 
+/**
+ *  Not a well-formed address; `repaired` is it without spaces or a trailing dot, when
+ *  that is well-formed (the other findings are about that one).
+ */
+{ kind: "syntax"; problem: SyntaxProblem; repaired?: string | null } | 
+/**  Known exactly, ignoring case. */
+{ kind: "exact"; account_id: number; email: string; establishments: AttachedTo[] } | 
+/**  A functional address `ce.<UAI>@ac-<académie>.fr`. */
+{ kind: "functional"; 
+/**  What stands for the UAI, upper case. */
+typed_uai: string; 
+/**  The UAI it names, check letter corrected when it was wrong or missing. */
+uai?: Uai | null; uai_problem?: UaiProblem | null; establishment?: EstablishmentRef | null; academie?: string | null; domain_check: DomainCheck; 
+/**  The address the establishment should have: `ce.<uai>@<académie's domain>`. */
+expected?: string | null; 
+/**  The account holding `expected`, when it is known and not the typed address. */
+expected_account?: number | null } | 
+/**  An `ac-…` domain that is no académie's. */
+{ kind: "unknown_academie_domain"; domain: string; suggestion?: string | null } | 
+/**  A former académie domain (`ac-rouen.fr`). */
+{ kind: "former_academie_domain"; domain: string; academie: string; current: string } | 
+/**
+ *  A known address one or two typos away, or differing by accents, separators or the
+ *  `ce.` prefix; `typos` counts only the typos (0 for those variations).
+ */
+{ kind: "near"; account_id: number; email: string; typos: number; kinds: NearKind[]; establishments: AttachedTo[] } | 
+/**  The same local part at a domain that is not near the typed one. */
+{ kind: "other_domain"; account_id: number; email: string; establishments: AttachedTo[] } | 
+/**  No known address at the typed domain, but at a near one. */
+{ kind: "unknown_domain"; domain: string; suggestion: string };
+
+/**
+ *  One thing the diagnosis found. Findings naming accounts carry the establishments those
+ *  are attached to, once [`Draft::finish`] has them.
+ */
+export type Finding_Serialize = 
+/**
+ *  Not a well-formed address; `repaired` is it without spaces or a trailing dot, when
+ *  that is well-formed (the other findings are about that one).
+ */
+{ kind: "syntax"; problem: SyntaxProblem; repaired: string | null } | 
+/**  Known exactly, ignoring case. */
+{ kind: "exact"; account_id: number; email: string; establishments: AttachedTo[] } | 
+/**  A functional address `ce.<UAI>@ac-<académie>.fr`. */
+{ kind: "functional"; 
+/**  What stands for the UAI, upper case. */
+typed_uai: string; 
+/**  The UAI it names, check letter corrected when it was wrong or missing. */
+uai: Uai | null; uai_problem: UaiProblem | null; establishment: EstablishmentRef | null; academie: string | null; domain_check: DomainCheck; 
+/**  The address the establishment should have: `ce.<uai>@<académie's domain>`. */
+expected: string | null; 
+/**  The account holding `expected`, when it is known and not the typed address. */
+expected_account: number | null } | 
+/**  An `ac-…` domain that is no académie's. */
+{ kind: "unknown_academie_domain"; domain: string; suggestion: string | null } | 
+/**  A former académie domain (`ac-rouen.fr`). */
+{ kind: "former_academie_domain"; domain: string; academie: string; current: string } | 
+/**
+ *  A known address one or two typos away, or differing by accents, separators or the
+ *  `ce.` prefix; `typos` counts only the typos (0 for those variations).
+ */
+{ kind: "near"; account_id: number; email: string; typos: number; kinds: NearKind[]; establishments: AttachedTo[] } | 
+/**  The same local part at a domain that is not near the typed one. */
+{ kind: "other_domain"; account_id: number; email: string; establishments: AttachedTo[] } | 
+/**  No known address at the typed domain, but at a near one. */
+{ kind: "unknown_domain"; domain: string; suggestion: string };
 
 /**  Where an address stands with its password on the portal. */
 export type InitStatus = InitStatus_Serialize | InitStatus_Deserialize;
@@ -269,6 +458,102 @@ export type InitStatus_Serialize =
 { state: "link_pending"; until: string } | 
 /**  The password was set on the portal (at that time, when the portal recorded it). */
 { state: "initialised"; at: string | null };
+
+/**  Where a link stands on the portal. */
+export type Lifecycle = Lifecycle_Serialize | Lifecycle_Deserialize;
+
+/**  Where a link stands on the portal. */
+export type Lifecycle_Deserialize = { state: "valid"; until: string } | { state: "expired"; at: string } | 
+/**  A newer link deleted this one's request; `by` is when that one was sent. */
+{ state: "replaced"; at: string; by?: string | null } | 
+/**
+ *  The request disappeared before it expired without the app deleting it: the portal used
+ *  it. `at` is when the password was set, when the portal recorded it.
+ */
+{ state: "used"; at?: string | null };
+
+/**  Where a link stands on the portal. */
+export type Lifecycle_Serialize = { state: "valid"; until: string } | { state: "expired"; at: string } | 
+/**  A newer link deleted this one's request; `by` is when that one was sent. */
+{ state: "replaced"; at: string; by: string | null } | 
+/**
+ *  The request disappeared before it expired without the app deleting it: the portal used
+ *  it. `at` is when the password was set, when the portal recorded it.
+ */
+{ state: "used"; at: string | null };
+
+export type LinkCheck = LinkCheck_Serialize | LinkCheck_Deserialize;
+
+export type LinkCheck_Deserialize = {
+	verdict: LinkVerdict,
+	/**  The address the link was sent to, when known. */
+	email?: string | null,
+	requested_at?: string | null,
+	expires_at?: string | null,
+	/**  For a replaced link: when the link that replaced it was sent. */
+	replaced_by?: string | null,
+	used_at?: string | null,
+	/**  What to tell the caller, in French. */
+	message: string,
+};
+
+export type LinkCheck_Serialize = {
+	verdict: LinkVerdict,
+	/**  The address the link was sent to, when known. */
+	email: string | null,
+	requested_at: string | null,
+	expires_at: string | null,
+	/**  For a replaced link: when the link that replaced it was sent. */
+	replaced_by: string | null,
+	used_at: string | null,
+	/**  What to tell the caller, in French. */
+	message: string,
+};
+
+export type LinkEntry = LinkEntry_Serialize | LinkEntry_Deserialize;
+
+export type LinkEntry_Deserialize = {
+	id: number,
+	requested_at: string,
+	expires_at: string,
+	/**  The agent who sent it. */
+	agent?: string | null,
+	lifecycle: Lifecycle_Deserialize,
+	delivery: Delivery_Deserialize,
+};
+
+export type LinkEntry_Serialize = {
+	id: number,
+	requested_at: string,
+	expires_at: string,
+	/**  The agent who sent it. */
+	agent: string | null,
+	lifecycle: Lifecycle_Serialize,
+	delivery: Delivery_Serialize,
+};
+
+/**  What the agent reads once a link is in the outbox. */
+export type LinkSent = {
+	email: string,
+	expires_at: string,
+	message: string,
+};
+
+/**  What a pasted link turns out to be. */
+export type LinkVerdict = "valid" | "expired" | "replaced" | "used" | "unknown" | "altered" | "malformed";
+
+/**  How a near match differs from the typed address. */
+export type NearKind = 
+/**  A letter inserted, deleted or replaced in the local part. */
+"typo" | 
+/**  Two adjacent letters swapped in the local part. */
+"swap" | 
+/**  `.`, `-` and `_` mixed up. */
+"separator" | "accent" | 
+/**  The `ce.` prefix of functional addresses missing or added. */
+"ce_prefix" | 
+/**  A typo in the domain, or the wrong extension (`.com` for `.fr`). */
+"domain";
 
 /**  One rule of the password policy (the portal's guide, for agents as for establishments). */
 export type PasswordRule = "min_length" | "uppercase" | "lowercase" | "digit" | "special";
@@ -321,6 +606,20 @@ export type SearchResponse_Serialize = {
 
 export type Sector = "public" | "prive";
 
+/**  Why a text is not an e-mail address. */
+export type SyntaxProblem = { kind: "empty" } | { kind: "missing_at" } | { kind: "several_at"; count: number } | { kind: "space" } | { kind: "empty_local_part" } | { kind: "empty_domain" } | { kind: "too_long" } | 
+/**  A dot at the start or end of the local part, or two dots in a row. */
+{ kind: "local_part_dots" } | { kind: "local_part_character"; character: string } | 
+/**  The domain ends with a dot (`gmail.com.`). */
+{ kind: "trailing_dot" } | 
+/**  No dot in the domain (`gmail`). */
+{ kind: "domain_without_dot" } | 
+/**
+ *  An empty label (`gmail..com`), a hyphen at a label's end, a label too long, a numeric
+ *  top-level domain.
+ */
+{ kind: "domain_label"; label: string } | { kind: "domain_character"; character: string };
+
 /**  A well-formed UAI whose check letter verifies, always upper case. */
 export type Uai = string;
 
@@ -330,6 +629,34 @@ export type UaiCorrectionView = {
 	/**  "la lettre de contrôle « E » est fausse, la bonne est « D »" */
 	message: string,
 };
+
+/**  Why the UAI of a functional address does not verify. */
+export type UaiProblem = { kind: "malformed" } | { kind: "missing_letter"; expected: string } | { kind: "wrong_letter"; found: string; expected: string };
+
+/**  The one conclusion, with the action in [`Verdict::action`]. */
+export type Verdict = Verdict_Serialize | Verdict_Deserialize;
+
+/**  The one conclusion, with the action in [`Verdict::action`]. */
+export type Verdict_Deserialize = { kind: "invalid"; problem: SyntaxProblem; 
+/**  The repaired address, when it is known. */
+repaired_known?: string | null } | { kind: "known"; account_id: number; email: string; establishments: AttachedTo[] } | { kind: "known_unattached"; account_id: number; email: string } | 
+/**  A known functional address not attached to the establishment it names. */
+{ kind: "known_not_attached_to_named"; account_id: number; email: string; establishment: EstablishmentRef } | 
+/**  An unknown functional address of a known establishment: add `address` and attach it. */
+{ kind: "add_functional"; address: string; establishment: EstablishmentRef } | { kind: "probably_meant"; account_id: number; email: string; establishments: AttachedTo[] } | { kind: "other_domain"; account_id: number; email: string; establishments: AttachedTo[] } | 
+/**  A functional address whose UAI no establishment has. */
+{ kind: "unknown_uai"; uai: Uai } | { kind: "domain_typo"; domain: string; suggestion?: string | null } | { kind: "unknown" };
+
+/**  The one conclusion, with the action in [`Verdict::action`]. */
+export type Verdict_Serialize = { kind: "invalid"; problem: SyntaxProblem; 
+/**  The repaired address, when it is known. */
+repaired_known: string | null } | { kind: "known"; account_id: number; email: string; establishments: AttachedTo[] } | { kind: "known_unattached"; account_id: number; email: string } | 
+/**  A known functional address not attached to the establishment it names. */
+{ kind: "known_not_attached_to_named"; account_id: number; email: string; establishment: EstablishmentRef } | 
+/**  An unknown functional address of a known establishment: add `address` and attach it. */
+{ kind: "add_functional"; address: string; establishment: EstablishmentRef } | { kind: "probably_meant"; account_id: number; email: string; establishments: AttachedTo[] } | { kind: "other_domain"; account_id: number; email: string; establishments: AttachedTo[] } | 
+/**  A functional address whose UAI no establishment has. */
+{ kind: "unknown_uai"; uai: Uai } | { kind: "domain_typo"; domain: string; suggestion: string | null } | { kind: "unknown" };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -5,7 +5,9 @@ pub mod agents;
 pub mod app;
 pub mod associations;
 pub mod audit;
+pub mod diagnosis;
 pub mod establishments;
+pub mod links;
 pub mod search;
 
 use tauri::Runtime;
@@ -39,6 +41,10 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             associations::detach,
             associations::set_principal,
             associations::timeline,
+            diagnosis::diagnose,
+            links::send_link,
+            links::address_links,
+            links::check_link,
         ])
 }
 

@@ -9,6 +9,8 @@ import { LockScreen, useIdleLock } from "../features/auth/LockScreen";
 import { FirstSupervisorPage, SignInPage } from "../features/auth/SignInPage";
 import { EstablishmentPage } from "../features/establishment/EstablishmentPage";
 import { JournalPage } from "../features/journal/JournalPage";
+import { AddressPanel } from "../features/links/AddressPanel";
+import { LinkCheckPage } from "../features/links/LinkCheckPage";
 import { SearchPage } from "../features/search/SearchPage";
 import { ROLE_LABELS } from "../lib/format";
 import { messageOf, unwrap } from "../lib/result";
@@ -16,6 +18,8 @@ import { messageOf, unwrap } from "../lib/result";
 export type Screen =
   | { name: "search" }
   | { name: "establishment"; uai: string }
+  | { name: "address"; email: string }
+  | { name: "check-link" }
   | { name: "journal" }
   | { name: "agents" }
   | { name: "password" };
@@ -72,6 +76,7 @@ export function App() {
   const navigation = agent
     ? [
         navItem("Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
+        navItem("Vérifier un lien", screen.name === "check-link" || screen.name === "address", () => setScreen({ name: "check-link" })),
         ...(supervisor
           ? [
               navItem("Journal", screen.name === "journal", () => setScreen({ name: "journal" })),
@@ -118,6 +123,10 @@ export function App() {
           {startup.state === "ready" && auth.state === "signed-out" && <SignInPage onSignedIn={signedIn} />}
           {agent && screen.name === "search" && <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} />}
           {agent && screen.name === "establishment" && <EstablishmentPage uai={screen.uai} agent={agent} onBack={backToSearch} />}
+          {agent && screen.name === "check-link" && <LinkCheckPage onOpenAddress={(email) => setScreen({ name: "address", email })} />}
+          {agent && screen.name === "address" && (
+            <AddressPanel email={screen.email} agent={agent} note="" onClose={() => setScreen({ name: "check-link" })} />
+          )}
           {agent && screen.name === "journal" && supervisor && <JournalPage />}
           {agent && screen.name === "agents" && supervisor && <AgentsPage />}
           {agent && screen.name === "password" && <ChangePasswordPage />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeStatus, formatDate, formatDateTime, formatMoment, parisDayStart } from "./format";
+import { describeDelivery, describeLifecycle, describeStatus, formatDate, formatDateTime, formatMoment, parisDayStart } from "./format";
 
 describe("French dates in Paris time", () => {
   it("shows a winter UTC instant one hour later", () => {
@@ -47,5 +47,21 @@ describe("Paris calendar days", () => {
 
   it("starts a summer day at 22:00 UTC and can move to the next day", () => {
     expect(parisDayStart("2026-07-14", 1)).toBe("2026-07-14T22:00:00.000Z");
+  });
+});
+
+describe("the link ledger", () => {
+  it("says until when a link works and who replaced it", () => {
+    expect(describeLifecycle({ state: "valid", until: "2026-11-25T13:32:00Z" }).label).toBe("Valable jusqu’au 25/11/2026 à 14:32");
+    expect(describeLifecycle({ state: "replaced", at: "2026-11-25T10:20:00Z", by: "2026-11-25T10:20:00Z" }).label).toBe(
+      "Remplacé par le lien du 25/11/2026 à 11:20",
+    );
+  });
+
+  it("shows the server's refusal of a failed message", () => {
+    const failed = describeDelivery({ state: "failed", reason: "550 5.1.1 No such mailbox here" });
+    expect(failed.severity).toBe("error");
+    expect(failed.detail).toBe("550 5.1.1 No such mailbox here");
+    expect(describeDelivery({ state: "waiting", attempts: 2, reason: "connexion refusée" }).label).toBe("Nouvel essai prévu (2 essais)");
   });
 });

@@ -1,6 +1,6 @@
 // French wording and formats of the domain's values: dates in Paris time, establishment types,
 // initialisation states.
-import type { AuditAction, EstablishmentKind, InitStatus, Role, Sector } from "../bindings";
+import type { AuditAction, Delivery, EstablishmentKind, InitStatus, Lifecycle, Role, Sector } from "../bindings";
 
 const PARIS = "Europe/Paris";
 
@@ -75,4 +75,37 @@ export function parisDayStart(day: string, days: number): string {
   const parisNoon = new Intl.DateTimeFormat("en-GB", { timeZone: PARIS, hour: "2-digit", hour12: false }).format(noonUtc);
   const offsetHours = Number(parisNoon) - 12;
   return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days, -offsetHours)).toISOString();
+}
+
+/** A link's state on the portal, as the ledger shows it. */
+export function describeLifecycle(lifecycle: Lifecycle): { label: string; severity: Severity } {
+  switch (lifecycle.state) {
+    case "valid":
+      return { label: `Valable jusqu’au ${formatDateTime(lifecycle.until)}`, severity: "info" };
+    case "expired":
+      return { label: `Expiré le ${formatDateTime(lifecycle.at)}`, severity: "warning" };
+    case "replaced":
+      return {
+        label: lifecycle.by ? `Remplacé par le lien du ${formatDateTime(lifecycle.by)}` : `Remplacé le ${formatDateTime(lifecycle.at)}`,
+        severity: "warning",
+      };
+    case "used":
+      return { label: lifecycle.at ? `Utilisé : mot de passe défini le ${formatDateTime(lifecycle.at)}` : "Utilisé", severity: "success" };
+  }
+}
+
+/** Where the e-mail carrying a link stands. */
+export function describeDelivery(delivery: Delivery): { label: string; severity: Severity; detail: string | null } {
+  switch (delivery.state) {
+    case "waiting":
+      return delivery.attempts === 0
+        ? { label: "En attente d’envoi", severity: "info", detail: null }
+        : { label: `Nouvel essai prévu (${delivery.attempts} essai${delivery.attempts > 1 ? "s" : ""})`, severity: "warning", detail: delivery.reason ?? null };
+    case "sending":
+      return { label: "Envoi en cours", severity: "info", detail: null };
+    case "sent":
+      return { label: `Envoyé le ${formatDateTime(delivery.at)}`, severity: "success", detail: delivery.reply ?? null };
+    case "failed":
+      return { label: "Échec de l’envoi", severity: "error", detail: delivery.reason ?? null };
+  }
 }

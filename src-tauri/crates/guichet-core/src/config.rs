@@ -21,9 +21,17 @@ pub struct Settings {
     pub portal_timezone: Tz,
     /// Idle time after which the window locks and asks for the agent's password again.
     pub idle_lock_seconds: u32,
+    /// How long a reset link stays valid; the portal's bundle says one hour.
+    pub link_lifetime_seconds: u32,
+    /// The sender of reset e-mails, `Name <address>`.
+    pub mail_from: String,
+    /// `smtp://…` or `smtps://…` (no password: it is in the keyring); `None` writes `.eml`
+    /// files into the outbox folder instead.
+    pub smtp_url: Option<String>,
 }
 
 pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 600;
+pub const DEFAULT_LINK_LIFETIME_SECONDS: u32 = 3_600;
 
 impl Settings {
     /// Every setting at its default, on `database_url` (the embedded demo database if `None`).
@@ -34,6 +42,9 @@ impl Settings {
             portal_url: DEFAULT_PORTAL_URL.into(),
             portal_timezone: DEFAULT_PORTAL_TIMEZONE,
             idle_lock_seconds: DEFAULT_IDLE_LOCK_SECONDS,
+            link_lifetime_seconds: DEFAULT_LINK_LIFETIME_SECONDS,
+            mail_from: crate::mail::message::DEFAULT_FROM.into(),
+            smtp_url: None,
         }
     }
 
@@ -63,17 +74,26 @@ impl Settings {
                 reason: "l’adresse du portail doit commencer par https://".into(),
             });
         }
-        let idle_lock_seconds = match var("GUICHET_IDLE_LOCK_SECONDS") {
-            Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                Error::InvalidSetting {
-                    name: "GUICHET_IDLE_LOCK_SECONDS",
-                    reason: format!("« {text} » n’est pas un nombre de secondes positif"),
-                }
-            })?,
-            None => DEFAULT_IDLE_LOCK_SECONDS,
+        let positive = |name: &'static str, default: u32| -> Result<u32> {
+            match var(name) {
+                Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    Error::InvalidSetting {
+                        name,
+                        reason: format!("« {text} » n’est pas un nombre de secondes positif"),
+                    }
+                }),
+                None => Ok(default),
+            }
         };
         Ok(Settings {
-            idle_lock_seconds,
+            link_lifetime_seconds: positive(
+                "GUICHET_LINK_LIFETIME_SECONDS",
+                DEFAULT_LINK_LIFETIME_SECONDS,
+            )?,
+            mail_from: var("GUICHET_MAIL_FROM")
+                .unwrap_or_else(|| crate::mail::message::DEFAULT_FROM.into()),
+            smtp_url: var("GUICHET_SMTP_URL"),
+            idle_lock_seconds: positive("GUICHET_IDLE_LOCK_SECONDS", DEFAULT_IDLE_LOCK_SECONDS)?,
             database_url: var("GUICHET_DATABASE_URL"),
             data_dir,
             portal_url: portal_url.trim_end_matches('/').to_string(),
@@ -91,6 +111,11 @@ impl Settings {
 
     pub fn embedded_database_path(&self) -> PathBuf {
         self.data_dir.join("guichet-demo.sqlite")
+    }
+
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
     }
 
     /// Where exports go: the user's downloads folder, else the data folder.

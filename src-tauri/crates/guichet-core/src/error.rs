@@ -13,6 +13,7 @@ use crate::agents::password::PasswordRule;
 use crate::agents::{Permission, Role};
 use crate::model::email::EmailError;
 use crate::model::uai::{Uai, UaiError};
+use crate::secrets::SecretError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -94,6 +95,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("keyring: {0}")]
+    Secret(#[from] SecretError),
+    #[error("no portal signing key in the keyring")]
+    MissingSigningKey,
+    #[error("account {0:?} is disabled")]
+    AccountDisabled(String),
+    #[error("SMTP settings: {0}")]
+    SmtpSettings(#[from] crate::mail::transport::SmtpConfigError),
+    #[error("e-mail not built: {0}")]
+    MailMessage(#[from] crate::mail::message::MessageError),
 }
 
 /// The stable code of an error, shared with the UI's bindings and the CLI's JSON output.
@@ -136,6 +147,11 @@ pub enum ErrorKind {
     NoEstablishment,
     Internal,
     Io,
+    Secret,
+    MissingSigningKey,
+    AccountDisabled,
+    SmtpSettings,
+    MailMessage,
 }
 
 impl Error {
@@ -177,6 +193,11 @@ impl Error {
             Error::NoEstablishment => ErrorKind::NoEstablishment,
             Error::Internal(_) => ErrorKind::Internal,
             Error::Io { .. } => ErrorKind::Io,
+            Error::Secret(_) => ErrorKind::Secret,
+            Error::MissingSigningKey => ErrorKind::MissingSigningKey,
+            Error::AccountDisabled(_) => ErrorKind::AccountDisabled,
+            Error::SmtpSettings(_) => ErrorKind::SmtpSettings,
+            Error::MailMessage(_) => ErrorKind::MailMessage,
         }
     }
 
@@ -304,6 +325,18 @@ impl Error {
                 "Impossible de lire ou d’écrire « {} ». Vérifiez les droits sur ce dossier.",
                 path.display()
             ),
+            Error::Secret(error) => error.message(),
+            Error::MissingSigningKey => {
+                "La clé de signature du portail n’est pas enregistrée : aucun lien ne \
+                 peut être envoyé. Un superviseur l’enregistre dans les réglages (champ « Clé de \
+                 signature du portail ») ou avec « guichet-admin secret set portal-signing-key »."
+                    .into()
+            }
+            Error::AccountDisabled(email) => format!(
+                "Le compte « {email} » est désactivé sur le portail : un lien ne lui servirait à rien."
+            ),
+            Error::SmtpSettings(error) => error.message(),
+            Error::MailMessage(error) => error.message(),
         }
     }
 }

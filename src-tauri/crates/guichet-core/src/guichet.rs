@@ -20,6 +20,8 @@ pub struct Guichet {
     store: Store,
     settings: Settings,
     live: Arc<LiveSearch>,
+    /// Wakes the outbox sender when a message is committed.
+    outbox: Arc<tokio::sync::Notify>,
 }
 
 impl Guichet {
@@ -48,7 +50,57 @@ impl Guichet {
             store,
             settings,
             live: Arc::default(),
+            outbox: Arc::default(),
         })
+    }
+
+    /// Delivers the outbox in the background for as long as the process runs (the desktop app):
+    /// at once when a message is committed, and every few seconds for retries.
+    pub fn deliver_mail(&self) {
+        let guichet = self.clone();
+        tokio::spawn(async move {
+            let mut delivery = None;
+            loop {
+                if delivery.is_none() {
+                    match crate::mail::outbox::Delivery::from_settings(&guichet.settings).await {
+                        Ok(ready) => delivery = Some(ready),
+                        Err(error) => tracing::warn!("mail delivery not configured: {error}"),
+                    }
+                }
+                if let Some(delivery) = &delivery
+                    && let Err(error) = guichet.deliver_once(delivery).await
+                {
+                    tracing::warn!("outbox round failed: {error}");
+                }
+                let _ = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    guichet.outbox.notified(),
+                )
+                .await;
+            }
+        });
+    }
+
+    /// Delivers what is due in the outbox now.
+    pub async fn deliver_once(
+        &self,
+        delivery: &crate::mail::outbox::Delivery,
+    ) -> Result<crate::mail::outbox::DrainReport> {
+        crate::mail::outbox::drain_once(&self.store, delivery, &self.settings, Utc::now()).await
+    }
+
+    pub(crate) fn wake_outbox(&self) {
+        self.outbox.notify_one();
+    }
+
+    pub(crate) fn live(&self) -> &LiveSearch {
+        &self.live
+    }
+
+    /// The search index behind [`Guichet::search_unchecked`], for benchmarks to time its two
+    /// phases apart (ranking in memory, reading the rows shown) and to read its size.
+    pub fn search_index(&self) -> &LiveSearch {
+        &self.live
     }
 
     pub fn store(&self) -> &Store {

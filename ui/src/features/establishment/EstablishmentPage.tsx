@@ -12,6 +12,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { CHANGE_EVENT, commands, type Agent, type Change, type Establishment } from "../../bindings";
 import { CommandFailure, messageOf, unwrap } from "../../lib/result";
 import { EstablishmentView } from "./EstablishmentView";
+import { AddressPanel } from "../links/AddressPanel";
 import { Timeline } from "./Timeline";
 
 type Props = { uai: string; agent: Agent; onBack: () => void };
@@ -46,6 +47,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [openAddress, setOpenAddress] = useState<string | null>(null);
   const canEdit = agent.role !== "lecture";
   const reload = useCallback(() => setRevision((r) => r + 1), []);
 
@@ -141,6 +143,15 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
             establishment={establishment}
             rowActions={(address) => (
               <div className="guichet-row-actions">
+                <Button
+                  size="small"
+                  priority="secondary"
+                  title={`État et liens d’initialisation de ${address.email}`}
+                  nativeButtonProps={{ "data-action": "links" }}
+                  onClick={() => setOpenAddress(address.email)}
+                >
+                  Liens
+                </Button>
                 {!address.principal && (
                   <Button
                     size="small"
@@ -170,6 +181,9 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
               </div>
             )}
           />
+          {openAddress && establishment.addresses.some((a) => a.email === openAddress) && (
+            <AddressPanel email={openAddress} agent={agent} note={note} onClose={() => setOpenAddress(null)} />
+          )}
           {outcome && (
             <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mt-2w" id="action-outcome" />
           )}

@@ -13,7 +13,7 @@ vi.mock("../../bindings", () => ({
   },
 }));
 
-import { SearchPage } from "./SearchPage";
+import { needsDiagnosis, SearchPage } from "./SearchPage";
 
 describe("the search field", () => {
   it("opens the active result with Enter and says which UAI letter was wrong", async () => {
@@ -28,5 +28,17 @@ describe("the search field", () => {
     fireEvent.keyDown(screen.getByRole("combobox"), { key: "Enter" });
     expect(onOpen).toHaveBeenCalledWith("0750654D");
     vi.useRealTimers();
+  });
+});
+
+describe("when to diagnose an address", () => {
+  it("diagnoses a whole address the results do not hold", () => {
+    expect(needsDiagnosis("ce.0750654d@ac-pari.fr", [])).toBe(true);
+    expect(needsDiagnosis("CE.0750654D@ac-paris.fr", [{ kind: "address", email: "ce.0750654d@ac-paris.fr", uais: [] }])).toBe(false);
+  });
+
+  it("waits for a whole address", () => {
+    expect(needsDiagnosis("ce.0750654d@", [])).toBe(false);
+    expect(needsDiagnosis("henri iv", [])).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { commands, type SearchHit, type UaiCorrectionView } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
+import { DiagnosisPanel } from "../diagnosis/DiagnosisPanel";
 import { isNavigationKey, nextActive } from "./navigation";
 import { optionId, SearchResults, targetOf } from "./SearchResults";
 
@@ -17,6 +18,13 @@ type Props = {
 };
 
 type Results = { query: string; hits: SearchHit[]; correction: UaiCorrectionView | null } | { query: string; error: string };
+
+/** An address typed whole that the results do not hold as such: the caller's "not recognised". */
+export function needsDiagnosis(query: string, hits: SearchHit[]): boolean {
+  const typed = query.trim().toLowerCase();
+  const whole = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(typed);
+  return whole && !hits.some((hit) => hit.kind === "address" && hit.email.toLowerCase() === typed);
+}
 
 export function SearchPage({ query, onQueryChange, onOpen }: Props) {
   const input = useRef<HTMLInputElement>(null);
@@ -115,6 +123,7 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
         )}
       </div>
       {hits.length > 0 && <SearchResults hits={hits} active={active} onOpen={onOpen} onHover={setActive} />}
+      {shown && "hits" in shown && needsDiagnosis(shown.query, shown.hits) && <DiagnosisPanel email={shown.query} onOpen={onOpen} />}
     </section>
   );
 }

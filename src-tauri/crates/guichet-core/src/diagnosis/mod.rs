@@ -8,6 +8,7 @@
 mod book;
 mod distance;
 mod messages;
+mod service;
 mod syntax;
 
 use std::collections::HashMap;

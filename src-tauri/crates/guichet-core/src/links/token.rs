@@ -160,9 +160,8 @@ pub fn issue(
     rng: &mut impl CryptoRng,
 ) -> IssuedToken {
     let mut fill = |buf: &mut [u8]| rng.fill_bytes(buf);
-    // The bundle draws the verifier first, then the selector.
-    let verifier = Secret(random_alnum(&mut fill));
     let selector = random_alnum(&mut fill);
+    let verifier = derive_verifier(key, &selector);
 
     let expires = now + lifetime;
     let mut expires_at = to_portal(tz, expires);
@@ -198,6 +197,33 @@ fn random_alnum(fill: &mut impl FnMut(&mut [u8])) -> String {
         );
     }
     out
+}
+
+/// The verifier of a selector. The bundle draws it at random; here it is derived from the signing
+/// key (HMAC-SHA256 over a labelled selector, alphanumerics of its base64), which the portal cannot
+/// tell apart and which needs no storage: the outbox composes the e-mail from the selector when it
+/// sends, and a pasted link is checked even after the portal deleted its row. Without the key it
+/// is as unpredictable as a random one.
+pub fn derive_verifier(key: &SigningKey, selector: &str) -> Secret {
+    let mut out = Zeroizing::new(String::with_capacity(SELECTOR_LENGTH));
+    let mut round: u8 = 0;
+    // 32 bytes give about 42 alphanumerics, so one round almost always suffices.
+    while out.len() < SELECTOR_LENGTH {
+        let mut mac = key.mac();
+        mac.update(b"guichet-siec/verifier/v1/");
+        mac.update(&[round]);
+        mac.update(selector.as_bytes());
+        let encoded = Zeroizing::new(BASE64.encode(mac.finalize().into_bytes()));
+        let missing = SELECTOR_LENGTH - out.len();
+        out.extend(
+            encoded
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(missing),
+        );
+        round = round.wrapping_add(1);
+    }
+    Secret(std::mem::take(&mut *out))
 }
 
 /// The bundle's `hashed_token`: base64(HMAC-SHA256(key, json_encode([verifier, "user_id", ts]))).
@@ -768,6 +794,33 @@ mod tests {
         let out = random_alnum(&mut fill);
         assert_eq!(out, "v7v7v7v7v7v7sQUFBQUF");
         assert_eq!(calls, vec![20, 7]);
+    }
+
+    const DERIVED_VERIFIER: &str = "BVqHQYMnorHaCF7NzEcl";
+
+    #[test]
+    fn the_verifier_is_derived_from_the_key_and_the_selector() {
+        // Expected value computed independently with Python:
+        //   m = hmac.new(b"test-kernel-secret", b"guichet-siec/verifier/v1/" + bytes([0])
+        //                + b"VmuBQ7epOgsaacQ5tand", hashlib.sha256).digest()
+        //   "".join(c for c in base64.b64encode(m).decode() if c.isalnum())[:20]
+        let key = SigningKey::new("test-kernel-secret").expect("key");
+        let derived = derive_verifier(&key, "VmuBQ7epOgsaacQ5tand");
+        assert_eq!(derived.expose(), DERIVED_VERIFIER);
+        assert_eq!(
+            derive_verifier(&key, "VmuBQ7epOgsaacQ5tand").expose(),
+            derived.expose(),
+            "stable"
+        );
+        assert_ne!(
+            derive_verifier(&key, "VmuBQ7epOgsaacQ5tane").expose(),
+            derived.expose()
+        );
+        let other = SigningKey::new("another-secret").expect("key");
+        assert_ne!(
+            derive_verifier(&other, "VmuBQ7epOgsaacQ5tand").expose(),
+            derived.expose()
+        );
     }
 
     #[test]

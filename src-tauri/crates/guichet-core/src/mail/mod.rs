@@ -2,4 +2,5 @@
 //! outbox folder (`transport`).
 
 pub mod message;
+pub mod outbox;
 pub mod transport;

@@ -123,3 +123,27 @@ pub enum InitStatus {
     /// The password was set on the portal (at that time, when the portal recorded it).
     Initialised { at: Option<DateTime<Utc>> },
 }
+
+impl InitStatus {
+    /// An address's state from its account (password set, when) and its newest reset request's
+    /// expiry as the portal stores it (naive local time of the portal's zone).
+    pub fn of(
+        initialised: bool,
+        password_changed_at: Option<DateTime<Utc>>,
+        latest_expiry: Option<chrono::NaiveDateTime>,
+        tz: chrono_tz::Tz,
+        now: DateTime<Utc>,
+    ) -> InitStatus {
+        if initialised {
+            return InitStatus::Initialised {
+                at: password_changed_at,
+            };
+        }
+        match latest_expiry.map(|naive| crate::portal_time::from_portal(tz, naive)) {
+            Some(until) if until > now => InitStatus::LinkPending { until },
+            expired => InitStatus::NotInitialised {
+                link_expired_at: expired,
+            },
+        }
+    }
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 use tokio::sync::{Mutex, broadcast};
 
 use super::index::{SearchIndex, SearchResults};
+use crate::diagnosis::{AddressBook, Draft, EstablishmentRef};
 use crate::error::{Error, Result};
 use crate::model::uai::Uai;
 use crate::store::Store;
@@ -45,6 +46,8 @@ const CHANGES_PER_READ: i64 = 10_000;
 #[derive(Debug)]
 pub struct LiveSearch {
     index: RwLock<Option<SearchIndex>>,
+    /// Every address, for the "adresse non reconnue" diagnosis; kept current with the index.
+    book: RwLock<Option<AddressBook>>,
     /// The last change applied; held while applying so that two catch-ups never interleave.
     cursor: Mutex<i64>,
     changes: broadcast::Sender<Change>,
@@ -54,6 +57,7 @@ impl Default for LiveSearch {
     fn default() -> Self {
         LiveSearch {
             index: RwLock::new(None),
+            book: RwLock::new(None),
             cursor: Mutex::new(0),
             changes: broadcast::channel(1024).0,
         }
@@ -70,11 +74,34 @@ impl LiveSearch {
         index.as_ref().map(|index| index.search(query, limit))
     }
 
+    /// Diagnoses an address against every known one, `None` until the book is built.
+    pub fn diagnose(
+        &self,
+        input: &str,
+        establishment: impl Fn(&Uai) -> Option<EstablishmentRef>,
+    ) -> Option<Draft> {
+        let book = self
+            .book
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        book.as_ref()
+            .map(|book| book.diagnose(input, establishment))
+    }
+
     pub fn is_ready(&self) -> bool {
         self.index
             .read()
             .map(|index| index.is_some())
             .unwrap_or(false)
+    }
+
+    /// A rough estimate of the heap the index holds, in bytes; `None` until it is built.
+    pub fn memory_bytes(&self) -> Option<usize> {
+        let index = self
+            .index
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        index.as_ref().map(SearchIndex::memory_bytes)
     }
 
     /// Every change applied from now on, for windows to refresh what they show.
@@ -88,14 +115,21 @@ impl LiveSearch {
         let mut cursor = self.cursor.lock().await;
         let from = store.last_change().await?;
         let (establishments, addresses) = store.index_rows().await?;
-        let index =
-            tokio::task::spawn_blocking(move || SearchIndex::build(establishments, addresses))
-                .await
-                .map_err(|error| Error::Internal(format!("index build: {error}")))?;
+        let (index, book) = tokio::task::spawn_blocking(move || {
+            let book =
+                AddressBook::build(addresses.iter().map(|a| (a.account_id, a.email.clone())));
+            (SearchIndex::build(establishments, addresses), book)
+        })
+        .await
+        .map_err(|error| Error::Internal(format!("index build: {error}")))?;
         *self
             .index
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(index);
+        *self
+            .book
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(book);
         *cursor = from;
         Ok(())
     }
@@ -161,6 +195,19 @@ impl LiveSearch {
             }
             Change::Account(id) => {
                 let row = store.index_address(*id).await?;
+                if let Some(book) = self
+                    .book
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .as_mut()
+                {
+                    match &row {
+                        Some(address) => book.upsert(address.account_id, &address.email),
+                        None => {
+                            book.remove(*id);
+                        }
+                    }
+                }
                 let mut index = self
                     .index
                     .write()

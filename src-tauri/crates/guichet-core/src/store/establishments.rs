@@ -9,7 +9,6 @@ use crate::model::establishment::{
     AttachedAddress, Establishment, EstablishmentKind, EstablishmentSummary, InitStatus, Sector,
 };
 use crate::model::uai::Uai;
-use crate::portal_time;
 use crate::text::slug;
 
 /// An establishment to insert, as an import or the demo generator gives it.
@@ -92,20 +91,13 @@ impl SummaryRow {
 
 impl AddressRow {
     fn status(&self, tz: Tz, now: DateTime<Utc>) -> InitStatus {
-        if self.initialised {
-            return InitStatus::Initialised {
-                at: self.password_changed_at,
-            };
-        }
-        match self
-            .latest_expiry
-            .map(|naive| portal_time::from_portal(tz, naive))
-        {
-            Some(until) if until > now => InitStatus::LinkPending { until },
-            expired => InitStatus::NotInitialised {
-                link_expired_at: expired,
-            },
-        }
+        InitStatus::of(
+            self.initialised,
+            self.password_changed_at,
+            self.latest_expiry,
+            tz,
+            now,
+        )
     }
 }
 

@@ -9,6 +9,7 @@ mod associations;
 pub(crate) mod audit;
 mod bulk;
 mod establishments;
+mod links;
 mod search;
 
 use std::path::PathBuf;
@@ -27,6 +28,7 @@ pub(crate) use agents::{AgentRow, NewAgent, SignInOutcome};
 pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::{NewAttachment, NewEstablishment};
+pub(crate) use links::{ClaimedMail, LedgerRow, MailOutcome};
 pub use search::ChangeRow;
 
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");

@@ -1,0 +1,429 @@
+//! Reset links end to end on real SQLite and PostgreSQL, a real kernel keyring and a real SMTP
+//! server on loopback. Links are checked by an independent implementation of the portal's rule,
+//! written here from the bundle's source, reading the row back as the portal does.
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use guichet_core::agents::{Role, Session};
+use guichet_core::links::service::{Delivery as State, Lifecycle, LinkVerdict};
+use guichet_core::mail::outbox::Delivery;
+use guichet_core::mail::transport::{SmtpConfig, SmtpSender};
+use guichet_core::store::Store;
+use guichet_core::{ErrorKind, Guichet, Settings};
+use guichet_tests::smtp::Aiosmtpd;
+use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, on_both_backends, store_signing_key};
+use hmac::Mac;
+
+const KERNEL_SECRET: &str = "ThisIsTheSymfonyKernelSecret-4f1e2d";
+const HENRI_IV_PRINCIPAL: &str = "ce.0750654d@ac-paris.fr";
+
+struct Desk {
+    guichet: Guichet,
+    agent: Session,
+    reader: Session,
+}
+
+async fn desk(url: &str, settings: impl FnOnce(&mut Settings)) -> Desk {
+    let mut configured = Settings::with_defaults(Some(url.into()), std::env::temp_dir());
+    settings(&mut configured);
+    let guichet = Guichet::open(configured, guichet_core::store::OpenMode::MustExist)
+        .await
+        .expect("opened");
+    let size = guichet_core::demo::DemoSize {
+        establishments: 6_000,
+        accounts: 8_000,
+    };
+    guichet_core::demo::load(
+        guichet.store(),
+        size,
+        5,
+        chrono_tz::Europe::Paris,
+        Utc::now(),
+    )
+    .await
+    .expect("demo");
+    let supervisor = guichet
+        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
+        .await
+        .expect("supervisor");
+    guichet
+        .add_agent(
+            &supervisor,
+            "camille",
+            "Camille Martin",
+            Role::Agent,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("agent");
+    guichet
+        .add_agent(
+            &supervisor,
+            "lea",
+            "Léa Bernard",
+            Role::Lecture,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("reader");
+    // Make sure Henri-IV's functional address exists with that spelling.
+    let agent = guichet
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect("agent");
+    let _ = guichet
+        .attach(
+            &agent,
+            HENRI_IV_PRINCIPAL,
+            &["0750654D".into()],
+            false,
+            None,
+            None,
+        )
+        .await;
+    Desk {
+        reader: guichet
+            .sign_in("lea", AGENT_PASSWORD)
+            .await
+            .expect("reader"),
+        agent,
+        guichet,
+    }
+}
+
+fn smtp_delivery(server: &Aiosmtpd) -> Delivery {
+    Delivery::Smtp(
+        SmtpSender::new(SmtpConfig::parse(&server.url()).expect("url"), None).expect("sender"),
+    )
+}
+
+/// The portal's check (symfonycasts/reset-password-bundle): find the row by the first 20
+/// characters, refuse `expires_at <= now`, then compare base64(HMAC-SHA256(kernel.secret,
+/// json_encode([verifier, (string) user_id, expires_at->getTimestamp()]))) in constant time,
+/// with PHP reading the naive `expires_at` in Europe/Paris (the first of a repeated hour).
+async fn portal_accepts(store: &Store, token: &str, now: DateTime<Utc>) -> bool {
+    assert_eq!(token.len(), 40, "{token}");
+    let (selector, verifier) = token.split_at(20);
+    let row: Option<(i32, String, NaiveDateTime)> = match store {
+        Store::Sqlite(pool) => sqlx::query_as("SELECT user_id, hashed_token, expires_at FROM reset_password_request WHERE selector = ?1")
+            .bind(selector)
+            .fetch_optional(pool)
+            .await
+            .expect("row"),
+        Store::Postgres(pool) => sqlx::query_as("SELECT user_id, hashed_token, expires_at FROM reset_password_request WHERE selector = $1")
+            .bind(selector)
+            .fetch_optional(pool)
+            .await
+            .expect("row"),
+    };
+    let Some((user_id, hashed, expires_at)) = row else {
+        return false;
+    };
+    let expires = chrono_tz::Europe::Paris
+        .from_local_datetime(&expires_at)
+        .earliest()
+        .expect("a Paris time")
+        .timestamp();
+    if expires <= now.timestamp() {
+        return false;
+    }
+    let json = format!("[\"{verifier}\",\"{user_id}\",{expires}]");
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(KERNEL_SECRET.as_bytes()).expect("key");
+    mac.update(json.as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD
+        .decode(hashed)
+        .expect("base64");
+    mac.verify_slice(&expected).is_ok()
+}
+
+fn token_of(link: &str) -> &str {
+    link.rsplit('/').next().expect("token")
+}
+
+/// The only message the server holds: its headers, its two parts and the link in it.
+fn received(server: &Aiosmtpd) -> (String, String, String, String) {
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1, "exactly one message");
+    let message = mail_parser::MessageParser::default()
+        .parse(&messages[0])
+        .expect("parsed");
+    let from = message
+        .from()
+        .and_then(|a| a.first())
+        .map(|a| format!("{} <{}>", a.name().unwrap_or(""), a.address().unwrap_or("")))
+        .unwrap_or_default();
+    let subject = message.subject().unwrap_or_default().to_string();
+    let text = message.body_text(0).unwrap_or_default().to_string();
+    let html = message.body_html(0).unwrap_or_default().to_string();
+    (from, subject, text, html)
+}
+
+fn link_in(text: &str) -> String {
+    text.lines()
+        .find(|line| line.starts_with("https://"))
+        .expect("a link line")
+        .trim()
+        .to_string()
+}
+
+on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_accepts_it, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let server = Aiosmtpd::start();
+    let sent = desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, Some("appel du secrétariat")).await.expect("sent");
+    assert!(sent.message.contains(HENRI_IV_PRINCIPAL));
+    // Committed but not yet delivered: the ledger says so.
+    let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    assert!(matches!(ledger.links[0].delivery, State::Waiting { .. }));
+    assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }));
+    let report = desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    assert_eq!(report.sent, 1);
+
+    let (from, subject, text, html) = received(&server);
+    assert_eq!(from, "SIEC - Maison des examens <ne-pas-repondre@siec.education.fr>");
+    assert_eq!(subject, "Portail d'authentification - Réinitialisation de mot de passe");
+    let link = link_in(&text);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines,
+        [
+            "Bonjour,",
+            "Pour réinitialiser votre mot de passe, veuillez cliquer sur le lien suivant :",
+            link.as_str(),
+            "Ce lien expire dans 1 heure.",
+            "Les services de la Maison des examens",
+        ]
+    );
+    assert!(link.starts_with("https://auth.siec.education.fr/reset-password/reset/"));
+    assert!(html.contains(&format!("href=\"{link}\"")));
+    assert!(portal_accepts(desk.guichet.store(), token_of(&link), Utc::now()).await, "the portal accepts {link}");
+
+    let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    assert!(matches!(&ledger.links[0].delivery, State::Sent { reply: Some(reply), .. } if reply.starts_with("250")));
+    assert_eq!(ledger.links[0].agent.as_deref(), Some("Camille Martin"));
+    let check = desk.guichet.check_link(&desk.reader, &format!("voici le lien : <{link}>")).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Valid);
+    assert_eq!(check.email.as_deref(), Some(HENRI_IV_PRINCIPAL));
+    // The verifier is nowhere in the database.
+    let verifier = &token_of(&link)[20..];
+    for table in ["reset_password_request", "reset_link", "mail_outbox", "audit_event", "change_log"] {
+        let dump: Vec<String> = match desk.guichet.store() {
+            Store::Sqlite(pool) => sqlx::query_scalar(&format!("SELECT CAST(t.* AS TEXT) FROM (SELECT * FROM {table}) t")).fetch_all(pool).await.unwrap_or_default(),
+            Store::Postgres(pool) => sqlx::query_scalar(&format!("SELECT t::text FROM {table} t")).fetch_all(pool).await.expect("dump"),
+        };
+        assert!(dump.iter().all(|row| !row.contains(verifier)), "{table} holds the verifier");
+    }
+});
+
+on_both_backends!(keyring links_made_in_winter_summer_and_the_repeated_hour_are_accepted, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let paris = chrono_tz::Europe::Paris;
+    let instants = [
+        paris.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).single(),
+        paris.with_ymd_and_hms(2026, 7, 15, 10, 0, 0).single(),
+        // 25 October 2026: at 01:30 UTC (02:30 CET, the second one) the link expires in the
+        // repeated hour, 03:30 CET — and at 00:30 UTC (02:30 CEST, the first), an hour after.
+        Some(Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).single().expect("instant").with_timezone(&paris)),
+        Some(Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).single().expect("instant").with_timezone(&paris)),
+    ];
+    for (round, at) in instants.into_iter().enumerate() {
+        let at = at.expect("instant").with_timezone(&Utc);
+        desk.guichet.send_link_at(&desk.agent, HENRI_IV_PRINCIPAL, None, at).await.expect("sent");
+        let dir = tempfile::tempdir().expect("outbox folder");
+        let files = Delivery::Files(guichet_core::mail::transport::FileSender::new(dir.path()));
+        // Delivery composes links that are already expired in real time: check the bytes the
+        // outbox would send by composing at the link's own time instead.
+        let report = guichet_core::mail::outbox::drain_once(desk.guichet.store(), &files, desk.guichet.settings(), at).await.expect("drained");
+        assert_eq!(report.sent, 1, "round {round}");
+        let eml = std::fs::read_dir(dir.path()).expect("folder").next().expect("a file").expect("entry").path();
+        let bytes = std::fs::read(eml).expect("eml");
+        let parsed = mail_parser::MessageParser::default().parse(&bytes).expect("parsed");
+        let link = link_in(&parsed.body_text(0).expect("text"));
+        assert!(portal_accepts(desk.guichet.store(), token_of(&link), at + chrono::Duration::minutes(59)).await, "round {round}: valid for the hour");
+        assert!(!portal_accepts(desk.guichet.store(), token_of(&link), at + chrono::Duration::hours(2)).await, "round {round}: expired after");
+    }
+});
+
+on_both_backends!(keyring a_resend_replaces_the_older_link_and_the_diagnosis_says_so, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let server = Aiosmtpd::start();
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("first");
+    desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    let first = link_in(&received(&server).2);
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("second");
+    assert!(!portal_accepts(desk.guichet.store(), token_of(&first), Utc::now()).await, "the first link no longer works");
+    let check = desk.guichet.check_link(&desk.reader, &first).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Replaced);
+    assert!(check.replaced_by.is_some());
+    assert!(check.message.contains("remplacé par le lien envoyé le"), "{}", check.message);
+    let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }));
+    assert!(matches!(ledger.links[1].lifecycle, Lifecycle::Replaced { .. }));
+});
+
+on_both_backends!(keyring expired_altered_malformed_unknown_and_used_links_are_told_apart, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let server = Aiosmtpd::start();
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
+    desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    let link = link_in(&received(&server).2);
+    let token = token_of(&link).to_string();
+
+    let mut altered = token.clone();
+    altered.replace_range(39..40, if token.ends_with('A') { "B" } else { "A" });
+    let check = desk.guichet.check_link(&desk.reader, &altered).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Altered);
+    let check = desk.guichet.check_link(&desk.reader, &token[..35]).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Malformed);
+    assert!(check.message.contains("35"), "{}", check.message);
+    let check = desk.guichet.check_link(&desk.reader, "AAAAAAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBBBBB").await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Unknown);
+
+    // The portal uses the link: it sets the password and deletes every request of the user.
+    let set = |store: &Store| {
+        let store = store.clone();
+        async move {
+            let now = Utc::now();
+            match &store {
+                Store::Sqlite(pool) => {
+                    sqlx::query("UPDATE account SET password = '$2y$13$x', password_changed_at = ?1 WHERE lower(email) = ?2").bind(now).bind(HENRI_IV_PRINCIPAL).execute(pool).await.expect("password");
+                    sqlx::query("DELETE FROM reset_password_request").execute(pool).await.expect("deleted");
+                }
+                Store::Postgres(pool) => {
+                    sqlx::query("UPDATE account SET password = '$2y$13$x', password_changed_at = $1 WHERE lower(email) = $2").bind(now).bind(HENRI_IV_PRINCIPAL).execute(pool).await.expect("password");
+                    sqlx::query("DELETE FROM reset_password_request").execute(pool).await.expect("deleted");
+                }
+            }
+        }
+    };
+    set(desk.guichet.store()).await;
+    let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Used);
+    assert!(check.used_at.is_some());
+    let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    assert!(matches!(ledger.status, guichet_core::model::establishment::InitStatus::Initialised { .. }));
+    assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Used { at: Some(_) }));
+});
+
+on_both_backends!(keyring an_expired_link_says_when, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |s| s.link_lifetime_seconds = 1).await;
+    let server = Aiosmtpd::start();
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
+    desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    let link = link_in(&received(&server).2);
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Expired);
+    assert!(check.message.starts_with("Le lien a expiré le "), "{}", check.message);
+    assert!(!portal_accepts(desk.guichet.store(), token_of(&link), Utc::now()).await);
+});
+
+on_both_backends!(keyring a_server_down_then_up_delivers_once_and_a_5xx_is_a_failure_with_its_text, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
+    // Nothing listens on this port.
+    let down = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
+    let dead = Delivery::Smtp(SmtpSender::new(SmtpConfig::parse(&format!("smtp://127.0.0.1:{down}")).expect("url"), None).expect("sender"));
+    let report = desk.guichet.deliver_once(&dead).await.expect("round");
+    assert_eq!((report.sent, report.retried), (0, 1));
+    let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    assert!(matches!(&ledger.links[0].delivery, State::Waiting { attempts: 1, reason: Some(_) }));
+    // Up again: the retry is due once its pause is over.
+    let server = Aiosmtpd::start();
+    let later = Utc::now() + chrono::Duration::seconds(20);
+    let report = guichet_core::mail::outbox::drain_once(desk.guichet.store(), &smtp_delivery(&server), desk.guichet.settings(), later).await.expect("round");
+    assert_eq!(report.sent, 1);
+    let report = guichet_core::mail::outbox::drain_once(desk.guichet.store(), &smtp_delivery(&server), desk.guichet.settings(), later).await.expect("round");
+    assert_eq!(report.sent, 0, "nothing twice");
+    assert_eq!(server.messages().len(), 1);
+
+    desk.guichet.attach(&desk.agent, "reject.secretariat@ac-paris.fr", &["0750654D".into()], false, None, None).await.expect("attached");
+    desk.guichet.send_link(&desk.agent, "reject.secretariat@ac-paris.fr", None).await.expect("sent");
+    let report = desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("round");
+    assert_eq!(report.failed, 1);
+    let ledger = desk.guichet.address_links(&desk.reader, "reject.secretariat@ac-paris.fr").await.expect("ledger");
+    assert!(matches!(&ledger.links[0].delivery, State::Failed { reason: Some(reason) } if reason.contains("550")), "{:?}", ledger.links[0].delivery);
+});
+
+on_both_backends!(keyring a_restart_after_the_commit_delivers_once_and_an_interrupted_send_is_never_repeated, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("committed");
+    desk.guichet.store().close().await;
+    // "Restart": a new process opens the same database and finds the message waiting.
+    let restarted = Guichet::open(Settings::with_defaults(Some(db.url.clone()), std::env::temp_dir()), guichet_core::store::OpenMode::MustExist).await.expect("reopened");
+    let server = Aiosmtpd::start();
+    assert_eq!(restarted.deliver_once(&smtp_delivery(&server)).await.expect("round").sent, 1);
+    assert_eq!(restarted.deliver_once(&smtp_delivery(&server)).await.expect("round").sent, 0);
+    assert_eq!(server.messages().len(), 1);
+
+    // A sender killed mid-delivery leaves its message 'sending': it is shown failed, not resent.
+    let agent = restarted.sign_in("camille", AGENT_PASSWORD).await.expect("agent");
+    restarted.send_link(&agent, HENRI_IV_PRINCIPAL, None).await.expect("committed");
+    let claimed_long_ago = Utc::now() - chrono::Duration::minutes(10);
+    let sql = "UPDATE mail_outbox SET state = 'sending', attempts = 1, next_attempt_at = $1 WHERE state = 'waiting'";
+    match restarted.store() {
+        Store::Sqlite(pool) => sqlx::query(sql).bind(claimed_long_ago).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::query(sql).bind(claimed_long_ago).execute(pool).await.map(|_| ()),
+    }
+    .expect("interrupted");
+    let report = restarted.deliver_once(&smtp_delivery(&server)).await.expect("round");
+    assert_eq!((report.sent, report.interrupted), (0, 1));
+    assert_eq!(server.messages().len(), 1, "not sent again");
+    let reader = restarted.sign_in("lea", AGENT_PASSWORD).await.expect("reader");
+    let ledger = restarted.address_links(&reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    assert!(matches!(&ledger.links[0].delivery, State::Failed { reason: Some(reason) } if reason.contains("interrompu")));
+});
+
+on_both_backends!(keyring two_agents_sending_at_once_leave_exactly_one_valid_link, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let other = desk.guichet.sign_in("sandrine", SUPERVISOR_PASSWORD).await.expect("second agent");
+    let (a, b) = tokio::join!(
+        desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None),
+        desk.guichet.send_link(&other, HENRI_IV_PRINCIPAL, None)
+    );
+    a.expect("first");
+    b.expect("second");
+    let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
+    let valid = ledger.links.iter().filter(|l| matches!(l.lifecycle, Lifecycle::Valid { .. })).count();
+    let replaced = ledger.links.iter().filter(|l| matches!(l.lifecycle, Lifecycle::Replaced { .. })).count();
+    assert_eq!((ledger.links.len(), valid, replaced), (2, 1, 1));
+});
+
+on_both_backends!(keyring bad_requests_are_refused_and_write_nothing, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let g = &desk.guichet;
+    let unknown = g.send_link(&desk.agent, "personne@ac-paris.fr", None).await.expect_err("unknown");
+    assert_eq!(unknown.kind(), ErrorKind::AddressNotFound);
+    let syntax = g.send_link(&desk.agent, "personne.ac-paris.fr", None).await.expect_err("syntax");
+    assert_eq!(syntax.kind(), ErrorKind::InvalidEmail);
+    let reader = g.send_link(&desk.reader, HENRI_IV_PRINCIPAL, None).await.expect_err("role");
+    assert_eq!(reader.kind(), ErrorKind::Forbidden);
+    assert!(reader.message().contains("envoyer des liens"));
+    let disabled = "UPDATE account SET disabled = TRUE WHERE lower(email) = 'ce.0750654d@ac-paris.fr'";
+    match g.store() {
+        Store::Sqlite(pool) => sqlx::query(disabled).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::query(disabled).execute(pool).await.map(|_| ()),
+    }
+    .expect("disabled");
+    let error = g.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect_err("disabled");
+    assert_eq!(error.kind(), ErrorKind::AccountDisabled);
+    // Without the signing key in the keyring, nothing is sent and the message says how to set it.
+    guichet_core::secrets::Keyring::from_env().expect("keyring").delete(guichet_core::secrets::SecretName::PortalSigningKey).expect("deleted");
+    let error = g.send_link(&desk.agent, "Secretariat.H4@ac-paris.fr", None).await.expect_err("no key");
+    assert_eq!(error.kind(), ErrorKind::MissingSigningKey);
+    assert!(error.message().contains("guichet-admin secret set portal-signing-key"));
+    let links: i64 = match g.store() {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
+    };
+    assert_eq!(links, 0, "no link written by any refusal");
+});
