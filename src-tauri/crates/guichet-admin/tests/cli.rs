@@ -84,7 +84,11 @@ async fn demo_then_search(backend: Backend) {
     assert_eq!(corrected.code, 0);
     assert_eq!(corrected.json["results"][0]["uai"], "0750654D");
     assert_eq!(corrected.json["uai_correction"]["expected"], "0750654D");
-    assert!(corrected.json["uai_correction"]["message"].as_str().is_some_and(|m| m.contains("« Z » est fausse")));
+    assert!(
+        corrected.json["uai_correction"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("« Z » est fausse"))
+    );
     // Nor is a query that matches nothing.
     let nothing = admin(&db.url, &["search", "zzzzqqqq"]);
     assert_eq!(nothing.code, 0);
