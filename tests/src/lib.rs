@@ -100,7 +100,7 @@ macro_rules! on_both_backends {
 
             #[tokio::test]
             async fn sqlite() {
-                if $crate::in_session_keyring() {
+                if let Some(_secrets) = $crate::in_session_keyring() {
                     $crate::with_db(
                         guichet_core::store::Backend::Sqlite,
                         |$db| async move { $body },
@@ -111,7 +111,7 @@ macro_rules! on_both_backends {
 
             #[tokio::test]
             async fn postgres() {
-                if $crate::in_session_keyring() {
+                if let Some(_secrets) = $crate::in_session_keyring() {
                     $crate::with_db(guichet_core::store::Backend::Postgres, |$db| async move {
                         $body
                     })
@@ -208,13 +208,14 @@ pub async fn demo_team(data_dir: &std::path::Path) {
     guichet.store().close().await;
 }
 
-/// Runs the calling test again under `keyctl session -` with `GUICHET_KEYRING=keyutils`, so that
-/// it reaches a real kernel keyring of its own, and fails if that run fails. Returns `true` in
-/// that run (go on with the test) and `false` in the first one (its work is done).
-pub fn in_session_keyring() -> bool {
+/// Runs the calling test again under `keyctl session -` with `GUICHET_KEYRING=keyutils` and
+/// entries of its own (`GUICHET_KEYRING_SERVICE`), so that it reaches a real kernel keyring
+/// without sharing a secret with another test, and fails if that run fails. Returns a guard in
+/// that run (go on with the test; the guard deletes the test's secrets) and `None` in the first.
+pub fn in_session_keyring() -> Option<TestSecrets> {
     const CHILD: &str = "GUICHET_TEST_IN_SESSION_KEYRING";
     if std::env::var_os(CHILD).is_some() {
-        return true;
+        return Some(TestSecrets);
     }
     // libtest names each test's thread after the test.
     let name = std::thread::current()
@@ -228,6 +229,10 @@ pub fn in_session_keyring() -> bool {
         .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD, "1")
         .env("GUICHET_KEYRING", "keyutils")
+        .env(
+            "GUICHET_KEYRING_SERVICE",
+            format!("guichet-siec-test-{}-{}", std::process::id(), unique_name()),
+        )
         .output()
         .unwrap_or_else(|error| panic!("keyctl (package keyutils) cannot run: {error}"));
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -236,7 +241,22 @@ pub fn in_session_keyring() -> bool {
         "{name} under keyctl session failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    false
+    None
+}
+
+/// Deletes the secrets a test stored in its own keyring entries when the test ends.
+#[derive(Debug)]
+pub struct TestSecrets;
+
+impl Drop for TestSecrets {
+    fn drop(&mut self) {
+        use guichet_core::secrets::{Keyring, SecretName};
+        if let Ok(keyring) = Keyring::from_env() {
+            for name in SecretName::ALL {
+                let _ = keyring.delete(name);
+            }
+        }
+    }
 }
 
 /// Stores the portal's signing key in the keyring the test runs with.

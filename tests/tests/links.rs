@@ -311,12 +311,12 @@ on_both_backends!(keyring expired_altered_malformed_unknown_and_used_links_are_t
 
 on_both_backends!(keyring an_expired_link_says_when, |db| {
     store_signing_key(KERNEL_SECRET);
-    let desk = desk(&db.url, |s| s.link_lifetime_seconds = 1).await;
+    let desk = desk(&db.url, |s| s.link_lifetime_seconds = 4).await;
     let server = Aiosmtpd::start();
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
     desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
     let link = link_in(&received(&server).2);
-    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(4_200)).await;
     let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Expired);
     assert!(check.message.starts_with("Le lien a expiré le "), "{}", check.message);

@@ -411,3 +411,68 @@ async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_re
     desktop.screenshot("lecture-seule").await;
     desktop.quit().await;
 }
+
+#[tokio::test]
+async fn the_page_runs_under_a_strict_content_security_policy_and_sees_other_agents_changes() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    sign_in(&desktop, "lea", AGENT_PASSWORD).await;
+    desktop.element("#search-input").await;
+    let probe = desktop
+        .driver
+        .execute(
+            "let evaluated; try { evaluated = eval('1 + 1') === 2; } catch (e) { evaluated = false; } \
+             return { evaluated, globalTauri: typeof window.__TAURI__ !== 'undefined' };",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(
+        probe.json()["evaluated"],
+        false,
+        "eval is refused by the CSP"
+    );
+    assert_eq!(
+        probe.json()["globalTauri"],
+        false,
+        "no global Tauri object for injected scripts"
+    );
+
+    type_into(&desktop, "#search-input", "0750655E").await;
+    desktop
+        .element(r#".guichet-result[data-uai="0750655E"]"#)
+        .await
+        .click()
+        .await
+        .expect("open");
+    desktop
+        .element_with_text("#establishment-name", "LOUIS LE GRAND")
+        .await;
+    // Another agent, in another process on the same database, attaches an address.
+    let settings = guichet_core::Settings::with_defaults(None, data.path().to_path_buf());
+    let other = guichet_core::Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
+        .await
+        .expect("second app");
+    let camille = other
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect("agent");
+    other
+        .attach(
+            &camille,
+            "venu.d.ailleurs@ac-paris.fr",
+            &["0750655E".into()],
+            false,
+            None,
+            None,
+        )
+        .await
+        .expect("attached");
+    // The open page shows it without being reloaded by the agent.
+    desktop
+        .element(r#"tr[data-email="venu.d.ailleurs@ac-paris.fr"]"#)
+        .await;
+    desktop.quit().await;
+}

@@ -34,6 +34,11 @@ export const commands = {
 	sendLink: (email: string, note: string | null) => typedError<LinkSent, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
 	addressLinks: (email: string) => typedError<AddressLinks_Serialize, CommandError>(__TAURI_INVOKE("address_links", { email })),
 	checkLink: (input: string) => typedError<LinkCheck_Serialize, CommandError>(__TAURI_INVOKE("check_link", { input })),
+	settingsView: () => typedError<SettingsView_Serialize, CommandError>(__TAURI_INVOKE("settings_view")),
+	saveSettings: (values: StoredSettings_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("save_settings", { values })),
+	setSecret: (name: string, value: string) => typedError<string, CommandError>(__TAURI_INVOKE("set_secret", { name, value })),
+	testDatabase: (url: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_database", { url })),
+	testSmtp: (url: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_smtp", { url })),
 };
 
 /* Constants */
@@ -264,7 +269,7 @@ export type DomainCheck = { kind: "matches" } |
 { kind: "unknown" };
 
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "account_disabled" | "smtp_settings" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -604,7 +609,59 @@ export type SearchResponse_Serialize = {
 	uai_correction: UaiCorrectionView | null,
 };
 
+/**  Whether a secret is in the keyring; its value is never read back to the window. */
+export type SecretStatus = {
+	/**  The keyring entry: `portal-signing-key`, `smtp-password`, `database-password`. */
+	name: string,
+	set: boolean,
+};
+
 export type Sector = "public" | "prive";
+
+export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;
+
+export type SettingsView_Deserialize = {
+	values: StoredSettings_Deserialize,
+	/**  Fields an environment variable overrides on this machine (a saved value would not apply). */
+	from_environment: string[],
+	secrets: SecretStatus[],
+	/**  The keyring in use, or why none answers. */
+	keyring: string,
+};
+
+export type SettingsView_Serialize = {
+	values: StoredSettings_Serialize,
+	/**  Fields an environment variable overrides on this machine (a saved value would not apply). */
+	from_environment: string[],
+	secrets: SecretStatus[],
+	/**  The keyring in use, or why none answers. */
+	keyring: string,
+};
+
+/**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */
+export type StoredSettings = StoredSettings_Serialize | StoredSettings_Deserialize;
+
+/**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */
+export type StoredSettings_Deserialize = {
+	database_url?: string | null,
+	smtp_url?: string | null,
+	portal_url?: string | null,
+	portal_timezone?: string | null,
+	mail_from?: string | null,
+	link_lifetime_seconds?: number | null,
+	idle_lock_seconds?: number | null,
+};
+
+/**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */
+export type StoredSettings_Serialize = {
+	database_url: string | null,
+	smtp_url: string | null,
+	portal_url: string | null,
+	portal_timezone: string | null,
+	mail_from: string | null,
+	link_lifetime_seconds: number | null,
+	idle_lock_seconds: number | null,
+};
 
 /**  Why a text is not an e-mail address. */
 export type SyntaxProblem = { kind: "empty" } | { kind: "missing_at" } | { kind: "several_at"; count: number } | { kind: "space" } | { kind: "empty_local_part" } | { kind: "empty_domain" } | { kind: "too_long" } | 

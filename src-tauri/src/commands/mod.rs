@@ -9,6 +9,7 @@ pub mod diagnosis;
 pub mod establishments;
 pub mod links;
 pub mod search;
+pub mod settings;
 
 use tauri::Runtime;
 use tauri_specta::collect_commands;
@@ -45,6 +46,11 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             links::send_link,
             links::address_links,
             links::check_link,
+            settings::settings_view,
+            settings::save_settings,
+            settings::set_secret,
+            settings::test_database,
+            settings::test_smtp,
         ])
 }
 

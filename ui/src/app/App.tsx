@@ -12,6 +12,7 @@ import { JournalPage } from "../features/journal/JournalPage";
 import { AddressPanel } from "../features/links/AddressPanel";
 import { LinkCheckPage } from "../features/links/LinkCheckPage";
 import { SearchPage } from "../features/search/SearchPage";
+import { SettingsPage } from "../features/settings/SettingsPage";
 import { ROLE_LABELS } from "../lib/format";
 import { messageOf, unwrap } from "../lib/result";
 
@@ -21,6 +22,7 @@ export type Screen =
   | { name: "address"; email: string }
   | { name: "check-link" }
   | { name: "journal" }
+  | { name: "settings" }
   | { name: "agents" }
   | { name: "password" };
 
@@ -81,6 +83,7 @@ export function App() {
           ? [
               navItem("Journal", screen.name === "journal", () => setScreen({ name: "journal" })),
               navItem("Agents", screen.name === "agents", () => setScreen({ name: "agents" })),
+              navItem("Réglages", screen.name === "settings", () => setScreen({ name: "settings" })),
             ]
           : []),
         navItem("Mon mot de passe", screen.name === "password", () => setScreen({ name: "password" })),
@@ -129,6 +132,7 @@ export function App() {
           )}
           {agent && screen.name === "journal" && supervisor && <JournalPage />}
           {agent && screen.name === "agents" && supervisor && <AgentsPage />}
+          {agent && screen.name === "settings" && supervisor && <SettingsPage />}
           {agent && screen.name === "password" && <ChangePasswordPage />}
         </main>
       </div>

@@ -99,6 +99,8 @@ pub enum Error {
     Secret(#[from] SecretError),
     #[error("no portal signing key in the keyring")]
     MissingSigningKey,
+    #[error("SMTP server test failed: {0}")]
+    SmtpUnreachable(String),
     #[error("account {0:?} is disabled")]
     AccountDisabled(String),
     #[error("SMTP settings: {0}")]
@@ -149,6 +151,7 @@ pub enum ErrorKind {
     Io,
     Secret,
     MissingSigningKey,
+    SmtpUnreachable,
     AccountDisabled,
     SmtpSettings,
     MailMessage,
@@ -195,6 +198,7 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::Secret(_) => ErrorKind::Secret,
             Error::MissingSigningKey => ErrorKind::MissingSigningKey,
+            Error::SmtpUnreachable(_) => ErrorKind::SmtpUnreachable,
             Error::AccountDisabled(_) => ErrorKind::AccountDisabled,
             Error::SmtpSettings(_) => ErrorKind::SmtpSettings,
             Error::MailMessage(_) => ErrorKind::MailMessage,
@@ -331,6 +335,9 @@ impl Error {
                  peut être envoyé. Un superviseur l’enregistre dans les réglages (champ « Clé de \
                  signature du portail ») ou avec « guichet-admin secret set portal-signing-key »."
                     .into()
+            }
+            Error::SmtpUnreachable(reason) => {
+                format!("Le serveur de courriel ne répond pas comme prévu : {reason}")
             }
             Error::AccountDisabled(email) => format!(
                 "Le compte « {email} » est désactivé sur le portail : un lien ne lui servirait à rien."

@@ -33,7 +33,9 @@ impl Guichet {
         } else {
             mode
         };
-        let store = Store::connect(&settings.effective_database_url(), mode).await?;
+        let url = settings.effective_database_url();
+        let password = database_password(&url).await;
+        let store = Store::connect_with_password(&url, mode, password.as_ref()).await?;
         store.migrate().await?;
         if settings.uses_embedded_database() && store.count_establishments().await? == 0 {
             tracing::info!("filling the embedded demo database");
@@ -165,4 +167,26 @@ impl Guichet {
             .establishment(&uai, self.settings.portal_timezone, Utc::now())
             .await
     }
+}
+
+/// The PostgreSQL password from the keyring, for a URL that names a user but carries no
+/// password. Best effort: without a keyring or a stored password, the server decides (trust
+/// or peer authentication) and says so if it refuses.
+async fn database_password(url: &str) -> Option<crate::secrets::Secret> {
+    let parsed = url::Url::parse(url).ok()?;
+    if !parsed.scheme().starts_with("postgres")
+        || parsed.username().is_empty()
+        || parsed.password().is_some()
+    {
+        return None;
+    }
+    tokio::task::spawn_blocking(|| {
+        crate::secrets::Keyring::from_env()
+            .ok()?
+            .get(crate::secrets::SecretName::DatabasePassword)
+            .ok()?
+    })
+    .await
+    .ok()
+    .flatten()
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod portal_time;
 pub mod search;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 pub mod text;
 

@@ -192,9 +192,18 @@ impl fmt::Debug for Keyring {
 }
 
 impl Keyring {
-    /// The keyring `GUICHET_KEYRING` asks for, or the first that answers.
+    /// The keyring `GUICHET_KEYRING` asks for, or the first that answers. The entries are the
+    /// app's (service `guichet-siec`) unless `GUICHET_KEYRING_SERVICE` names others, as tests do
+    /// so that they never share a secret with each other or with the app.
     pub fn from_env() -> Result<Keyring, SecretError> {
-        Keyring::open(KeyringChoice::from_env()?)
+        let choice = KeyringChoice::from_env()?;
+        match std::env::var("GUICHET_KEYRING_SERVICE")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            Some(service) => Keyring::open_for_service(choice, service.trim()),
+            None => Keyring::open(choice),
+        }
     }
 
     pub fn open(choice: KeyringChoice) -> Result<Keyring, SecretError> {

@@ -2,7 +2,6 @@
 // address, detach one; each confirmed first, then saved as one change, then listed in the
 // timeline. Other agents' changes reload the page.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
@@ -130,9 +129,6 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
       </Button>
       {shown === null && (
         <p className="fr-mt-4w" role="status">
-          <Badge noIcon severity="info">
-            Chargement
-          </Badge>{" "}
           Ouverture de l’établissement {uai}…
         </p>
       )}

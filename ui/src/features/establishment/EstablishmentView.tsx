@@ -19,14 +19,14 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
   useEffect(() => heading.current?.focus(), [e.uai]);
   return (
     <article aria-labelledby="establishment-name" className="fr-mt-2w">
-      <p className="fr-mb-1w">
+      <div className="fr-mb-1w guichet-badges">
         <Badge noIcon severity="info" small>
           {KIND_LABELS[e.type]}
         </Badge>{" "}
         <Badge noIcon small>
           {SECTOR_LABELS[e.sector]}
         </Badge>
-      </p>
+      </div>
       <h1 id="establishment-name" className="fr-h2 fr-mb-1w" tabIndex={-1} ref={heading}>
         {e.name}
       </h1>
@@ -53,11 +53,11 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
 
       <h2 className="fr-h5 fr-mt-4w">Adresse principale</h2>
       {principal ? (
-        <p id="principal-address" className="guichet-principal">
+        <div id="principal-address" className="guichet-principal fr-mb-3v">
           <span className="fr-icon-mail-line fr-mr-1w" aria-hidden="true" />
           <strong>{principal.email}</strong>
           <StatusBadge status={principal.status} now={now} />
-        </p>
+        </div>
       ) : (
         <p id="principal-address" className="fr-text--sm">
           Aucune adresse principale : l’établissement ne peut pas encore se connecter avec son compte principal.

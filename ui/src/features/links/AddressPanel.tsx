@@ -80,9 +80,9 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
       </div>
       {error && <Alert severity="error" small description={error} />}
       {status && (
-        <p id="address-status">
+        <div id="address-status" className="fr-mb-2w">
           <Badge severity={status.severity}>{status.label}</Badge>
-        </p>
+        </div>
       )}
       {links && links.links.length === 0 && <p className="fr-text--sm">Le Guichet n’a encore envoyé aucun lien à cette adresse.</p>}
       {links && links.links.length > 0 && (

@@ -68,9 +68,18 @@ pub enum Store {
 impl Store {
     /// Connects to `sqlite://…` or `postgres://…`, without changing anything in the database.
     pub async fn connect(url: &str, mode: OpenMode) -> Result<Store> {
+        Self::connect_with_password(url, mode, None).await
+    }
+
+    /// [`Store::connect`], with the PostgreSQL password from the keyring when the URL has none.
+    pub async fn connect_with_password(
+        url: &str,
+        mode: OpenMode,
+        password: Option<&crate::secrets::Secret>,
+    ) -> Result<Store> {
         match url.split_once(':').map(|(scheme, _)| scheme) {
             Some("sqlite") => Self::connect_sqlite(url, mode).await,
-            Some("postgres" | "postgresql") => Self::connect_postgres(url).await,
+            Some("postgres" | "postgresql") => Self::connect_postgres(url, password).await,
             Some(scheme)
                 if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()) =>
             {
@@ -112,10 +121,16 @@ impl Store {
         Ok(Store::Sqlite(pool))
     }
 
-    async fn connect_postgres(url: &str) -> Result<Store> {
-        let options = PgConnectOptions::from_str(url)
+    async fn connect_postgres(
+        url: &str,
+        password: Option<&crate::secrets::Secret>,
+    ) -> Result<Store> {
+        let mut options = PgConnectOptions::from_str(url)
             .map_err(|_| Error::InvalidDatabaseUrl("adresse PostgreSQL mal formée".into()))?
             .application_name("guichet-siec");
+        if let Some(password) = password {
+            options = options.password(password.expose());
+        }
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))

@@ -1,0 +1,118 @@
+//! The settings screen's service on real databases, a real kernel keyring and a real SMTP
+//! server: supervisors only, saved without passwords, secrets write-only, connections tested.
+
+use guichet_core::agents::{Role, Session};
+use guichet_core::audit::{AuditAction, AuditFilter};
+use guichet_core::config::StoredSettings;
+use guichet_core::secrets::{Keyring, SecretName};
+use guichet_core::{ErrorKind, Guichet, Settings};
+use guichet_tests::smtp::Aiosmtpd;
+use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, on_both_backends};
+
+async fn team(url: &str, data_dir: &std::path::Path) -> (Guichet, Session, Session) {
+    let guichet = Guichet::open(
+        Settings::with_defaults(Some(url.into()), data_dir.to_path_buf()),
+        guichet_core::store::OpenMode::MustExist,
+    )
+    .await
+    .expect("opened");
+    let supervisor = guichet
+        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
+        .await
+        .expect("supervisor");
+    guichet
+        .add_agent(
+            &supervisor,
+            "camille",
+            "Camille Martin",
+            Role::Agent,
+            AGENT_PASSWORD,
+        )
+        .await
+        .expect("agent");
+    let agent = guichet
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect("agent");
+    (guichet, supervisor, agent)
+}
+
+on_both_backends!(keyring only_supervisors_see_and_change_the_settings, |db| {
+    let dir = tempfile::tempdir().expect("folder");
+    let (guichet, supervisor, agent) = team(&db.url, dir.path()).await;
+    let view = guichet.settings_view(&supervisor).await.expect("view");
+    assert_eq!(view.keyring, "keyutils");
+    assert!(view.secrets.iter().all(|s| !s.set));
+    let refusals = [
+        guichet.settings_view(&agent).await.map(|_| ()),
+        guichet.save_settings(&agent, StoredSettings::default()).await.map(|_| ()),
+        guichet.set_secret(&agent, "portal-signing-key", "x".into()).await.map(|_| ()),
+        guichet.test_database(&agent, None).await.map(|_| ()),
+        guichet.test_smtp(&agent, None).await.map(|_| ()),
+    ];
+    for refusal in refusals {
+        let error = refusal.expect_err("refused");
+        assert_eq!(error.kind(), ErrorKind::Forbidden);
+        assert!(error.message().contains("modifier les réglages"));
+    }
+});
+
+on_both_backends!(keyring settings_are_saved_without_passwords_and_journaled, |db| {
+    let dir = tempfile::tempdir().expect("folder");
+    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let values = StoredSettings { smtp_url: Some("smtp://127.0.0.1:2525".into()), link_lifetime_seconds: Some(1_800), ..guichet.settings_view(&supervisor).await.expect("view").values };
+    let message = guichet.save_settings(&supervisor, values.clone()).await.expect("saved");
+    assert!(message.contains("prochain démarrage"));
+    assert_eq!(StoredSettings::load(dir.path()).expect("file"), values);
+    let reopened = Settings::from_env_in(dir.path());
+    assert_eq!(reopened.link_lifetime_seconds, 1_800);
+
+    let leaky = StoredSettings { database_url: Some("postgres://guichet:hunter2-db@db.example/siec".into()), ..values.clone() };
+    let error = guichet.save_settings(&supervisor, leaky).await.expect_err("password in a URL");
+    assert_eq!(error.kind(), ErrorKind::InvalidSetting);
+    assert!(!error.message().contains("hunter2-db"));
+    let bad = StoredSettings { portal_timezone: Some("Europe/Paname".into()), ..values.clone() };
+    assert_eq!(guichet.save_settings(&supervisor, bad).await.expect_err("bad zone").kind(), ErrorKind::InvalidSetting);
+    assert_eq!(StoredSettings::load(dir.path()).expect("file"), values, "refused settings are not written");
+
+    let journal = guichet.audit_entries(&supervisor, &AuditFilter { action: Some(AuditAction::SettingsChanged), ..Default::default() }).await.expect("journal");
+    assert_eq!(journal.len(), 1);
+    assert!(journal[0].changes.iter().any(|c| c.field == "link_lifetime_seconds" && c.after.as_deref() == Some("1800")));
+});
+
+on_both_backends!(keyring secrets_go_to_the_keyring_and_never_to_the_journal, |db| {
+    let dir = tempfile::tempdir().expect("folder");
+    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let message = guichet.set_secret(&supervisor, "portal-signing-key", "Kernel-Secret-Value-42".into()).await.expect("stored");
+    assert!(message.contains("keyutils"));
+    let stored = Keyring::from_env().expect("keyring").get(SecretName::PortalSigningKey).expect("read").expect("present");
+    assert_eq!(stored.expose(), "Kernel-Secret-Value-42");
+    assert!(guichet.settings_view(&supervisor).await.expect("view").secrets.iter().any(|s| s.name == "portal-signing-key" && s.set));
+    let unknown = guichet.set_secret(&supervisor, "root-password", "x".into()).await.expect_err("unknown");
+    assert_eq!(unknown.kind(), ErrorKind::InvalidSetting);
+    let journal = guichet.audit_entries(&supervisor, &AuditFilter::default()).await.expect("journal");
+    let text = format!("{journal:?}");
+    assert!(text.contains("portal-signing-key"));
+    assert!(!text.contains("Kernel-Secret-Value-42"));
+    for entry in std::fs::read_dir(dir.path()).expect("folder") {
+        let bytes = std::fs::read(entry.expect("entry").path()).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&bytes).contains("Kernel-Secret-Value-42"));
+    }
+});
+
+on_both_backends!(keyring connection_tests_say_what_answers_and_what_does_not, |db| {
+    let dir = tempfile::tempdir().expect("folder");
+    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let ok = guichet.test_database(&supervisor, None).await.expect("the database in use answers");
+    assert!(ok.starts_with("Connexion réussie"), "{ok}");
+    let down = guichet.test_database(&supervisor, Some("postgres://postgres@127.0.0.1:1/siec".into())).await.expect_err("down");
+    assert_eq!(down.kind(), ErrorKind::DatabaseUnreachable);
+    let server = Aiosmtpd::start();
+    let smtp = guichet.test_smtp(&supervisor, Some(server.url())).await.expect("SMTP answers");
+    assert!(smtp.starts_with("Connexion réussie"), "{smtp}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
+    let error = guichet.test_smtp(&supervisor, Some(format!("smtp://127.0.0.1:{port}"))).await.expect_err("no server");
+    assert_eq!(error.kind(), ErrorKind::SmtpUnreachable);
+    let none = guichet.test_smtp(&supervisor, None).await.expect("no SMTP configured");
+    assert!(none.contains(".eml") || none.contains("fichiers") || none.contains("écrits"), "{none}");
+});

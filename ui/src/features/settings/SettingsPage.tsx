@@ -1,0 +1,155 @@
+// Supervisors' settings: database, mail and portal, each with its test; secrets go to the OS
+// keyring through write-only fields and are never shown again.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { useEffect, useState, type FormEvent } from "react";
+import { commands, type SettingsView, type StoredSettings } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/result";
+
+type Outcome = { ok: boolean; message: string } | null;
+
+const SECRET_LABELS: Record<string, string> = {
+  "portal-signing-key": "Clé de signature du portail (kernel.secret)",
+  "smtp-password": "Mot de passe du serveur de courriel",
+  "database-password": "Mot de passe de la base PostgreSQL",
+};
+
+const TEXT_FIELDS: { field: keyof StoredSettings; label: string; hint: string }[] = [
+  { field: "database_url", label: "Base de données", hint: "postgres://utilisateur@hôte/base ou sqlite://chemin ; vide : base de démonstration. Sans mot de passe." },
+  { field: "smtp_url", label: "Serveur de courriel", hint: "smtp://hôte:port, smtp://hôte?tls=starttls ou smtps://hôte ; vide : fichiers .eml. Sans mot de passe." },
+  { field: "portal_url", label: "Adresse du portail", hint: "Par exemple https://auth.siec.education.fr" },
+  { field: "portal_timezone", label: "Fuseau horaire du portail", hint: "Celui de PHP sur le portail, par exemple Europe/Paris." },
+  { field: "mail_from", label: "Expéditeur des messages", hint: "Nom <adresse>" },
+];
+
+const NUMBER_FIELDS: { field: "link_lifetime_seconds" | "idle_lock_seconds"; label: string }[] = [
+  { field: "link_lifetime_seconds", label: "Durée de validité d’un lien (secondes)" },
+  { field: "idle_lock_seconds", label: "Verrouillage après inactivité (secondes)" },
+];
+
+export function SettingsPage() {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [values, setValues] = useState<StoredSettings | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [tests, setTests] = useState<Record<string, Outcome>>({});
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [revision, setRevision] = useState(0);
+
+  useEffect(() => {
+    unwrap(commands.settingsView())
+      .then((found) => (setView(found), setValues(found.values)))
+      .catch((failure: unknown) => setOutcome({ ok: false, message: messageOf(failure) }));
+  }, [revision]);
+
+  if (!view || !values) return outcome ? <Alert severity="error" small description={outcome.message} /> : null;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    try {
+      setOutcome({ ok: true, message: await unwrap(commands.saveSettings(values as StoredSettings)) });
+    } catch (failure) {
+      setOutcome({ ok: false, message: messageOf(failure) });
+    }
+  }
+
+  async function test(kind: "database" | "smtp") {
+    setTests((old) => ({ ...old, [kind]: null }));
+    const url = kind === "database" ? (values?.database_url ?? null) : (values?.smtp_url ?? null);
+    try {
+      const message = await unwrap(kind === "database" ? commands.testDatabase(url) : commands.testSmtp(url));
+      setTests((old) => ({ ...old, [kind]: { ok: true, message } }));
+    } catch (failure) {
+      setTests((old) => ({ ...old, [kind]: { ok: false, message: messageOf(failure) } }));
+    }
+  }
+
+  async function storeSecret(name: string) {
+    try {
+      const message = await unwrap(commands.setSecret(name, secrets[name] ?? ""));
+      setOutcome({ ok: true, message });
+      setSecrets((old) => ({ ...old, [name]: "" }));
+      setRevision((r) => r + 1);
+    } catch (failure) {
+      setOutcome({ ok: false, message: messageOf(failure) });
+    }
+  }
+
+  const set = (field: keyof StoredSettings, text: string) =>
+    setValues((old) => ({ ...(old as StoredSettings), [field]: text.trim() === "" ? null : text }));
+
+  return (
+    <section aria-labelledby="settings-title" className="guichet-narrow-wide">
+      <h1 id="settings-title" className="fr-h3">
+        Réglages
+      </h1>
+      {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" id="settings-outcome" />}
+      <form onSubmit={save} id="settings-form">
+        {TEXT_FIELDS.map(({ field, label, hint }) => (
+          <Input
+            key={field}
+            label={label}
+            hintText={view.from_environment.includes(field) ? `${hint} Une variable d’environnement impose la valeur sur ce poste.` : hint}
+            nativeInputProps={{ id: `setting-${field}`, value: (values[field] as string | null) ?? "", onChange: (e) => set(field, e.target.value), spellCheck: false }}
+          />
+        ))}
+        {NUMBER_FIELDS.map(({ field, label }) => (
+          <Input
+            key={field}
+            label={label}
+            nativeInputProps={{
+              id: `setting-${field}`,
+              type: "number",
+              min: 1,
+              value: values[field] ?? "",
+              onChange: (e) => setValues((old) => ({ ...(old as StoredSettings), [field]: e.target.value === "" ? null : Number(e.target.value) })),
+            }}
+          />
+        ))}
+        <div className="guichet-lock__actions fr-mb-4w">
+          <Button type="submit" id="settings-save">
+            Enregistrer les réglages
+          </Button>
+          <Button type="button" priority="secondary" onClick={() => test("database")} id="test-database">
+            Tester la connexion à la base
+          </Button>
+          <Button type="button" priority="secondary" onClick={() => test("smtp")} id="test-smtp">
+            Tester le serveur de courriel
+          </Button>
+        </div>
+        {(["database", "smtp"] as const).map((kind) => {
+          const result = tests[kind];
+          return result ? <Alert key={kind} severity={result.ok ? "success" : "error"} small description={result.message} className="fr-mb-2w" id={`test-${kind}-outcome`} /> : null;
+        })}
+      </form>
+
+      <h2 className="fr-h5 fr-mt-4w">Secrets (trousseau du système : {view.keyring})</h2>
+      <p className="fr-text--sm">Ils ne sont jamais réaffichés ni écrits dans un fichier. Saisir une valeur la remplace.</p>
+      {view.secrets.map((secret) => (
+        <div key={secret.name} className="guichet-secret">
+          <Input
+            label={
+              <>
+                {SECRET_LABELS[secret.name] ?? secret.name}{" "}
+                <Badge small severity={secret.set ? "success" : "warning"}>
+                  {secret.set ? "enregistré" : "absent"}
+                </Badge>
+              </>
+            }
+            nativeInputProps={{
+              id: `secret-${secret.name}`,
+              type: "password",
+              autoComplete: "off",
+              value: secrets[secret.name] ?? "",
+              onChange: (e) => setSecrets((old) => ({ ...old, [secret.name]: e.target.value })),
+            }}
+          />
+          <Button size="small" onClick={() => storeSecret(secret.name)} disabled={(secrets[secret.name] ?? "") === ""}>
+            Enregistrer
+          </Button>
+        </div>
+      ))}
+    </section>
+  );
+}
