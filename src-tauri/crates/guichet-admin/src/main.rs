@@ -7,7 +7,18 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use guichet_core::store::{OpenMode, Store};
 use guichet_core::{Error, Guichet, Settings, demo, search};
-use serde_json::{Value, json};
+use serde_json::json;
+
+mod agents;
+mod associations;
+mod audit;
+mod bench;
+mod diagnose;
+mod links;
+mod output;
+mod secrets;
+
+use output::{Failure, Output};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +64,41 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Diagnostique une adresse non reconnue : verdict, action à mener et constats.
+    Diagnose {
+        /// Adresse électronique donnée par l’appelant.
+        email: String,
+    },
+    /// Gère les agents du Guichet.
+    Agent {
+        #[command(subcommand)]
+        command: agents::AgentCommand,
+    },
+    /// Rattache une adresse à un ou plusieurs établissements (ajoutée si elle est nouvelle).
+    Attach(associations::Attach),
+    /// Détache une adresse d’un établissement.
+    Detach(associations::Detach),
+    /// Fait d’une adresse rattachée l’adresse principale d’un établissement.
+    Principal(associations::Principal),
+    /// Envoie un nouveau lien d’initialisation à une adresse (les liens précédents cessent de
+    /// fonctionner).
+    SendLink(links::SendLink),
+    /// Dit ce qu’est un lien collé : valable, expiré, remplacé, utilisé, inconnu, altéré.
+    CheckLink(links::CheckLink),
+    /// État de la boîte d’envoi ; --drain envoie ce qui est dû.
+    Outbox(links::Outbox),
+    /// Consulte (--json) ou exporte (--csv) le journal ; réservé aux superviseurs.
+    Audit(audit::Audit),
+    /// Enregistre ou supprime un secret du trousseau du système (sans base de données).
+    Secret {
+        #[command(subcommand)]
+        command: secrets::SecretCommand,
+    },
+    /// Mesure les performances sur de vrais composants (bench search).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
 }
 
 #[tokio::main]
@@ -65,11 +111,7 @@ async fn main() -> ExitCode {
     let json = cli.json;
     match run(cli).await {
         Ok(output) => {
-            if json {
-                println!("{}", output.json);
-            } else {
-                println!("{}", output.text);
-            }
+            output.print(json);
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -86,16 +128,11 @@ async fn main() -> ExitCode {
     }
 }
 
-/// What a command prints, for people and for scripts.
-struct Output {
-    text: String,
-    json: Value,
-}
-
-async fn run(cli: Cli) -> Result<Output, Error> {
+async fn run(cli: Cli) -> Result<Output, Failure> {
     let mut settings = Settings::from_env()?;
     settings.database_url = cli.database_url.filter(|url| !url.trim().is_empty());
-    match cli.command {
+    // The CLI's own commands may fail with errors the core does not know: `?` passes them on.
+    let outcome: Result<Output, Error> = match cli.command {
         Command::Migrate => {
             let store = Store::connect(
                 &settings.effective_database_url(),
@@ -165,7 +202,19 @@ async fn run(cli: Cli) -> Result<Output, Error> {
                 json: json!({ "results": results, "uai_correction": response.uai_correction }),
             })
         }
-    }
+        Command::Diagnose { email } => Ok(diagnose::run(settings, &email).await?),
+        Command::Agent { command } => Ok(agents::run(settings, command).await?),
+        Command::Attach(args) => Ok(associations::attach(settings, args).await?),
+        Command::SendLink(args) => Ok(links::send_link(settings, args).await?),
+        Command::CheckLink(args) => Ok(links::check_link(settings, args).await?),
+        Command::Outbox(args) => Ok(links::outbox(settings, args).await?),
+        Command::Detach(args) => Ok(associations::detach(settings, args).await?),
+        Command::Principal(args) => Ok(associations::principal(settings, args).await?),
+        Command::Audit(args) => Ok(audit::run(settings, args, cli.json).await?),
+        Command::Secret { command } => Ok(secrets::run(command).await?),
+        Command::Bench { command } => Ok(bench::run(settings, command).await?),
+    };
+    Ok(outcome?)
 }
 
 fn describe(hit: &search::SearchHit) -> String {

@@ -1,0 +1,37 @@
+//! `diagnose EMAIL`: why an address a caller gives is not recognised, and what to do. Read-only,
+//! so no agent signs in (as for `search`).
+
+use guichet_core::Settings;
+use guichet_core::diagnosis::Diagnosis;
+use serde_json::json;
+
+use crate::output::{self, Failure, Output};
+
+pub async fn run(settings: Settings, email: &str) -> Result<Output, Failure> {
+    let guichet = output::open(settings).await?;
+    // The core builds the address book itself on a first diagnosis.
+    let diagnosis = guichet.diagnose_unchecked(email).await?;
+    Ok(Output {
+        text: describe(&diagnosis),
+        json: json!(diagnosis),
+    })
+}
+
+fn describe(diagnosis: &Diagnosis) -> String {
+    // The verdict's stable code, as `--json` names it; the action says it in French.
+    let verdict = json!(diagnosis.verdict);
+    let verdict = verdict["kind"].as_str().unwrap_or("?");
+    let mut text = format!(
+        "Adresse : {}\nVerdict : {verdict}\nÀ faire : {}",
+        diagnosis.input, diagnosis.action
+    );
+    if diagnosis.findings.is_empty() {
+        text.push_str("\nConstats : aucun.");
+    } else {
+        text.push_str("\nConstats :");
+        for finding in &diagnosis.findings {
+            text.push_str(&format!("\n  - {}", finding.message));
+        }
+    }
+    text
+}

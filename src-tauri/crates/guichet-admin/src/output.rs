@@ -1,0 +1,263 @@
+//! What the commands share: their output for people and scripts, the errors of the command line
+//! itself, and how an agent signs in and how passwords and secrets are read.
+
+use std::env::VarError;
+use std::fmt;
+use std::io::{BufRead, IsTerminal};
+
+use clap::Args;
+use guichet_core::agents::{Role, Session};
+use guichet_core::secrets::Secret;
+use guichet_core::store::OpenMode;
+use guichet_core::{Error, ErrorKind, Guichet, Settings};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The variable that gives the signing-in agent's password to scripts.
+pub const AGENT_PASSWORD_VARIABLE: &str = "GUICHET_AGENT_PASSWORD";
+
+/// What a command prints, for people and for scripts.
+#[derive(Debug)]
+pub struct Output {
+    pub text: String,
+    pub json: Value,
+}
+
+impl Output {
+    /// Prints the JSON or the text. A text that ends its own lines (the CSV export) is printed
+    /// byte for byte, with no line end added.
+    pub fn print(&self, json: bool) {
+        if json {
+            println!("{}", self.json);
+        } else if self.text.ends_with('\n') {
+            print!("{}", self.text);
+        } else {
+            println!("{}", self.text);
+        }
+    }
+}
+
+/// Why a command failed: an error of the core, or one of the command line that the core never
+/// sees (no password to read, an option missing). Both print the same way.
+#[derive(Debug)]
+pub enum Failure {
+    Core(Error),
+    Cli(CliError),
+}
+
+/// The stable code printed in `{"error": {"kind": …}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Kind {
+    Core(ErrorKind),
+    Cli(CliErrorKind),
+}
+
+impl Failure {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Failure::Core(error) => Kind::Core(error.kind()),
+            Failure::Cli(error) => Kind::Cli(error.kind()),
+        }
+    }
+
+    /// What the person reads, in French.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Core(error) => error.message(),
+            Failure::Cli(error) => error.message(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Core(error) => error.fmt(f),
+            Failure::Cli(error) => error.fmt(f),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Core(error)
+    }
+}
+
+impl From<CliError> for Failure {
+    fn from(error: CliError) -> Self {
+        Failure::Cli(error)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CliErrorKind {
+    PasswordRequired,
+    InputUnreadable,
+    AgentRequired,
+    FirstAgentMustBeSupervisor,
+    FormatRequired,
+}
+
+/// The command line's own errors. Like the core's, none holds a password or a secret.
+#[derive(Debug)]
+pub enum CliError {
+    /// No `GUICHET_AGENT_PASSWORD`, and no terminal to ask on.
+    PasswordRequired {
+        login: String,
+        cause: std::io::Error,
+    },
+    /// Standard input (or the password variable) could not be read as UTF-8 text.
+    InputUnreadable(std::io::Error),
+    /// `agent add` on a database that has agents, without `--agent`.
+    AgentRequired,
+    /// `agent add` on a database without agents, with a role other than supervisor.
+    FirstAgentMustBeSupervisor { role: Role },
+    /// `audit` without exactly one of `--json` and `--csv`.
+    FormatRequired,
+}
+
+impl CliError {
+    pub fn kind(&self) -> CliErrorKind {
+        match self {
+            CliError::PasswordRequired { .. } => CliErrorKind::PasswordRequired,
+            CliError::InputUnreadable(_) => CliErrorKind::InputUnreadable,
+            CliError::AgentRequired => CliErrorKind::AgentRequired,
+            CliError::FirstAgentMustBeSupervisor { .. } => CliErrorKind::FirstAgentMustBeSupervisor,
+            CliError::FormatRequired => CliErrorKind::FormatRequired,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            CliError::PasswordRequired { login, .. } => format!(
+                "Aucun mot de passe pour l’agent « {login} » : définissez \
+                 {AGENT_PASSWORD_VARIABLE}, ou lancez la commande dans un terminal pour le saisir."
+            ),
+            CliError::InputUnreadable(_) => {
+                "Impossible de lire la valeur : donnez-la en UTF-8 sur \
+                 la première ligne de l’entrée standard."
+                    .into()
+            }
+            CliError::AgentRequired => "La base a déjà des agents : indiquez avec --agent \
+                 l’identifiant du superviseur qui ajoute ce nouvel agent."
+                .into(),
+            CliError::FirstAgentMustBeSupervisor { role } => format!(
+                "La base n’a encore aucun agent : le premier doit être superviseur \
+                 (--role superviseur), pas « {} ». Ajoutez les autres agents ensuite.",
+                role.label()
+            ),
+            CliError::FormatRequired => {
+                "Choisissez un format pour le journal : --json ou --csv (l’un des deux).".into()
+            }
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::PasswordRequired { login, cause } => write!(
+                f,
+                "no password for agent {login:?}: {AGENT_PASSWORD_VARIABLE} unset and no \
+                 terminal to ask on ({cause})"
+            ),
+            CliError::InputUnreadable(cause) => write!(f, "cannot read the value: {cause}"),
+            CliError::AgentRequired => {
+                f.write_str("--agent missing, and the database already has agents")
+            }
+            CliError::FirstAgentMustBeSupervisor { role } => write!(
+                f,
+                "the first agent must be a supervisor, not {}",
+                role.code()
+            ),
+            CliError::FormatRequired => f.write_str("audit needs exactly one of --json and --csv"),
+        }
+    }
+}
+
+/// The agent on whose behalf a changing command acts.
+#[derive(Debug, Args)]
+pub struct Acting {
+    /// Identifiant de l’agent qui agit ; son mot de passe est lu dans GUICHET_AGENT_PASSWORD,
+    /// sinon demandé au terminal.
+    #[arg(long, value_name = "LOGIN")]
+    pub agent: String,
+}
+
+/// Opens the configured database, which must exist (as the search does).
+pub async fn open(settings: Settings) -> Result<Guichet, Error> {
+    Guichet::open(settings, OpenMode::MustExist).await
+}
+
+/// Opens the database and signs the agent in. The password is read first, so that a prompt
+/// comes at once rather than after the connection.
+pub async fn signed_in(settings: Settings, login: &str) -> Result<(Guichet, Session), Failure> {
+    let password = agent_password(login).await?;
+    let guichet = open(settings).await?;
+    let session = guichet.sign_in(login, password.expose()).await?;
+    Ok((guichet, session))
+}
+
+/// Signs an agent in on an open database.
+pub async fn sign_in(guichet: &Guichet, login: &str) -> Result<Session, Failure> {
+    let password = agent_password(login).await?;
+    Ok(guichet.sign_in(login, password.expose()).await?)
+}
+
+/// The agent's password: `GUICHET_AGENT_PASSWORD` when set (even empty), else asked on the
+/// terminal without echo.
+async fn agent_password(login: &str) -> Result<Secret, Failure> {
+    match std::env::var(AGENT_PASSWORD_VARIABLE) {
+        Ok(password) => Ok(Secret::new(password)),
+        Err(VarError::NotUnicode(_)) => Err(CliError::InputUnreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{AGENT_PASSWORD_VARIABLE} is not UTF-8"),
+        ))
+        .into()),
+        Err(VarError::NotPresent) => {
+            let prompt = format!("Mot de passe de l’agent « {login} » : ");
+            let read = blocking(move || rpassword::prompt_password(prompt)).await?;
+            read.map(Secret::new).map_err(|cause| {
+                CliError::PasswordRequired {
+                    login: login.to_string(),
+                    cause,
+                }
+                .into()
+            })
+        }
+    }
+}
+
+/// The first line of standard input without its line end. On a terminal, it is asked with
+/// `prompt` and not echoed, since it is a password or a secret.
+pub async fn read_secret_line(prompt: String) -> Result<Secret, Failure> {
+    let read = blocking(move || {
+        if std::io::stdin().is_terminal() {
+            return rpassword::prompt_password(prompt);
+        }
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        if line.ends_with('\n') {
+            line.pop();
+            if line.ends_with('\r') {
+                line.pop();
+            }
+        }
+        Ok(line)
+    })
+    .await?;
+    read.map(Secret::new)
+        .map_err(|cause| CliError::InputUnreadable(cause).into())
+}
+
+/// Runs blocking reads (the terminal, standard input) off the async runtime.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| Error::Internal(format!("input task: {error}")))
+}
