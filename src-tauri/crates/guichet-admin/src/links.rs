@@ -2,8 +2,8 @@
 //! delivery of the outbox by a script or a service.
 
 use clap::Args;
-use guichet_core::mail::outbox::Delivery;
 use guichet_core::Settings;
+use guichet_core::mail::outbox::Delivery;
 use serde_json::json;
 
 use crate::output::{self, Acting, Failure, Output};
