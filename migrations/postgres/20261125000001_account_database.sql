@@ -230,3 +230,19 @@ CREATE TRIGGER reset_password_request_log_update AFTER UPDATE ON reset_password_
     FOR EACH STATEMENT EXECUTE FUNCTION log_change('reset', 'user_id');
 CREATE TRIGGER reset_password_request_log_delete AFTER DELETE ON reset_password_request REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION log_change('reset', 'user_id');
+
+-- The application's role: it reads and writes the account database but may only read and append
+-- to the journal. Deployments connect as a login role that is a member of guichet_app; the owner,
+-- which runs the migrations, is held back by the triggers above.
+DO $$
+BEGIN
+    CREATE ROLE guichet_app NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL; -- created by another database of the same server
+END
+$$;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO guichet_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO guichet_app;
+REVOKE ALL ON audit_event FROM PUBLIC;
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM guichet_app;
+GRANT SELECT, INSERT ON audit_event TO guichet_app;

@@ -5,6 +5,7 @@
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use guichet_core::agents::{Role, Session};
+use guichet_core::audit::AuditAction;
 use guichet_core::links::service::{Delivery as State, Lifecycle, LinkVerdict};
 use guichet_core::mail::outbox::Delivery;
 use guichet_core::mail::transport::{SmtpConfig, SmtpSender};
@@ -307,6 +308,12 @@ on_both_backends!(keyring expired_altered_malformed_unknown_and_used_links_are_t
     let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
     assert!(matches!(ledger.status, guichet_core::model::establishment::InitStatus::Initialised { .. }));
     assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Used { at: Some(_) }));
+    // The establishment's timeline tells it, newest first, after the link sent.
+    let timeline = desk.guichet.timeline(&desk.reader, "0750654D").await.expect("timeline");
+    let actions: Vec<AuditAction> = timeline.iter().map(|e| e.action).collect();
+    let used = actions.iter().position(|a| *a == AuditAction::LinkUsed).expect("link used in the timeline");
+    let sent = actions.iter().position(|a| *a == AuditAction::LinkSent).expect("link sent in the timeline");
+    assert!(used < sent, "{actions:?}");
 });
 
 on_both_backends!(keyring an_expired_link_says_when, |db| {
@@ -321,6 +328,9 @@ on_both_backends!(keyring an_expired_link_says_when, |db| {
     assert_eq!(check.verdict, LinkVerdict::Expired);
     assert!(check.message.starts_with("Le lien a expiré le "), "{}", check.message);
     assert!(!portal_accepts(desk.guichet.store(), token_of(&link), Utc::now()).await);
+    let timeline = desk.guichet.timeline(&desk.reader, "0750654D").await.expect("timeline");
+    assert_eq!(timeline[0].action, AuditAction::LinkExpired);
+    assert_eq!(timeline[0].email.as_deref(), Some(HENRI_IV_PRINCIPAL));
 });
 
 on_both_backends!(keyring a_server_down_then_up_delivers_once_and_a_5xx_is_a_failure_with_its_text, |db| {

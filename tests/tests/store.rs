@@ -334,6 +334,61 @@ on_both_backends!(the_audit_journal_is_append_only, |db| {
     }
 });
 
+#[tokio::test]
+async fn on_postgresql_the_apps_role_may_not_change_the_journal_even_without_triggers() {
+    let db = guichet_tests::TestDb::migrated(guichet_core::store::Backend::Postgres).await;
+    let Store::Postgres(pool) = &db.store else {
+        unreachable!("a PostgreSQL store")
+    };
+    let mut tx = pool.begin().await.expect("transaction");
+    sqlx::query("INSERT INTO audit_event (at, action) VALUES (now(), 'test')")
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+    // Without the triggers, only privileges stand in the way.
+    sqlx::query("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        .execute(&mut *tx)
+        .await
+        .expect("triggers off");
+    sqlx::query("SET LOCAL ROLE guichet_app")
+        .execute(&mut *tx)
+        .await
+        .expect("the app's role");
+    sqlx::query("INSERT INTO audit_event (at, action) VALUES (now(), 'appended')")
+        .execute(&mut *tx)
+        .await
+        .expect("append allowed");
+    for statement in [
+        "UPDATE audit_event SET action = 'rewritten'",
+        "DELETE FROM audit_event",
+        "TRUNCATE audit_event",
+    ] {
+        sqlx::query("SAVEPOINT attempt")
+            .execute(&mut *tx)
+            .await
+            .expect("savepoint");
+        let error = sqlx::query(statement)
+            .execute(&mut *tx)
+            .await
+            .expect_err("refused");
+        assert!(
+            error.to_string().contains("permission denied"),
+            "{statement}: {error}"
+        );
+        sqlx::query("ROLLBACK TO SAVEPOINT attempt")
+            .execute(&mut *tx)
+            .await
+            .expect("rollback");
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("read allowed");
+    assert_eq!(count, 2);
+    tx.rollback().await.expect("rolled back");
+    db.remove().await;
+}
+
 on_both_backends!(reset_requests_keep_the_portals_naive_local_times, |db| {
     loaded(&db.store).await;
     let stored: Vec<(NaiveDateTime, NaiveDateTime)> = match &db.store {

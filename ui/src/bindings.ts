@@ -117,7 +117,11 @@ export type AttachedTo = {
 };
 
 /**  What an agent did. */
-export type AuditAction = "sign_in" | "sign_in_failed" | "agent_added" | "password_changed" | "address_added" | "attached" | "detached" | "principal_changed" | "link_sent" | "settings_changed" | "journal_exported";
+export type AuditAction = "sign_in" | "sign_in_failed" | "agent_added" | "password_changed" | "address_added" | "attached" | "detached" | "principal_changed" | "link_sent" | "settings_changed" | "journal_exported" | 
+/**  Timeline only, derived from the ledger (the portal does not tell the app): a link used. */
+"link_used" | 
+/**  Timeline only, derived from the ledger: a link that expired unused. */
+"link_expired";
 
 /**  An entry of the journal as screens and exports show it. */
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;

@@ -65,6 +65,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   link_sent: "Lien envoyé",
   settings_changed: "Réglages modifiés",
   journal_exported: "Journal exporté",
+  link_used: "Lien utilisé",
+  link_expired: "Lien expiré",
 };
 
 /** The UTC instant at which a Paris calendar day (`YYYY-MM-DD`) plus `days` begins. */

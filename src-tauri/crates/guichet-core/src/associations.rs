@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::agents::{Permission, Session};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::guichet::Guichet;
 use crate::model::email::EmailAddress;
@@ -217,6 +218,37 @@ impl Guichet {
     ) -> Result<Vec<crate::audit::AuditEntry>> {
         self.require(session, Permission::Read).await?;
         let uai = parse_uai(uai)?;
-        self.store().establishment_timeline(uai.as_str(), 500).await
+        let mut entries = self
+            .store()
+            .establishment_timeline(uai.as_str(), 500)
+            .await?;
+        // The portal does not tell the app when a link is used or expires: the ledger does.
+        let now = Utc::now();
+        let ledger = self.store().ledger_of_establishment(uai.as_str()).await?;
+        for (index, row) in ledger.iter().enumerate() {
+            let newer = index
+                .checked_sub(1)
+                .and_then(|i| ledger.get(i))
+                .filter(|n| n.account_id == row.account_id);
+            let (action, at) = match crate::links::service::lifecycle(row, newer, now) {
+                crate::links::service::Lifecycle::Used { at } => {
+                    (AuditAction::LinkUsed, at.unwrap_or(row.expires_at.min(now)))
+                }
+                crate::links::service::Lifecycle::Expired { at } => (AuditAction::LinkExpired, at),
+                _ => continue,
+            };
+            entries.push(crate::audit::AuditEntry {
+                id: -i64::from(row.id),
+                at,
+                agent: None,
+                action,
+                uai: None,
+                email: Some(row.email.clone()),
+                changes: Vec::new(),
+                note: None,
+            });
+        }
+        entries.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+        Ok(entries)
     }
 }

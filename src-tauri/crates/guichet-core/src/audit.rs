@@ -20,10 +20,14 @@ pub enum AuditAction {
     LinkSent,
     SettingsChanged,
     JournalExported,
+    /// Timeline only, derived from the ledger (the portal does not tell the app): a link used.
+    LinkUsed,
+    /// Timeline only, derived from the ledger: a link that expired unused.
+    LinkExpired,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::AgentAdded,
@@ -35,6 +39,8 @@ impl AuditAction {
         AuditAction::LinkSent,
         AuditAction::SettingsChanged,
         AuditAction::JournalExported,
+        AuditAction::LinkUsed,
+        AuditAction::LinkExpired,
     ];
 
     /// The code stored in `audit_event.action`.
@@ -51,6 +57,8 @@ impl AuditAction {
             AuditAction::LinkSent => "link_sent",
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::JournalExported => "journal_exported",
+            AuditAction::LinkUsed => "link_used",
+            AuditAction::LinkExpired => "link_expired",
         }
     }
 
@@ -74,6 +82,8 @@ impl AuditAction {
             AuditAction::LinkSent => "Lien envoyé",
             AuditAction::SettingsChanged => "Réglages modifiés",
             AuditAction::JournalExported => "Journal exporté",
+            AuditAction::LinkUsed => "Lien utilisé",
+            AuditAction::LinkExpired => "Lien expiré",
         }
     }
 }

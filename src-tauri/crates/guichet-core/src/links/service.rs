@@ -126,7 +126,11 @@ impl LinkCheck {
     }
 }
 
-fn lifecycle(row: &LedgerRow, newer: Option<&LedgerRow>, now: DateTime<Utc>) -> Lifecycle {
+pub(crate) fn lifecycle(
+    row: &LedgerRow,
+    newer: Option<&LedgerRow>,
+    now: DateTime<Utc>,
+) -> Lifecycle {
     if let Some(at) = row.replaced_at {
         return Lifecycle::Replaced {
             at,

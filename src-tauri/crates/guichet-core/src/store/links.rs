@@ -150,6 +150,19 @@ impl Store {
         }))
     }
 
+    /// Every link sent to the addresses attached to an establishment, each account's newest first.
+    pub(crate) async fn ledger_of_establishment(&self, uai: &str) -> Result<Vec<LedgerRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "{LEDGER} WHERE l.account_id IN (SELECT account_id FROM establishment_account WHERE uai = $1) \
+                 ORDER BY l.account_id, l.requested_at DESC, l.id DESC"
+            ))
+            .bind(uai)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// The ledger row of a selector, if the app issued it.
     pub(crate) async fn ledger_by_selector(&self, selector: &str) -> Result<Option<LedgerRow>> {
         Ok(on_pool!(self, pool => {
