@@ -3,6 +3,7 @@
 //! `bench mail` and `bench all` belong beside it) and shares what is here: which database to
 //! run on, and latency statistics.
 
+mod mail;
 mod queries;
 mod search;
 
@@ -19,11 +20,15 @@ pub enum BenchCommand {
     /// Recherche : le Guichet (index puis lecture des lignes affichées) face à un LIKE naïf et,
     /// sur PostgreSQL, à pg_trgm. Remplit d’abord la base si elle est vide.
     Search(search::SearchBench),
+    /// Courriel : l’expéditeur du Guichet (connexions gardées ouvertes, en parallèle, sans
+    /// l’algorithme de Nagle) face à lettre par défaut, vers un serveur SMTP local.
+    Mail(mail::MailBench),
 }
 
 pub async fn run(settings: Settings, command: BenchCommand) -> Result<Output, Failure> {
     match command {
         BenchCommand::Search(args) => Ok(search::run(settings, args).await?),
+        BenchCommand::Mail(args) => mail::run(settings, args).await,
     }
 }
 
