@@ -210,7 +210,7 @@ on_both_backends!(
             .expect_err("wrong letter");
         assert_eq!(letter.kind(), ErrorKind::InvalidUai);
         assert!(
-            letter.message().contains("la bonne est « D »"),
+            letter.message().contains("la bonne est «\u{a0}D\u{a0}»"),
             "{}",
             letter.message()
         );

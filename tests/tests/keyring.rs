@@ -197,7 +197,7 @@ fn an_unknown_keyring_is_a_clear_error() {
             "{error:?}"
         );
         let message = error.message();
-        assert!(message.contains("« kwallet »"), "{message}");
+        assert!(message.contains("«\u{a0}kwallet\u{a0}»"), "{message}");
         assert!(message.contains("secret-service ou keyutils"), "{message}");
         return;
     }

@@ -331,6 +331,17 @@ on_both_backends!(keyring an_expired_link_says_when, |db| {
     let timeline = desk.guichet.timeline(&desk.reader, "0750654D").await.expect("timeline");
     assert_eq!(timeline[0].action, AuditAction::LinkExpired);
     assert_eq!(timeline[0].email.as_deref(), Some(HENRI_IV_PRINCIPAL));
+
+    // A new link: the expired one, still on the portal until collected, is now "replaced".
+    desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent again");
+    let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Replaced, "{}", check.message);
+    assert!(check.replaced_by.is_some());
+    let mut altered = link.clone();
+    let last = altered.pop().expect("a character");
+    altered.push(if last == 'a' { 'b' } else { 'a' });
+    let check = desk.guichet.check_link(&desk.reader, &altered).await.expect("check");
+    assert_eq!(check.verdict, LinkVerdict::Altered, "an altered replaced link is altered");
 });
 
 on_both_backends!(keyring a_server_down_then_up_delivers_once_and_a_5xx_is_a_failure_with_its_text, |db| {

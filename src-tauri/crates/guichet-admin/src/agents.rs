@@ -52,7 +52,7 @@ async fn add(
     role: Role,
     supervisor: Option<&str>,
 ) -> Result<Output, Failure> {
-    let password = output::read_secret_line("Mot de passe du nouvel agent : ".into()).await?;
+    let password = output::read_secret_line("Mot de passe du nouvel agent\u{a0}: ".into()).await?;
     let guichet = output::open(settings).await?;
     let (agent, first) = if guichet.needs_first_supervisor().await? {
         if role != Role::Superviseur {
@@ -72,12 +72,12 @@ async fn add(
     };
     let text = if first {
         format!(
-            "Premier superviseur créé : « {} » ({}).",
+            "Premier superviseur créé\u{a0}: «\u{a0}{}\u{a0}» ({}).",
             agent.login, agent.display_name
         )
     } else {
         format!(
-            "Agent ajouté : « {} » ({}), rôle {}.",
+            "Agent ajouté\u{a0}: «\u{a0}{}\u{a0}» ({}), rôle {}.",
             agent.login,
             agent.display_name,
             agent.role.label()

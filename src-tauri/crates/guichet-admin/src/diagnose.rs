@@ -22,13 +22,13 @@ fn describe(diagnosis: &Diagnosis) -> String {
     let verdict = json!(diagnosis.verdict);
     let verdict = verdict["kind"].as_str().unwrap_or("?");
     let mut text = format!(
-        "Adresse : {}\nVerdict : {verdict}\nÀ faire : {}",
+        "Adresse\u{a0}: {}\nVerdict\u{a0}: {verdict}\nÀ faire\u{a0}: {}",
         diagnosis.input, diagnosis.action
     );
     if diagnosis.findings.is_empty() {
-        text.push_str("\nConstats : aucun.");
+        text.push_str("\nConstats\u{a0}: aucun.");
     } else {
-        text.push_str("\nConstats :");
+        text.push_str("\nConstats\u{a0}:");
         for finding in &diagnosis.findings {
             text.push_str(&format!("\n  - {}", finding.message));
         }

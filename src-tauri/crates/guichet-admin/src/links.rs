@@ -111,7 +111,7 @@ pub async fn outbox(settings: Settings, args: Outbox) -> Result<Output, Failure>
 
 fn describe(report: &guichet_core::mail::outbox::DrainReport) -> String {
     format!(
-        "Envoyés : {}, à réessayer : {}, en échec : {}, interrompus : {}.",
+        "Envoyés\u{a0}: {}, à réessayer\u{a0}: {}, en échec\u{a0}: {}, interrompus\u{a0}: {}.",
         report.sent, report.retried, report.failed, report.interrupted
     )
 }

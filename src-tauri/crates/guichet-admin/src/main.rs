@@ -121,8 +121,8 @@ async fn main() -> ExitCode {
                     json!({"error": {"kind": error.kind(), "message": error.message()}})
                 );
             }
-            eprintln!("erreur : {}", error.message());
-            eprintln!("détail : {error}");
+            eprintln!("erreur\u{a0}: {}", error.message());
+            eprintln!("détail\u{a0}: {error}");
             ExitCode::FAILURE
         }
     }
@@ -189,7 +189,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
             let correction = response
                 .uai_correction
                 .as_ref()
-                .map(|c| format!("UAI corrigé : {}.\n", c.message));
+                .map(|c| format!("UAI corrigé\u{a0}: {}.\n", c.message));
             let results = response.hits;
             let text = if results.is_empty() {
                 "Aucun résultat.".to_string()

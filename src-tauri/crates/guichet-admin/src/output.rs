@@ -133,24 +133,25 @@ impl CliError {
     pub fn message(&self) -> String {
         match self {
             CliError::PasswordRequired { login, .. } => format!(
-                "Aucun mot de passe pour l’agent « {login} » : définissez \
+                "Aucun mot de passe pour l’agent «\u{a0}{login}\u{a0}»\u{a0}: définissez \
                  {AGENT_PASSWORD_VARIABLE}, ou lancez la commande dans un terminal pour le saisir."
             ),
             CliError::InputUnreadable(_) => {
-                "Impossible de lire la valeur : donnez-la en UTF-8 sur \
+                "Impossible de lire la valeur\u{a0}: donnez-la en UTF-8 sur \
                  la première ligne de l’entrée standard."
                     .into()
             }
-            CliError::AgentRequired => "La base a déjà des agents : indiquez avec --agent \
+            CliError::AgentRequired => "La base a déjà des agents\u{a0}: indiquez avec --agent \
                  l’identifiant du superviseur qui ajoute ce nouvel agent."
                 .into(),
             CliError::FirstAgentMustBeSupervisor { role } => format!(
-                "La base n’a encore aucun agent : le premier doit être superviseur \
-                 (--role superviseur), pas « {} ». Ajoutez les autres agents ensuite.",
+                "La base n’a encore aucun agent\u{a0}: le premier doit être superviseur \
+                 (--role superviseur), pas «\u{a0}{}\u{a0}». Ajoutez les autres agents ensuite.",
                 role.label()
             ),
             CliError::FormatRequired => {
-                "Choisissez un format pour le journal : --json ou --csv (l’un des deux).".into()
+                "Choisissez un format pour le journal\u{a0}: --json ou --csv (l’un des deux)."
+                    .into()
             }
         }
     }
@@ -218,7 +219,7 @@ async fn agent_password(login: &str) -> Result<Secret, Failure> {
         ))
         .into()),
         Err(VarError::NotPresent) => {
-            let prompt = format!("Mot de passe de l’agent « {login} » : ");
+            let prompt = format!("Mot de passe de l’agent «\u{a0}{login}\u{a0}»\u{a0}: ");
             let read = blocking(move || rpassword::prompt_password(prompt)).await?;
             read.map(Secret::new).map_err(|cause| {
                 CliError::PasswordRequired {

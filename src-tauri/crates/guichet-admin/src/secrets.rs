@@ -32,7 +32,7 @@ fn name_parser() -> impl TypedValueParser<Value = SecretName> {
 pub async fn run(command: SecretCommand) -> Result<Output, Failure> {
     match command {
         SecretCommand::Set { name } => {
-            let prompt = format!("Valeur de {} : ", name.entry_name());
+            let prompt = format!("Valeur de {}\u{a0}: ", name.entry_name());
             let value = output::read_secret_line(prompt).await?;
             // The keyring refuses an empty value itself.
             let backend = with_keyring(move |keyring| keyring.set(name, &value)).await?;

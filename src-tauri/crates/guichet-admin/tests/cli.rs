@@ -87,7 +87,7 @@ async fn demo_then_search(backend: Backend) {
     assert!(
         corrected.json["uai_correction"]["message"]
             .as_str()
-            .is_some_and(|m| m.contains("« Z » est fausse"))
+            .is_some_and(|m| m.contains("«\u{a0}Z\u{a0}» est fausse"))
     );
     // Nor is a query that matches nothing.
     let nothing = admin(&db.url, &["search", "zzzzqqqq"]);
@@ -128,7 +128,11 @@ fn bad_configuration_exits_non_zero_with_a_french_message() {
         let run = admin(url, &["search", "henri"]);
         assert_eq!(run.code, 1, "{url}");
         assert_eq!(run.json["error"]["kind"], kind, "{url}");
-        assert!(run.stderr.starts_with("erreur : "), "{url}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("erreur\u{a0}: "),
+            "{url}: {}",
+            run.stderr
+        );
     }
 }
 

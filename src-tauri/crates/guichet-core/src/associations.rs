@@ -84,7 +84,7 @@ impl Guichet {
             .await?;
         Ok(Confirmation {
             message: format!(
-                "L’adresse « {} » est ajoutée ; elle n’est rattachée à aucun établissement.",
+                "L’adresse «\u{a0}{}\u{a0}» est ajoutée\u{a0}; elle n’est rattachée à aucun établissement.",
                 applied.email
             ),
             email: applied.email,
@@ -124,7 +124,7 @@ impl Guichet {
             ""
         };
         let mut message = format!(
-            "L’adresse « {} » {added}est rattachée à {}.",
+            "L’adresse «\u{a0}{}\u{a0}» {added}est rattachée à {}.",
             applied.email,
             list(&applied, &uais)
         );
@@ -162,13 +162,13 @@ impl Guichet {
         };
         let applied = self.associate(session, op, note).await?;
         let mut message = format!(
-            "L’adresse « {} » est détachée de {}.",
+            "L’adresse «\u{a0}{}\u{a0}» est détachée de {}.",
             applied.email,
             named(&applied, &uai)
         );
         if let Some(replacement) = replacement {
             message.push_str(&format!(
-                " L’adresse principale est désormais « {replacement} »."
+                " L’adresse principale est désormais «\u{a0}{replacement}\u{a0}»."
             ));
         }
         Ok(Confirmation {
@@ -196,7 +196,7 @@ impl Guichet {
         };
         let applied = self.associate(session, op, note).await?;
         let message = format!(
-            "« {} » est désormais l’adresse principale de {}.",
+            "«\u{a0}{}\u{a0}» est désormais l’adresse principale de {}.",
             applied.email,
             named(&applied, &uai)
         );

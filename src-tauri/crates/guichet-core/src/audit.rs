@@ -278,7 +278,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             entry
                 .changes
                 .iter()
-                .filter_map(|c| pick(c).as_ref().map(|v| format!("{} : {v}", c.field)))
+                .filter_map(|c| pick(c).as_ref().map(|v| format!("{}\u{a0}: {v}", c.field)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };

@@ -85,7 +85,7 @@ impl Settings {
             Some(name) => name.trim().parse().map_err(|_| Error::InvalidSetting {
                 name: "GUICHET_PORTAL_TIMEZONE",
                 reason: format!(
-                    "« {name} » n’est pas un fuseau horaire connu (exemple : Europe/Paris)"
+                    "«\u{a0}{name}\u{a0}» n’est pas un fuseau horaire connu (exemple\u{a0}: Europe/Paris)"
                 ),
             })?,
             None => DEFAULT_PORTAL_TIMEZONE,
@@ -106,7 +106,9 @@ impl Settings {
                 Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
                     Error::InvalidSetting {
                         name,
-                        reason: format!("« {text} » n’est pas un nombre de secondes positif"),
+                        reason: format!(
+                            "«\u{a0}{text}\u{a0}» n’est pas un nombre de secondes positif"
+                        ),
                     }
                 }),
                 None => match stored {
@@ -125,7 +127,7 @@ impl Settings {
             return Err(Error::InvalidSetting {
                 name: "GUICHET_MAIL_FROM",
                 reason: format!(
-                    "« {mail_from} » n’est pas un expéditeur valide (exemple : SIEC <ne-pas-repondre@siec.education.fr>)"
+                    "«\u{a0}{mail_from}\u{a0}» n’est pas un expéditeur valide (exemple\u{a0}: SIEC <ne-pas-repondre@siec.education.fr>)"
                 ),
             });
         }
@@ -261,7 +263,7 @@ impl StoredSettings {
             {
                 return Err(Error::InvalidSetting {
                     name,
-                    reason: "l’adresse contient un mot de passe : enregistrez-le dans le trousseau, pas dans les réglages".into(),
+                    reason: "l’adresse contient un mot de passe\u{a0}: enregistrez-le dans le trousseau, pas dans les réglages".into(),
                 });
             }
         }

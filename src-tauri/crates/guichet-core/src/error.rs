@@ -210,11 +210,11 @@ impl Error {
         match self {
             Error::InvalidDatabaseUrl(reason) => format!(
                 "L’adresse de la base de données est invalide ({reason}). Indiquez une adresse \
-                 « sqlite://chemin » ou « postgres://hôte/base » dans GUICHET_DATABASE_URL."
+                 «\u{a0}sqlite://chemin\u{a0}» ou «\u{a0}postgres://hôte/base\u{a0}» dans GUICHET_DATABASE_URL."
             ),
             Error::SqliteFileMissing(path) => format!(
-                "La base SQLite « {} » est introuvable. Vérifiez le chemin, ou créez-la avec \
-                 « guichet-admin migrate ».",
+                "La base SQLite «\u{a0}{}\u{a0}» est introuvable. Vérifiez le chemin, ou créez-la avec \
+                 «\u{a0}guichet-admin migrate\u{a0}».",
                 path.display()
             ),
             Error::DatabaseUnreachable(_) => "La base de données ne répond pas. Vérifiez que le \
@@ -229,45 +229,45 @@ impl Error {
             Error::SchemaTooNew { found, known } => format!(
                 "La base de données a été mise à jour par une version plus récente du Guichet \
                  (schéma {found}, cette version connaît le schéma {known}). Installez la dernière \
-                 version du Guichet ; rien n’a été modifié."
+                 version du Guichet\u{a0}; rien n’a été modifié."
             ),
-            Error::Migration(_) => "La mise à jour du schéma de la base a échoué ; rien n’a été \
+            Error::Migration(_) => "La mise à jour du schéma de la base a échoué\u{a0}; rien n’a été \
                  modifié. Contactez l’équipe technique."
                 .into(),
-            Error::Database(_) => "La base de données a renvoyé une erreur ; l’opération n’a pas \
+            Error::Database(_) => "La base de données a renvoyé une erreur\u{a0}; l’opération n’a pas \
                  été enregistrée. Réessayez, puis contactez l’équipe technique si cela persiste."
                 .into(),
             Error::InvalidUai { input, reason } => {
                 format!(
-                    "« {input} » n’est pas un code UAI valide : {}.",
+                    "«\u{a0}{input}\u{a0}» n’est pas un code UAI valide\u{a0}: {}.",
                     reason.message()
                 )
             }
             Error::EstablishmentNotFound(uai) => {
                 format!("Aucun établissement ne porte le code UAI {uai}.")
             }
-            Error::DatabaseNotEmpty => "La base contient déjà des établissements : les données \
+            Error::DatabaseNotEmpty => "La base contient déjà des établissements\u{a0}: les données \
                  de démonstration ne se chargent que dans une base vide."
                 .into(),
             Error::InvalidDemoSize(reason) => {
-                format!("Taille de démonstration invalide : {reason}.")
+                format!("Taille de démonstration invalide\u{a0}: {reason}.")
             }
             Error::InvalidSetting { name, reason } => {
-                format!("Le réglage {name} est invalide : {reason}.")
+                format!("Le réglage {name} est invalide\u{a0}: {reason}.")
             }
             Error::NoDataDirectory => "Impossible de trouver le dossier de données de \
-                 l’utilisateur ; indiquez une base avec GUICHET_DATABASE_URL."
+                 l’utilisateur\u{a0}; indiquez une base avec GUICHET_DATABASE_URL."
                 .into(),
             Error::InvalidCredentials => "Identifiant ou mot de passe incorrect.".into(),
             Error::LoginLocked(until) => format!(
-                "Trop d’essais infructueux : cet identifiant est bloqué jusqu’à {}. Réessayez ensuite, \
+                "Trop d’essais infructueux\u{a0}: cet identifiant est bloqué jusqu’à {}. Réessayez ensuite, \
                  ou demandez à un superviseur de vérifier le compte.",
                 crate::text::paris_time(*until)
             ),
             Error::AgentDisabled => {
                 "Ce compte d’agent est désactivé. Adressez-vous à un superviseur.".into()
             }
-            Error::NotSignedIn => "Votre session est terminée : reconnectez-vous.".into(),
+            Error::NotSignedIn => "Votre session est terminée\u{a0}: reconnectez-vous.".into(),
             Error::Forbidden { role, permission } => format!(
                 "Votre rôle ({}) ne permet pas de {}. Demandez à un agent ou à un superviseur.",
                 role.label(),
@@ -282,65 +282,65 @@ impl Error {
                     .join(", ")
             ),
             Error::InvalidLogin(login) => format!(
-                "« {login} » n’est pas un identifiant valide : de 2 à 64 caractères parmi les lettres \
-                 minuscules sans accent, les chiffres, « . », « _ » et « - »."
+                "«\u{a0}{login}\u{a0}» n’est pas un identifiant valide\u{a0}: de 2 à 64 caractères parmi les lettres \
+                 minuscules sans accent, les chiffres, «\u{a0}.\u{a0}», «\u{a0}_\u{a0}» et «\u{a0}-\u{a0}»."
             ),
             Error::EmptyAgentName => "Indiquez le nom de l’agent.".into(),
-            Error::LoginTaken(login) => format!("L’identifiant « {login} » est déjà pris."),
+            Error::LoginTaken(login) => format!("L’identifiant «\u{a0}{login}\u{a0}» est déjà pris."),
             Error::AgentsAlreadyExist => {
-                "Un superviseur existe déjà : connectez-vous avec son compte.".into()
+                "Un superviseur existe déjà\u{a0}: connectez-vous avec son compte.".into()
             }
-            Error::AgentNotFound(login) => format!("Aucun agent n’a l’identifiant « {login} »."),
+            Error::AgentNotFound(login) => format!("Aucun agent n’a l’identifiant «\u{a0}{login}\u{a0}»."),
             Error::InvalidEmail { input, reason } => {
                 format!(
-                    "« {input} » n’est pas une adresse électronique valide : {}.",
+                    "«\u{a0}{input}\u{a0}» n’est pas une adresse électronique valide\u{a0}: {}.",
                     reason.message()
                 )
             }
             Error::AddressInOtherCase { typed, existing } => format!(
-                "L’adresse « {typed} » existe déjà sous la forme « {existing} » (seules les majuscules \
-                 diffèrent) : utilisez « {existing} », le portail ne distingue pas les deux."
+                "L’adresse «\u{a0}{typed}\u{a0}» existe déjà sous la forme «\u{a0}{existing}\u{a0}» (seules les majuscules \
+                 diffèrent)\u{a0}: utilisez «\u{a0}{existing}\u{a0}», le portail ne distingue pas les deux."
             ),
-            Error::AddressExists(email) => format!("L’adresse « {email} » est déjà dans la base."),
+            Error::AddressExists(email) => format!("L’adresse «\u{a0}{email}\u{a0}» est déjà dans la base."),
             Error::AddressNotFound(email) => {
-                format!("L’adresse « {email} » n’est pas dans la base : ajoutez-la d’abord.")
+                format!("L’adresse «\u{a0}{email}\u{a0}» n’est pas dans la base\u{a0}: ajoutez-la d’abord.")
             }
             Error::AlreadyAttached { email, uai } => {
-                format!("L’adresse « {email} » est déjà rattachée à l’établissement {uai}.")
+                format!("L’adresse «\u{a0}{email}\u{a0}» est déjà rattachée à l’établissement {uai}.")
             }
             Error::NotAttached { email, uai } => {
-                format!("L’adresse « {email} » n’est pas rattachée à l’établissement {uai}.")
+                format!("L’adresse «\u{a0}{email}\u{a0}» n’est pas rattachée à l’établissement {uai}.")
             }
             Error::PrincipalNeedsReplacement { email, uai } => format!(
-                "« {email} » est l’adresse principale de l’établissement {uai} : choisissez d’abord \
+                "«\u{a0}{email}\u{a0}» est l’adresse principale de l’établissement {uai}\u{a0}: choisissez d’abord \
                  une autre adresse principale parmi ses adresses rattachées, puis détachez-la."
             ),
             Error::Conflict { uai, .. } => format!(
                 "Un autre agent vient de modifier l’établissement {uai}. La page a été rechargée avec \
-                 ses changements ; votre saisie est conservée : vérifiez-la puis validez à nouveau."
+                 ses changements\u{a0}; votre saisie est conservée\u{a0}: vérifiez-la puis validez à nouveau."
             ),
             Error::NoEstablishment => "Indiquez au moins un établissement (code UAI).".into(),
             Error::Internal(_) => {
-                "Une erreur interne est survenue ; rien n’a été modifié. Contactez \
+                "Une erreur interne est survenue\u{a0}; rien n’a été modifié. Contactez \
                  l’équipe technique."
                     .into()
             }
             Error::Io { path, .. } => format!(
-                "Impossible de lire ou d’écrire « {} ». Vérifiez les droits sur ce dossier.",
+                "Impossible de lire ou d’écrire «\u{a0}{}\u{a0}». Vérifiez les droits sur ce dossier.",
                 path.display()
             ),
             Error::Secret(error) => error.message(),
             Error::MissingSigningKey => {
-                "La clé de signature du portail n’est pas enregistrée : aucun lien ne \
-                 peut être envoyé. Un superviseur l’enregistre dans les réglages (champ « Clé de \
-                 signature du portail ») ou avec « guichet-admin secret set portal-signing-key »."
+                "La clé de signature du portail n’est pas enregistrée\u{a0}: aucun lien ne \
+                 peut être envoyé. Un superviseur l’enregistre dans les réglages (champ «\u{a0}Clé de \
+                 signature du portail\u{a0}») ou avec «\u{a0}guichet-admin secret set portal-signing-key\u{a0}»."
                     .into()
             }
             Error::SmtpUnreachable(reason) => {
-                format!("Le serveur de courriel ne répond pas comme prévu : {reason}")
+                format!("Le serveur de courriel ne répond pas comme prévu\u{a0}: {reason}")
             }
             Error::AccountDisabled(email) => format!(
-                "Le compte « {email} » est désactivé sur le portail : un lien ne lui servirait à rien."
+                "Le compte «\u{a0}{email}\u{a0}» est désactivé sur le portail\u{a0}: un lien ne lui servirait à rien."
             ),
             Error::SmtpSettings(error) => error.message(),
             Error::MailMessage(error) => error.message(),

@@ -135,32 +135,32 @@ impl SecretError {
     pub fn message(&self) -> String {
         match self {
             SecretError::UnknownBackend { value } => format!(
-                "GUICHET_KEYRING vaut « {value} » : indiquez secret-service ou keyutils, ou \
+                "GUICHET_KEYRING vaut «\u{a0}{value}\u{a0}»\u{a0}: indiquez secret-service ou keyutils, ou \
                  retirez ce réglage pour que l’application choisisse elle-même."
             ),
             SecretError::Unavailable {
                 backend: Some(KeyringBackend::Keyutils),
                 ..
-            } => "Aucun trousseau de secrets n’est accessible : lancez une session avec un \
+            } => "Aucun trousseau de secrets n’est accessible\u{a0}: lancez une session avec un \
                   trousseau (Secret Service), ou lancez l’application avec un trousseau du noyau \
                   à elle (keyctl session -)."
                 .into(),
             SecretError::Unavailable { .. } => {
-                "Aucun trousseau de secrets n’est accessible : lancez une session avec un \
+                "Aucun trousseau de secrets n’est accessible\u{a0}: lancez une session avec un \
                  trousseau (Secret Service) ou définissez GUICHET_KEYRING=keyutils."
                     .into()
             }
             SecretError::Failed { name, .. } => format!(
-                "Le trousseau de secrets a refusé l’opération ({}) ; réessayez, et si cela \
+                "Le trousseau de secrets a refusé l’opération ({})\u{a0}; réessayez, et si cela \
                  persiste, contactez l’équipe technique.",
                 lowercase_first(name.label())
             ),
             SecretError::NotText { name } => format!(
-                "{} enregistré dans le trousseau est illisible : enregistrez-le à nouveau.",
+                "{} enregistré dans le trousseau est illisible\u{a0}: enregistrez-le à nouveau.",
                 name.label()
             ),
             SecretError::Empty { name } => {
-                format!("{} est vide : rien n’a été enregistré.", name.label())
+                format!("{} est vide\u{a0}: rien n’a été enregistré.", name.label())
             }
         }
     }

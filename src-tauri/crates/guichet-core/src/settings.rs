@@ -43,7 +43,7 @@ async fn keyring_call<T: Send + 'static>(
 fn secret_name(name: &str) -> Result<SecretName> {
     name.parse().map_err(|_| Error::InvalidSetting {
         name: "secret",
-        reason: format!("« {name} » n’est pas un secret connu (portal-signing-key, smtp-password, database-password)"),
+        reason: format!("«\u{a0}{name}\u{a0}» n’est pas un secret connu (portal-signing-key, smtp-password, database-password)"),
     })
 }
 
@@ -93,7 +93,7 @@ impl Guichet {
             .append_audit(Some(session.agent().id), chrono::Utc::now(), &event)
             .await?;
         Ok(format!(
-            "Réglages enregistrés dans {} ; ils s’appliquent au prochain démarrage du Guichet.",
+            "Réglages enregistrés dans {}\u{a0}; ils s’appliquent au prochain démarrage du Guichet.",
             path.display()
         ))
     }
@@ -114,7 +114,7 @@ impl Guichet {
             .append_audit(Some(session.agent().id), chrono::Utc::now(), &event)
             .await?;
         Ok(format!(
-            "Secret « {} » enregistré dans le trousseau ({backend}).",
+            "Secret «\u{a0}{}\u{a0}» enregistré dans le trousseau ({backend}).",
             name.entry_name()
         ))
     }
@@ -134,7 +134,7 @@ impl Guichet {
             crate::store::Backend::Postgres => "PostgreSQL",
         };
         Ok(format!(
-            "Connexion réussie : base {backend}, schéma en version {version}."
+            "Connexion réussie\u{a0}: base {backend}, schéma en version {version}."
         ))
     }
 
@@ -147,7 +147,7 @@ impl Guichet {
             .or_else(|| self.settings().smtp_url.clone())
         else {
             return Ok(format!(
-                "Aucun serveur de courriel n’est réglé : les messages sont écrits dans {}.",
+                "Aucun serveur de courriel n’est réglé\u{a0}: les messages sont écrits dans {}.",
                 self.settings().outbox_dir().display()
             ));
         };

@@ -191,7 +191,7 @@ on_both_backends!(
         .run();
         let message = run.refused("password_required");
         assert!(message.contains("GUICHET_AGENT_PASSWORD"), "{message}");
-        assert!(message.contains("« sandrine »"), "{message}");
+        assert!(message.contains("«\u{a0}sandrine\u{a0}»"), "{message}");
         run.never_shows(AGENT_PASSWORD);
         assert_eq!(db.store.agents().await.expect("agents").len(), 1);
     }

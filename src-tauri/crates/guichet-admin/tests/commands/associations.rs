@@ -104,8 +104,9 @@ on_both_backends!(
             .run();
         assert_eq!(text.code, 0, "{}", text.stderr);
         assert!(
-            text.stdout
-                .starts_with(&format!("L’adresse « {SECRETARIAT} » est rattachée")),
+            text.stdout.starts_with(&format!(
+                "L’adresse «\u{a0}{SECRETARIAT}\u{a0}» est rattachée"
+            )),
             "{}",
             text.stdout
         );
@@ -122,7 +123,10 @@ on_both_backends!(each_refusal_comes_with_its_kind_and_changes_nothing, |db| {
     let message = camille(&["attach", "x@ac-paris.fr", NOWHERE]).refused("establishment_not_found");
     assert!(message.contains(NOWHERE), "{message}");
     let message = camille(&["attach", "x@ac-paris.fr", "0750654E"]).refused("invalid_uai");
-    assert!(message.contains("la bonne est « D »"), "{message}");
+    assert!(
+        message.contains("la bonne est «\u{a0}D\u{a0}»"),
+        "{message}"
+    );
     let message =
         camille(&["detach", SECRETARIAT, HENRI_IV]).refused("principal_needs_replacement");
     assert!(message.contains("autre adresse principale"), "{message}");

@@ -11,7 +11,14 @@ on_both_backends!(the_journal_as_json_and_as_csv, |db| {
     let url = db.url.as_str();
     let camille = |args: &[&str]| admin(url, args).agent("camille", AGENT_PASSWORD).run();
     let sandrine = |args: &[&str]| admin(url, args).agent("sandrine", SUPERVISOR_PASSWORD);
-    camille(&["attach", ADDRESS, HENRI_IV, "--note", "appel; « urgent »"]).ok();
+    camille(&[
+        "attach",
+        ADDRESS,
+        HENRI_IV,
+        "--note",
+        "appel; «\u{a0}urgent\u{a0}»",
+    ])
+    .ok();
     camille(&["attach", ADDRESS, LOUIS_LE_GRAND]).ok();
 
     let entries = sandrine(&["audit", "--agent-filter", "camille", "--action", "attached"]).run();
@@ -26,7 +33,7 @@ on_both_backends!(the_journal_as_json_and_as_csv, |db| {
     assert_eq!(entries[0]["uai"], LOUIS_LE_GRAND);
     assert_eq!(entries[1]["uai"], HENRI_IV);
     assert_eq!(entries[1]["email"], ADDRESS);
-    assert_eq!(entries[1]["note"], "appel; « urgent »");
+    assert_eq!(entries[1]["note"], "appel; «\u{a0}urgent\u{a0}»");
 
     let one = sandrine(&[
         "audit", "--uai", "0750654d", "--email", ADDRESS, "--limit", "1",
@@ -70,7 +77,7 @@ on_both_backends!(the_journal_as_json_and_as_csv, |db| {
         .expect("the attachment to Henri-IV");
     assert_eq!(&henri[4], ADDRESS);
     assert_eq!(
-        &henri[7], "appel; « urgent »",
+        &henri[7], "appel; «\u{a0}urgent\u{a0}»",
         "quoted, and read back whole"
     );
     // Paris time, as an agent reads it: "25/11/2026 à 11:30".

@@ -62,12 +62,15 @@ on_both_backends!(known_near_and_unknown_addresses, |db| {
         .run();
     assert_eq!(text.code, 0, "{}", text.stderr);
     let lines: Vec<&str> = text.stdout.lines().collect();
-    assert_eq!(lines[1], "Verdict : probably_meant");
+    assert_eq!(lines[1], "Verdict\u{a0}: probably_meant");
     assert_eq!(
         lines[2],
-        format!("À faire : {}", near["action"].as_str().unwrap_or_default())
+        format!(
+            "À faire\u{a0}: {}",
+            near["action"].as_str().unwrap_or_default()
+        )
     );
-    assert_eq!(lines[3], "Constats :");
+    assert_eq!(lines[3], "Constats\u{a0}:");
     assert_eq!(
         lines[4],
         format!(

@@ -47,7 +47,7 @@ impl Run {
             .to_string();
         assert!(
             self.stderr
-                .starts_with(&format!("erreur : {message}\ndétail : ")),
+                .starts_with(&format!("erreur\u{a0}: {message}\ndétail\u{a0}: ")),
             "{}",
             self.stderr
         );
@@ -60,8 +60,8 @@ impl Run {
         assert_eq!(self.stdout, "", "nothing on stdout");
         let message = self
             .stderr
-            .strip_prefix("erreur : ")
-            .and_then(|rest| rest.split_once("\ndétail : "))
+            .strip_prefix("erreur\u{a0}: ")
+            .and_then(|rest| rest.split_once("\ndétail\u{a0}: "))
             .map(|(message, _)| message.to_string());
         message.unwrap_or_else(|| panic!("not an error: {}", self.stderr))
     }

@@ -85,7 +85,7 @@ fn in_child() {
         .env("GUICHET_KEYRING", "kwallet")
         .run()
         .refused("secret");
-    assert!(message.contains("« kwallet »"), "{message}");
+    assert!(message.contains("«\u{a0}kwallet\u{a0}»"), "{message}");
     // An unknown name is a usage error of clap's, before anything is read.
     let unknown = secret(&["secret", "set", "smtp"]).stdin(SMTP).run();
     assert_eq!(unknown.code, 2);

@@ -78,7 +78,9 @@ impl PasswordRule {
             PasswordRule::Uppercase => "au moins 1 lettre majuscule",
             PasswordRule::Lowercase => "au moins 1 lettre minuscule",
             PasswordRule::Digit => "au moins 1 chiffre",
-            PasswordRule::Special => "au moins un de ces caractères spéciaux : $ @ % * + - _ !",
+            PasswordRule::Special => {
+                "au moins un de ces caractères spéciaux\u{a0}: $ @ % * + - _\u{a0}!"
+            }
         }
     }
 }

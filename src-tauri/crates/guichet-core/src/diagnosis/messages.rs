@@ -11,7 +11,7 @@ impl NearKind {
             NearKind::Swap => "lettres inversées",
             NearKind::Separator => "point, tiret ou tiret bas confondus",
             NearKind::Accent => "accents",
-            NearKind::CePrefix => "préfixe « ce. »",
+            NearKind::CePrefix => "préfixe «\u{a0}ce.\u{a0}»",
             NearKind::Domain => "faute dans le domaine",
         }
     }
@@ -53,9 +53,9 @@ impl Finding {
     pub fn message(&self) -> String {
         match self {
             Finding::Syntax { problem, repaired } => {
-                let mut text = format!("Adresse invalide : {}.", problem.message());
+                let mut text = format!("Adresse invalide\u{a0}: {}.", problem.message());
                 if let Some(repaired) = repaired {
-                    text.push_str(&format!(" Sans cette erreur : {repaired}."));
+                    text.push_str(&format!(" Sans cette erreur\u{a0}: {repaired}."));
                 }
                 text
             }
@@ -83,18 +83,18 @@ impl Finding {
                     ),
                     (None, None) => {
                         format!(
-                            "Adresse fonctionnelle dont le code « {typed_uai} » n’est pas un UAI"
+                            "Adresse fonctionnelle dont le code «\u{a0}{typed_uai}\u{a0}» n’est pas un UAI"
                         )
                     }
                 };
                 if let Some(problem) = uai_problem {
                     let problem = UaiError::from(*problem).message();
-                    text.push_str(&format!(" ; dans « {typed_uai} », {problem}"));
+                    text.push_str(&format!(" ; dans «\u{a0}{typed_uai}\u{a0}», {problem}"));
                 }
                 match domain_check {
                     DomainCheck::Matches | DomainCheck::Unknown => {}
                     DomainCheck::Former { expected } => text.push_str(&format!(
-                        " ; le domaine saisi est un ancien domaine de l’académie, encore accepté (adresse actuelle : {expected})"
+                        " ; le domaine saisi est un ancien domaine de l’académie, encore accepté (adresse actuelle\u{a0}: {expected})"
                     )),
                     DomainCheck::OtherAcademie { academie, expected } => text.push_str(&format!(
                         " ; le domaine saisi est celui de l’académie {}, l’adresse attendue est {expected}",
@@ -112,7 +112,7 @@ impl Finding {
             }
             Finding::UnknownAcademieDomain { domain, suggestion } => match suggestion {
                 Some(suggestion) => format!(
-                    "Le domaine {domain} n’est celui d’aucune académie : vouliez-vous dire {suggestion} ?"
+                    "Le domaine {domain} n’est celui d’aucune académie\u{a0}: vouliez-vous dire {suggestion}\u{a0}?"
                 ),
                 None => format!("Le domaine {domain} n’est celui d’aucune académie."),
             },
@@ -121,7 +121,7 @@ impl Finding {
                 academie,
                 current,
             } => format!(
-                "{domain} est un ancien domaine de l’académie {}, encore accepté ; le domaine actuel est {current}.",
+                "{domain} est un ancien domaine de l’académie {}, encore accepté\u{a0}; le domaine actuel est {current}.",
                 of(academie)
             ),
             Finding::Near {
@@ -138,7 +138,7 @@ impl Finding {
                     n => format!(" — {n} fautes de frappe"),
                 };
                 format!(
-                    "Adresse proche : {email} ({}{typos}), {}.",
+                    "Adresse proche\u{a0}: {email} ({}{typos}), {}.",
                     kinds.join(" ; "),
                     attached_to(establishments)
                 )
@@ -148,11 +148,11 @@ impl Finding {
                 establishments,
                 ..
             } => format!(
-                "Même adresse à un autre domaine : {email}, {}.",
+                "Même adresse à un autre domaine\u{a0}: {email}, {}.",
                 attached_to(establishments)
             ),
             Finding::UnknownDomain { domain, suggestion } => format!(
-                "Aucune adresse connue au domaine {domain} ; le domaine connu le plus proche est {suggestion}."
+                "Aucune adresse connue au domaine {domain}\u{a0}; le domaine connu le plus proche est {suggestion}."
             ),
         }
     }
@@ -166,30 +166,30 @@ impl Verdict {
                 problem,
                 repaired_known: None,
             } => format!(
-                "Adresse invalide ({}) : faites épeler l’adresse au correspondant.",
+                "Adresse invalide ({})\u{a0}: faites épeler l’adresse au correspondant.",
                 problem.message()
             ),
             Verdict::Invalid {
                 problem,
                 repaired_known: Some(email),
             } => format!(
-                "Adresse invalide ({}) ; sans cette erreur, c’est l’adresse connue {email} : faites corriger la saisie sur le portail.",
+                "Adresse invalide ({})\u{a0}; sans cette erreur, c’est l’adresse connue {email}\u{a0}: faites corriger la saisie sur le portail.",
                 problem.message()
             ),
             Verdict::Known { establishments, .. } => format!(
-                "L’adresse est connue, {} : faites vérifier l’orthographe saisie sur le portail, ou envoyez un lien d’initialisation.",
+                "L’adresse est connue, {}\u{a0}: faites vérifier l’orthographe saisie sur le portail, ou envoyez un lien d’initialisation.",
                 attached_to(establishments)
             ),
-            Verdict::KnownUnattached { .. } => "L’adresse est connue mais n’est rattachée à aucun établissement : rattachez-la à l’établissement du correspondant.".into(),
+            Verdict::KnownUnattached { .. } => "L’adresse est connue mais n’est rattachée à aucun établissement\u{a0}: rattachez-la à l’établissement du correspondant.".into(),
             Verdict::KnownNotAttachedToNamed { establishment, .. } => format!(
-                "L’adresse est connue mais n’est pas rattachée à {}, l’établissement qu’elle désigne : rattachez-la.",
+                "L’adresse est connue mais n’est pas rattachée à {}, l’établissement qu’elle désigne\u{a0}: rattachez-la.",
                 named(establishment)
             ),
             Verdict::AddFunctional {
                 address,
                 establishment,
             } => format!(
-                "Adresse inconnue : ajoutez {address} et rattachez-la à {}.",
+                "Adresse inconnue\u{a0}: ajoutez {address} et rattachez-la à {}.",
                 named(establishment)
             ),
             Verdict::ProbablyMeant {
@@ -197,14 +197,14 @@ impl Verdict {
                 establishments,
                 ..
             } if establishments.is_empty() => format!(
-                "Le correspondant a probablement voulu dire {email}, connue mais rattachée à aucun établissement : rattachez-la à l’établissement du correspondant."
+                "Le correspondant a probablement voulu dire {email}, connue mais rattachée à aucun établissement\u{a0}: rattachez-la à l’établissement du correspondant."
             ),
             Verdict::ProbablyMeant {
                 email,
                 establishments,
                 ..
             } => format!(
-                "Le correspondant a probablement voulu dire {email} ({}) : faites corriger l’adresse saisie sur le portail.",
+                "Le correspondant a probablement voulu dire {email} ({})\u{a0}: faites corriger l’adresse saisie sur le portail.",
                 attached_to(establishments)
             ),
             Verdict::OtherDomain {
@@ -212,25 +212,25 @@ impl Verdict {
                 establishments,
                 ..
             } => format!(
-                "La même adresse existe à un autre domaine : {email} ({}). Demandez au correspondant laquelle il utilise ; si c’est celle saisie, ajoutez-la et rattachez-la à son établissement.",
+                "La même adresse existe à un autre domaine\u{a0}: {email} ({}). Demandez au correspondant laquelle il utilise\u{a0}; si c’est celle saisie, ajoutez-la et rattachez-la à son établissement.",
                 attached_to(establishments)
             ),
             Verdict::UnknownUai { uai } => format!(
-                "Aucun établissement n’a l’UAI {uai} : vérifiez le code avec le correspondant avant d’ajouter l’adresse."
+                "Aucun établissement n’a l’UAI {uai}\u{a0}: vérifiez le code avec le correspondant avant d’ajouter l’adresse."
             ),
             Verdict::DomainTypo {
                 domain,
                 suggestion: Some(suggestion),
             } => format!(
-                "Le domaine {domain} semble mal saisi (vouliez-vous dire {suggestion} ?) : faites vérifier l’adresse au correspondant."
+                "Le domaine {domain} semble mal saisi (vouliez-vous dire {suggestion} ?)\u{a0}: faites vérifier l’adresse au correspondant."
             ),
             Verdict::DomainTypo {
                 domain,
                 suggestion: None,
             } => format!(
-                "Le domaine {domain} n’existe pas : faites vérifier l’adresse au correspondant."
+                "Le domaine {domain} n’existe pas\u{a0}: faites vérifier l’adresse au correspondant."
             ),
-            Verdict::Unknown => "Adresse inconnue : ajoutez-la puis rattachez-la à l’établissement du correspondant.".into(),
+            Verdict::Unknown => "Adresse inconnue\u{a0}: ajoutez-la puis rattachez-la à l’établissement du correspondant.".into(),
         }
     }
 }

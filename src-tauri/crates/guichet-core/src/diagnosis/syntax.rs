@@ -42,7 +42,7 @@ pub enum SyntaxProblem {
 }
 
 impl SyntaxProblem {
-    /// What is wrong, in French, to complete "Adresse invalide : …".
+    /// What is wrong, in French, to complete "Adresse invalide\u{a0}: …".
     pub fn message(&self) -> String {
         match self {
             SyntaxProblem::Empty => "rien n’a été saisi".into(),
@@ -59,17 +59,17 @@ impl SyntaxProblem {
                     .into()
             }
             SyntaxProblem::LocalPartCharacter { character } => {
-                format!("le caractère « {character} » est interdit avant l’arobase")
+                format!("le caractère «\u{a0}{character}\u{a0}» est interdit avant l’arobase")
             }
             SyntaxProblem::TrailingDot => "le domaine se termine par un point".into(),
             SyntaxProblem::DomainWithoutDot => {
                 "le domaine n’a pas d’extension (.fr, .com…)".into()
             }
             SyntaxProblem::DomainLabel { label } => {
-                format!("le domaine est mal formé (« {label} »)")
+                format!("le domaine est mal formé («\u{a0}{label}\u{a0}»)")
             }
             SyntaxProblem::DomainCharacter { character } => {
-                format!("le caractère « {character} » est interdit dans le domaine")
+                format!("le caractère «\u{a0}{character}\u{a0}» est interdit dans le domaine")
             }
         }
     }

@@ -251,7 +251,7 @@ fn a_very_different_address_has_no_near_match() {
     assert_eq!(d.verdict, Verdict::Unknown);
     assert_eq!(
         d.action,
-        "Adresse inconnue : ajoutez-la puis rattachez-la à l’établissement du correspondant."
+        "Adresse inconnue\u{a0}: ajoutez-la puis rattachez-la à l’établissement du correspondant."
     );
     // In a two-letter local part, one letter more is already another person.
     assert!(near(&f.diagnose("jd@gmail.com")).is_empty());
@@ -294,7 +294,7 @@ fn a_functional_address_names_its_establishment_and_is_to_add() {
     assert!(near(&d).is_empty(), "{:?}", near(&d));
     assert_eq!(
         d.action,
-        "Adresse inconnue : ajoutez ce.0750655e@ac-paris.fr et rattachez-la à Lycée Louis-le-Grand (0750655E)."
+        "Adresse inconnue\u{a0}: ajoutez ce.0750655e@ac-paris.fr et rattachez-la à Lycée Louis-le-Grand (0750655E)."
     );
 }
 
@@ -323,7 +323,7 @@ fn a_wrong_or_missing_check_letter_is_reported_and_corrected() {
     ));
     let message = &functional_message(&d);
     assert!(
-        message.contains("« E » est fausse, la bonne est « D »"),
+        message.contains("«\u{a0}E\u{a0}» est fausse, la bonne est «\u{a0}D\u{a0}»"),
         "{message}"
     );
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use super::token::{self, StoredRequest, derive_verifier, parse_link};
+use super::token::{self, ParsedToken, SigningKey, StoredRequest, derive_verifier, parse_link};
 use crate::agents::{Permission, Session};
 use crate::associations::parse_email;
 use crate::error::{Error, Result};
@@ -243,7 +243,7 @@ impl Guichet {
         self.after_change().await;
         Ok(LinkSent {
             message: format!(
-                "Un lien d’initialisation est prêt pour « {} », valable jusqu’au {} ; il part dans l’instant. \
+                "Un lien d’initialisation est prêt pour «\u{a0}{}\u{a0}», valable jusqu’au {}\u{a0}; il part dans l’instant. \
                  Les liens envoyés avant ne fonctionnent plus.",
                 account.email,
                 paris_time(expires_at)
@@ -288,7 +288,7 @@ impl Guichet {
             Err(error) => {
                 return Ok(LinkCheck::new(
                     LinkVerdict::Malformed,
-                    format!("Ce n’est pas un lien complet : {}.", error.message()),
+                    format!("Ce n’est pas un lien complet\u{a0}: {}.", error.message()),
                 ));
             }
         };
@@ -315,31 +315,53 @@ impl Guichet {
             if check.email.is_none() {
                 check.email = self.store().account_email(user_id).await?;
             }
-            (check.verdict, check.message) =
-                match token::verify(&key, &stored, &parsed.verifier, now, tz) {
-                    token::Verdict::Valid => (
-                        LinkVerdict::Valid,
-                        format!("Le lien est valable jusqu’au {}.", paris_time(expires_at)),
+            let verdict = token::verify(&key, &stored, &parsed.verifier, now, tz);
+            // An expired request stays on the portal until it is collected; once a newer link
+            // replaced it, "replaced" is what the ledger shows and what the caller needs to hear.
+            let replaced = ledger.as_ref().is_some_and(|row| row.replaced_at.is_some());
+            if replaced && !matches!(verdict, token::Verdict::Mismatch) {
+                return self
+                    .check_in_ledger(check, ledger, &key, &parsed, now)
+                    .await;
+            }
+            (check.verdict, check.message) = match verdict {
+                token::Verdict::Valid => (
+                    LinkVerdict::Valid,
+                    format!("Le lien est valable jusqu’au {}.", paris_time(expires_at)),
+                ),
+                token::Verdict::Expired => (
+                    LinkVerdict::Expired,
+                    format!(
+                        "Le lien a expiré le {}\u{a0}: envoyez-en un nouveau.",
+                        paris_time(expires_at)
                     ),
-                    token::Verdict::Expired => (
-                        LinkVerdict::Expired,
-                        format!(
-                            "Le lien a expiré le {} : envoyez-en un nouveau.",
-                            paris_time(expires_at)
-                        ),
-                    ),
-                    token::Verdict::Mismatch => (LinkVerdict::Altered, altered()),
-                };
+                ),
+                token::Verdict::Mismatch => (LinkVerdict::Altered, altered()),
+            };
             return Ok(check);
         }
+        self.check_in_ledger(check, ledger, &key, &parsed, now)
+            .await
+    }
+
+    /// The verdict from the Guichet's ledger, for a link whose request the portal no longer has
+    /// (or has, expired, after a newer link replaced it).
+    async fn check_in_ledger(
+        &self,
+        mut check: LinkCheck,
+        ledger: Option<LedgerRow>,
+        key: &SigningKey,
+        parsed: &ParsedToken,
+        now: DateTime<Utc>,
+    ) -> Result<LinkCheck> {
         let Some(row) = ledger else {
-            check.message = "Ce lien est inconnu : le Guichet ne l’a pas envoyé et le portail n’a aucune demande \
-                 en cours à ce nom. Il a pu être demandé sur le portail puis utilisé ou expiré : envoyez \
+            check.message = "Ce lien est inconnu\u{a0}: le Guichet ne l’a pas envoyé et le portail n’a aucune demande \
+                 en cours à ce nom. Il a pu être demandé sur le portail puis utilisé ou expiré\u{a0}: envoyez \
                  un nouveau lien."
                 .into();
             return Ok(check);
         };
-        if derive_verifier(&key, &row.selector).expose() != parsed.verifier.expose() {
+        if derive_verifier(key, &row.selector).expose() != parsed.verifier.expose() {
             (check.verdict, check.message) = (LinkVerdict::Altered, altered());
             return Ok(check);
         }
@@ -355,7 +377,7 @@ impl Guichet {
                 (
                     LinkVerdict::Replaced,
                     format!(
-                        "Ce lien a été remplacé par le lien{when} : seul le plus récent fonctionne."
+                        "Ce lien a été remplacé par le lien{when}\u{a0}: seul le plus récent fonctionne."
                     ),
                 )
             }
@@ -367,14 +389,14 @@ impl Guichet {
                 (
                     LinkVerdict::Used,
                     format!(
-                        "Ce lien a déjà servi : le mot de passe a été défini{when}. Le correspondant se connecte avec ce mot de passe, ou utilise « Mot de passe oublié ? »."
+                        "Ce lien a déjà servi\u{a0}: le mot de passe a été défini{when}. Le correspondant se connecte avec ce mot de passe, ou utilise «\u{a0}Mot de passe oublié\u{a0}?\u{a0}»."
                     ),
                 )
             }
             Lifecycle::Expired { at } => (
                 LinkVerdict::Expired,
                 format!(
-                    "Le lien a expiré le {} : envoyez-en un nouveau.",
+                    "Le lien a expiré le {}\u{a0}: envoyez-en un nouveau.",
                     paris_time(at)
                 ),
             ),
@@ -388,7 +410,7 @@ impl Guichet {
 }
 
 fn altered() -> String {
-    "Le lien a été modifié (recopie incomplète ou erronée) : demandez au correspondant de cliquer sur le lien \
+    "Le lien a été modifié (recopie incomplète ou erronée)\u{a0}: demandez au correspondant de cliquer sur le lien \
      du message plutôt que de le recopier, ou envoyez-en un nouveau."
         .into()
 }

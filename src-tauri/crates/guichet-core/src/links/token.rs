@@ -348,27 +348,27 @@ pub enum LinkParseError {
 impl LinkParseError {
     pub fn message(&self) -> String {
         match self {
-            LinkParseError::Empty => "Collez le lien reçu par courriel : le champ est vide.".into(),
+            LinkParseError::Empty => "Collez le lien reçu par courriel\u{a0}: le champ est vide.".into(),
             LinkParseError::NotAResetLink => {
-                "Ce n’est pas un lien de réinitialisation du portail : \
-                 il doit contenir « /reset-password/reset/ » suivi d’un code de 40 caractères."
+                "Ce n’est pas un lien de réinitialisation du portail\u{a0}: \
+                 il doit contenir «\u{a0}/reset-password/reset/\u{a0}» suivi d’un code de 40 caractères."
                     .into()
             }
             LinkParseError::MissingToken => {
-                "Le lien s’arrête à « /reset-password/reset » sans code : \
+                "Le lien s’arrête à «\u{a0}/reset-password/reset\u{a0}» sans code\u{a0}: \
                  c’est l’adresse affichée une fois le lien ouvert. Demandez le lien tel qu’il \
                  figure dans le courriel."
                     .into()
             }
             LinkParseError::WrongLength { found } => format!(
-                "Le code du lien compte {found} caractère{} au lieu de 40 : le lien a sans doute \
+                "Le code du lien compte {found} caractère{} au lieu de 40\u{a0}: le lien a sans doute \
                  été coupé ou modifié.",
                 if *found > 1 { "s" } else { "" }
             ),
             LinkParseError::ForbiddenCharacters { found } => {
-                let list: Vec<String> = found.chars().map(|c| format!("« {c} »")).collect();
+                let list: Vec<String> = found.chars().map(|c| format!("«\u{a0}{c}\u{a0}»")).collect();
                 format!(
-                    "Le code du lien contient des caractères qu’il ne peut pas contenir ({}) : il \
+                    "Le code du lien contient des caractères qu’il ne peut pas contenir ({})\u{a0}: il \
                      n’a que des lettres sans accent et des chiffres.",
                     list.join(", ")
                 )
@@ -1128,7 +1128,10 @@ mod tests {
             found: "é_".into()
         }
         .message();
-        assert!(message.contains("« é », « _ »"), "{message}");
+        assert!(
+            message.contains("«\u{a0}é\u{a0}», «\u{a0}_\u{a0}»"),
+            "{message}"
+        );
         assert!(LinkParseError::MissingToken.message().contains("sans code"));
         assert_eq!(
             LinkParseError::WrongLength { found: 1 }.to_string(),

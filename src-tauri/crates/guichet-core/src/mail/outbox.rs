@@ -163,12 +163,13 @@ fn compose(
 ) -> std::result::Result<Vec<u8>, MailOutcome> {
     let (Some(selector), Some(expires_at)) = (&mail.selector, mail.expires_at) else {
         return Err(MailOutcome::Failed {
-            reason: "Message sans lien : rien à envoyer.".into(),
+            reason: "Message sans lien\u{a0}: rien à envoyer.".into(),
         });
     };
     if expires_at <= now {
         return Err(MailOutcome::Failed {
-            reason: "Le lien a expiré avant que le message parte ; envoyez-en un nouveau.".into(),
+            reason: "Le lien a expiré avant que le message parte\u{a0}; envoyez-en un nouveau."
+                .into(),
         });
     }
     let Some(key) = key else {

@@ -180,15 +180,15 @@ impl SmtpConfigError {
                              smtps://utilisateur@serveur:465";
         match self {
             SmtpConfigError::Unparseable => format!(
-                "L’adresse du serveur de courriel (GUICHET_SMTP_URL) n’est pas lisible : écrivez-la \
+                "L’adresse du serveur de courriel (GUICHET_SMTP_URL) n’est pas lisible\u{a0}: écrivez-la \
                  sous la forme {FORMS}."
             ),
             SmtpConfigError::UnsupportedScheme { scheme } => format!(
-                "L’adresse du serveur de courriel commence par « {scheme}:// » : seuls smtp:// et \
+                "L’adresse du serveur de courriel commence par «\u{a0}{scheme}://\u{a0}»\u{a0}: seuls smtp:// et \
                  smtps:// sont possibles ({FORMS})."
             ),
             SmtpConfigError::PasswordInUrl => {
-                "L’adresse du serveur de courriel contient un mot de passe : retirez-le de \
+                "L’adresse du serveur de courriel contient un mot de passe\u{a0}: retirez-le de \
                  GUICHET_SMTP_URL et enregistrez-le dans le trousseau (guichet-admin secret set \
                  smtp-password)."
                     .into()
@@ -197,7 +197,7 @@ impl SmtpConfigError {
                 format!("L’adresse du serveur de courriel ne nomme aucun serveur ({FORMS}).")
             }
             SmtpConfigError::UnknownParameter { name } => format!(
-                "Le paramètre « {name} » de l’adresse du serveur de courriel est inconnu : seul \
+                "Le paramètre «\u{a0}{name}\u{a0}» de l’adresse du serveur de courriel est inconnu\u{a0}: seul \
                  ?tls=starttls est possible, après smtp://."
             ),
             SmtpConfigError::UnexpectedPath => format!(
@@ -205,22 +205,22 @@ impl SmtpConfigError {
                  ({FORMS})."
             ),
             SmtpConfigError::CredentialsInClear => {
-                "Avec un utilisateur, la connexion au serveur de courriel doit être chiffrée : \
+                "Avec un utilisateur, la connexion au serveur de courriel doit être chiffrée\u{a0}: \
                  écrivez smtps://utilisateur@serveur ou smtp://utilisateur@serveur?tls=starttls."
                     .into()
             }
             SmtpConfigError::MissingPassword { user } => format!(
-                "Aucun mot de passe n’est enregistré pour l’utilisateur « {user} » du serveur de \
-                 courriel : enregistrez-le dans le trousseau (guichet-admin secret set \
+                "Aucun mot de passe n’est enregistré pour l’utilisateur «\u{a0}{user}\u{a0}» du serveur de \
+                 courriel\u{a0}: enregistrez-le dans le trousseau (guichet-admin secret set \
                  smtp-password)."
             ),
             SmtpConfigError::MissingUser => {
                 "Un mot de passe du serveur de courriel est enregistré, mais l’adresse ne nomme \
-                 aucun utilisateur : écrivez-la sous la forme smtps://utilisateur@serveur."
+                 aucun utilisateur\u{a0}: écrivez-la sous la forme smtps://utilisateur@serveur."
                     .into()
             }
             SmtpConfigError::Tls(_) => {
-                "Le chiffrement de la connexion au serveur de courriel n’a pas pu être préparé : \
+                "Le chiffrement de la connexion au serveur de courriel n’a pas pu être préparé\u{a0}: \
                  contactez l’équipe technique."
                     .into()
             }
@@ -277,21 +277,21 @@ impl SendError {
     pub fn message(&self) -> String {
         match self {
             SendError::Temporary { .. } => {
-                "Le serveur de courriel est injoignable ou demande de réessayer plus tard : le \
+                "Le serveur de courriel est injoignable ou demande de réessayer plus tard\u{a0}: le \
                  courriel reste dans la boîte d’envoi."
                     .into()
             }
             SendError::Permanent { reply } => format!(
-                "Le serveur de courriel a refusé ce courriel (« {reply} ») : vérifiez l’adresse \
+                "Le serveur de courriel a refusé ce courriel («\u{a0}{reply}\u{a0}»)\u{a0}: vérifiez l’adresse \
                  du destinataire."
             ),
             SendError::Authentication { .. } => {
-                "Le serveur de courriel a refusé l’utilisateur ou le mot de passe : corrigez \
+                "Le serveur de courriel a refusé l’utilisateur ou le mot de passe\u{a0}: corrigez \
                  l’adresse (GUICHET_SMTP_URL) ou le mot de passe enregistré dans le trousseau."
                     .into()
             }
             SendError::InvalidAddress { address } => {
-                format!("« {address} » n’est pas une adresse électronique utilisable pour l’envoi.")
+                format!("«\u{a0}{address}\u{a0}» n’est pas une adresse électronique utilisable pour l’envoi.")
             }
         }
     }

@@ -41,23 +41,23 @@ impl EmailError {
     pub fn message(&self) -> String {
         match self {
             EmailError::Empty => "l’adresse est vide".into(),
-            EmailError::MissingAt => "il manque l’arobase « @ »".into(),
-            EmailError::SeveralAts => "l’adresse contient plusieurs « @ »".into(),
-            EmailError::EmptyLocalPart => "rien n’est écrit avant « @ »".into(),
-            EmailError::EmptyDomain => "rien n’est écrit après « @ »".into(),
+            EmailError::MissingAt => "il manque l’arobase «\u{a0}@\u{a0}»".into(),
+            EmailError::SeveralAts => "l’adresse contient plusieurs «\u{a0}@\u{a0}»".into(),
+            EmailError::EmptyLocalPart => "rien n’est écrit avant «\u{a0}@\u{a0}»".into(),
+            EmailError::EmptyDomain => "rien n’est écrit après «\u{a0}@\u{a0}»".into(),
             EmailError::Space => "l’adresse contient une espace".into(),
             EmailError::LocalCharacter(c) => {
-                format!("le caractère « {c} » n’est pas admis avant « @ »")
+                format!("le caractère «\u{a0}{c}\u{a0}» n’est pas admis avant «\u{a0}@\u{a0}»")
             }
             EmailError::LocalDots => {
-                "un point ne peut ni commencer ni finir la partie avant « @ », ni être doublé"
+                "un point ne peut ni commencer ni finir la partie avant «\u{a0}@\u{a0}», ni être doublé"
                     .into()
             }
             EmailError::DomainWithoutDot => {
-                "le domaine après « @ » n’a pas de point (exemple : ac-paris.fr)".into()
+                "le domaine après «\u{a0}@\u{a0}» n’a pas de point (exemple\u{a0}: ac-paris.fr)".into()
             }
             EmailError::InvalidDomain => {
-                "le domaine après « @ » n’est pas un nom de domaine valide".into()
+                "le domaine après «\u{a0}@\u{a0}» n’est pas un nom de domaine valide".into()
             }
             EmailError::TooLong => "l’adresse dépasse 254 caractères".into(),
         }

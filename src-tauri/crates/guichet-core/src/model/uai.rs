@@ -30,10 +30,12 @@ impl UaiError {
         match self {
             UaiError::Malformed => "il faut 7 chiffres suivis d’une lettre".into(),
             UaiError::MissingLetter { expected } => {
-                format!("la lettre de contrôle manque (ce serait « {expected} »)")
+                format!("la lettre de contrôle manque (ce serait «\u{a0}{expected}\u{a0}»)")
             }
             UaiError::WrongLetter { found, expected } => {
-                format!("la lettre de contrôle « {found} » est fausse, la bonne est « {expected} »")
+                format!(
+                    "la lettre de contrôle «\u{a0}{found}\u{a0}» est fausse, la bonne est «\u{a0}{expected}\u{a0}»"
+                )
             }
         }
     }

@@ -971,7 +971,7 @@ mod tests {
         assert_eq!(correction.expected.as_str(), "0750654D");
         assert_eq!(correction.wrong_letter(), Some('E'));
         assert_eq!(correction.expected_letter(), 'D');
-        assert!(correction.message().contains("« E » est fausse"));
+        assert!(correction.message().contains("«\u{a0}E\u{a0}» est fausse"));
     }
 
     #[test]

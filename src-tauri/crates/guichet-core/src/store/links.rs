@@ -283,8 +283,8 @@ impl Store {
     }
 }
 
-pub(crate) const INTERRUPTED: &str = "Envoi interrompu (le Guichet s’est arrêté pendant l’envoi) : le message \
-     a pu partir ; il n’est pas renvoyé automatiquement.";
+pub(crate) const INTERRUPTED: &str = "Envoi interrompu (le Guichet s’est arrêté pendant l’envoi)\u{a0}: le message \
+     a pu partir\u{a0}; il n’est pas renvoyé automatiquement.";
 
 /// What became of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]

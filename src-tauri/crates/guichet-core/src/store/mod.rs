@@ -84,7 +84,7 @@ impl Store {
                 if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()) =>
             {
                 Err(Error::InvalidDatabaseUrl(format!(
-                    "le schéma « {scheme} » n’est pas pris en charge"
+                    "le schéma «\u{a0}{scheme}\u{a0}» n’est pas pris en charge"
                 )))
             }
             _ => Err(Error::InvalidDatabaseUrl("aucun schéma reconnu".into())),
