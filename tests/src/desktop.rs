@@ -31,6 +31,8 @@ pub struct Desktop {
     pub driver: WebDriver,
     processes: Vec<Child>,
     display: String,
+    /// The webview's own storage (the theme chosen, …), new for each window.
+    _profile: tempfile::TempDir,
 }
 
 impl std::fmt::Debug for Desktop {
@@ -82,6 +84,7 @@ impl Desktop {
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
         wait_until("Xvfb", Duration::from_secs(10), || socket.exists());
 
+        let profile = tempfile::tempdir().expect("temporary directory");
         let (port, native_port) = (free_port(), free_port());
         let mut driver = Command::new(tauri_driver());
         driver
@@ -92,6 +95,8 @@ impl Desktop {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display)
+            .env("XDG_DATA_HOME", profile.path().join("data"))
+            .env("XDG_CACHE_HOME", profile.path().join("cache"))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         for (key, value) in env {
@@ -133,18 +138,26 @@ impl Desktop {
             driver,
             processes,
             display,
+            _profile: profile,
         }
     }
 
     /// Waits for an element to be displayed.
     pub async fn element(&self, css: &str) -> WebElement {
-        self.driver
+        let found = self
+            .driver
             .query(By::Css(css))
             .wait(Duration::from_secs(20), Duration::from_millis(50))
             .and_displayed()
             .first()
-            .await
-            .unwrap_or_else(|error| panic!("{css} not shown: {error}"))
+            .await;
+        match found {
+            Ok(element) => element,
+            Err(error) => {
+                self.screenshot("echec").await;
+                panic!("{css} not shown: {error}")
+            }
+        }
     }
 
     /// Waits for an element whose text contains `text`.
@@ -157,6 +170,57 @@ impl Desktop {
             .first()
             .await
             .unwrap_or_else(|error| panic!("{css} with « {text} » not shown: {error}"))
+    }
+
+    /// Types into the element, as the keyboard would.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.element(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("typing in {css}: {error}"));
+    }
+
+    /// Sends keys to whatever has the focus: the keyboard alone, no element chosen by the test.
+    pub async fn press(&self, keys: impl Into<TypingData>) {
+        self.driver
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(keys)
+            .await
+            .expect("keys sent");
+    }
+
+    /// Ctrl+K, as the keyboard sends it, then waits for the palette's field to have the focus.
+    pub async fn open_palette(&self) {
+        self.driver
+            .action_chain()
+            .key_down(Key::Control)
+            .send_keys("k")
+            .key_up(Key::Control)
+            .perform()
+            .await
+            .expect("Ctrl+K");
+        self.element("#palette-input").await;
+        assert_eq!(self.focused_id().await, "palette-input");
+    }
+
+    pub async fn click(&self, css: &str) {
+        if let Err(error) = self.element(css).await.click().await {
+            self.screenshot("echec").await;
+            panic!("clicking {css}: {error}");
+        }
+    }
+
+    /// Fills the sign-in form (the login unless empty, which keeps the one typed before) and
+    /// submits it.
+    pub async fn sign_in(&self, login: &str, password: &str) {
+        if !login.is_empty() {
+            self.type_into("#login", login).await;
+        }
+        self.type_into("#password", password).await;
+        self.click("#sign-in-submit").await;
     }
 
     /// Waits for every element matching `css` to be gone.
@@ -186,6 +250,71 @@ impl Desktop {
             .await
             .expect("script runs");
         value.json().as_str().unwrap_or_default().to_string()
+    }
+
+    /// Checks the screen as it is drawn now: no serious or critical axe-core violation, French
+    /// typography in every text and label; then saves a screenshot of it under `name` when
+    /// `GUICHET_SCREENSHOTS` names a folder.
+    pub async fn check_screen(&self, name: &str) {
+        // Not hovering what was last clicked: the screen as it is at rest.
+        self.driver
+            .action_chain()
+            .move_to(4, 600)
+            .perform()
+            .await
+            .expect("pointer moved");
+        // Colours are measured once transitions (a hovered link's) are over.
+        self.driver
+            .execute_async(SETTLED, vec![])
+            .await
+            .expect("transitions over");
+        let violations = self.accessibility_violations().await;
+        assert!(
+            violations.is_empty(),
+            "screen {name}: axe-core finds {} serious or critical violation(s):\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
+        let typography = self.typography_faults().await;
+        assert!(
+            typography.is_empty(),
+            "screen {name}: French typography wants a no-break space:\n{}",
+            typography.join("\n")
+        );
+        self.screenshot(name).await;
+    }
+
+    /// axe-core (from the UI's npm packages) run inside the window: serious and critical
+    /// violations, one line each with the elements concerned.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let loaded = self
+            .driver
+            .execute("return typeof window.axe === 'object'", vec![])
+            .await
+            .expect("script runs");
+        if loaded.json() != &serde_json::Value::Bool(true) {
+            self.driver
+                .execute(&format!("{}\nreturn true;", axe_source()), vec![])
+                .await
+                .expect("axe-core loads in the window");
+        }
+        let result = self
+            .driver
+            .execute_async(AXE_RUN, vec![])
+            .await
+            .expect("axe-core runs");
+        strings(result.json())
+    }
+
+    /// Text and labels where French typography wants a no-break space and has none: before
+    /// « : ; ! ? », after « and before ».
+    pub async fn typography_faults(&self) -> Vec<String> {
+        let result = self
+            .driver
+            .execute(TYPOGRAPHY_CHECK, vec![])
+            .await
+            .expect("typography check runs");
+        strings(result.json())
     }
 
     /// Saves what the screen shows, after two animation frames so that the last change is drawn.
@@ -222,6 +351,78 @@ impl Drop for Desktop {
         self.stop();
     }
 }
+
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec![format!("unexpected answer: {value}")])
+}
+
+/// axe-core's browser build, as npm installed it for the UI.
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error} (run npm ci in ui/)", path.display()))
+}
+
+/// Resolves when every finite animation and transition has ended (2 s at most), two frames later.
+const SETTLED: &str = r#"
+const done = arguments[0];
+const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))), new Promise((r) => setTimeout(r, 2000))])
+  .then(() => requestAnimationFrame(() => requestAnimationFrame(done)));
+"#;
+
+const AXE_RUN: &str = r#"
+const done = arguments[0];
+window.axe.run(document, { resultTypes: ["violations"] }).then(
+  (result) => done(result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")} (${n.failureSummary})`).join(", ")}`)),
+  (error) => done([`axe-core failed: ${error}`]),
+);
+"#;
+
+const TYPOGRAPHY_CHECK: &str = r#"
+const faults = [];
+const noBreak = (c) => c === " " || c === " ";
+const scan = (text, where) => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i], before = text[i - 1], after = text[i + 1];
+    const ends = after === undefined || /\s/.test(after);
+    const bad =
+      (":;!?".includes(c) && ends && before !== undefined && !noBreak(before) && !"!?".includes(before)) ||
+      (c === "«" && after !== undefined && !noBreak(after)) ||
+      (c === "»" && before !== undefined && !noBreak(before));
+    if (bad) faults.push(`${where}: …${text.slice(Math.max(0, i - 30), i + 10).replace(/ /g, "⍽")}…`);
+  }
+};
+const skipped = "script, style, kbd, code, input, textarea";
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+let parent = null, run = "";
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (node.parentElement.closest(skipped)) continue;
+  if (node.parentElement !== parent) { scan(run, "texte"); run = ""; parent = node.parentElement; }
+  run += node.data;
+}
+scan(run, "texte");
+for (const element of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
+  for (const name of ["placeholder", "title", "aria-label"]) {
+    const value = element.getAttribute(name);
+    if (value) scan(value, name);
+  }
+}
+return faults;
+"#;
 
 /// Whether the WebDriver server at `address` answers `GET /status` with ready.
 fn driver_ready(address: &str) -> bool {

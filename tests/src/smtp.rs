@@ -100,6 +100,43 @@ impl Aiosmtpd {
     }
 }
 
+impl Aiosmtpd {
+    /// The reset link of each stored message, in the order `messages` gives.
+    pub fn reset_links(&self) -> Vec<String> {
+        self.messages().iter().map(|raw| reset_link(raw)).collect()
+    }
+
+    /// Waits until the server has stored `count` messages (the app sends in the background).
+    pub fn wait_for_messages(&self, count: usize) -> Vec<Vec<u8>> {
+        let start = std::time::Instant::now();
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "{} message(s) received, {count} expected",
+                messages.len()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+/// The link line of a reset message's text part.
+pub fn reset_link(raw: &[u8]) -> String {
+    let message = mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a message mail-parser reads");
+    let text = message.body_text(0).expect("a text part");
+    text.lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("https://"))
+        .expect("a link line")
+        .to_string()
+}
+
 impl Drop for Aiosmtpd {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -7,28 +7,6 @@ use thirtyfour::prelude::*;
 /// The header renumbers the ids of its quick access items: find the agent by its class.
 const SIGNED_IN_AGENT: &str = ".fr-header__tools-links .guichet-agent";
 
-async fn type_into(desktop: &Desktop, css: &str, text: &str) {
-    desktop
-        .element(css)
-        .await
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|error| panic!("typing in {css}: {error}"));
-}
-
-async fn sign_in(desktop: &Desktop, login: &str, password: &str) {
-    if !login.is_empty() {
-        type_into(desktop, "#login", login).await;
-    }
-    type_into(desktop, "#password", password).await;
-    desktop
-        .element("#sign-in-submit")
-        .await
-        .click()
-        .await
-        .expect("submit");
-}
-
 #[tokio::test]
 async fn a_uai_typed_after_sign_in_opens_its_establishment() {
     let data = tempfile::tempdir().expect("temporary directory");
@@ -44,8 +22,8 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
         "login",
         "the login field has the focus"
     );
-    desktop.screenshot("connexion").await;
-    sign_in(&desktop, "camille", "mauvais").await;
+    desktop.check_screen("connexion").await;
+    desktop.sign_in("camille", "mauvais").await;
     let error = desktop
         .element_with_text("#sign-in-error", "incorrect")
         .await;
@@ -56,7 +34,7 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
             .expect("text")
             .contains("Identifiant ou mot de passe incorrect.")
     );
-    sign_in(&desktop, "", AGENT_PASSWORD).await;
+    desktop.sign_in("", AGENT_PASSWORD).await;
 
     // Signed in, the search field has the focus: typing goes straight into it.
     desktop
@@ -90,7 +68,7 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
             .as_deref(),
         Some("true")
     );
-    desktop.screenshot("recherche").await;
+    desktop.check_screen("recherche").await;
 
     field.send_keys(Key::Enter).await.expect("Enter");
     let name = desktop.element("#establishment-name").await;
@@ -112,7 +90,7 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
         .expect("text");
     assert!(principal.contains("@ac-paris.fr"), "{principal}");
     desktop.element("#attached-addresses").await;
-    desktop.screenshot("etablissement").await;
+    desktop.check_screen("etablissement").await;
 
     // Escape goes back to the search with the query kept.
     desktop
@@ -136,9 +114,9 @@ async fn a_new_database_asks_for_its_first_supervisor_with_the_password_policy()
     let data = tempfile::tempdir().expect("temporary directory");
     let data_dir = data.path().to_str().expect("UTF-8 path");
     let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
-    type_into(&desktop, "#new-login", "sandrine.petit").await;
-    type_into(&desktop, "#new-name", "Sandrine Petit").await;
-    type_into(&desktop, "#new-password", "court").await;
+    desktop.type_into("#new-login", "sandrine.petit").await;
+    desktop.type_into("#new-name", "Sandrine Petit").await;
+    desktop.type_into("#new-password", "court").await;
     let unmet = desktop
         .element(r#"#password-rules [data-rule="min_length"][data-met="false"]"#)
         .await;
@@ -149,12 +127,14 @@ async fn a_new_database_asks_for_its_first_supervisor_with_the_password_policy()
             .expect("text")
             .contains("au moins 12 caractères")
     );
-    desktop.screenshot("premier-superviseur").await;
-    type_into(&desktop, "#new-password", "-Examens2026").await;
+    desktop.check_screen("premier-superviseur").await;
+    desktop.type_into("#new-password", "-Examens2026").await;
     desktop
         .element(r#"#password-rules [data-rule="min_length"][data-met="true"]"#)
         .await;
-    type_into(&desktop, "#new-password-confirmation", "court-Examens2026").await;
+    desktop
+        .type_into("#new-password-confirmation", "court-Examens2026")
+        .await;
     desktop
         .element("#first-supervisor-submit")
         .await
@@ -178,8 +158,8 @@ async fn an_idle_window_locks_and_keeps_its_page() {
         ("GUICHET_IDLE_LOCK_SECONDS", "3"),
     ])
     .await;
-    sign_in(&desktop, "lea", AGENT_PASSWORD).await;
-    type_into(&desktop, "#search-input", "0750654D").await;
+    desktop.sign_in("lea", AGENT_PASSWORD).await;
+    desktop.type_into("#search-input", "0750654D").await;
     desktop
         .element(r#".guichet-result[data-uai="0750654D"]"#)
         .await
@@ -195,8 +175,10 @@ async fn an_idle_window_locks_and_keeps_its_page() {
             .expect("text")
             .contains("Léa Bernard (lea)")
     );
-    desktop.screenshot("verrouillage").await;
-    type_into(&desktop, "#unlock-password", "Superviseur-2026!").await;
+    desktop.check_screen("verrouillage").await;
+    desktop
+        .type_into("#unlock-password", "Superviseur-2026!")
+        .await;
     desktop
         .element("#unlock-submit")
         .await
@@ -206,7 +188,7 @@ async fn an_idle_window_locks_and_keeps_its_page() {
     desktop
         .element_with_text("#unlock-error", "incorrect")
         .await;
-    type_into(&desktop, "#unlock-password", AGENT_PASSWORD).await;
+    desktop.type_into("#unlock-password", AGENT_PASSWORD).await;
     desktop
         .element("#unlock-submit")
         .await
@@ -233,6 +215,7 @@ async fn an_ill_formed_database_url_is_explained_in_the_window() {
         ("GUICHET_DATABASE_URL", "mysql://siec/comptes"),
     ])
     .await;
+    // WebDriver reads no-break spaces as spaces.
     let alert = desktop
         .element_with_text("#startup-error", "GUICHET_DATABASE_URL")
         .await;
@@ -247,7 +230,7 @@ async fn an_ill_formed_database_url_is_explained_in_the_window() {
         desktop.driver.find(By::Css("#search-input")).await.is_err(),
         "no search without a database"
     );
-    desktop.screenshot("erreur-base").await;
+    desktop.check_screen("erreur-base").await;
     desktop.quit().await;
     assert_eq!(
         std::fs::read_dir(data.path()).expect("data dir").count(),
@@ -262,9 +245,11 @@ async fn a_misspelt_lycee_gets_a_new_principal_address() {
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
     let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
-    sign_in(&desktop, "camille", AGENT_PASSWORD).await;
+    desktop.sign_in("camille", AGENT_PASSWORD).await;
 
-    type_into(&desktop, "#search-input", "lycée louis le grnd").await;
+    desktop
+        .type_into("#search-input", "lycée louis le grnd")
+        .await;
     let first = desktop.element("#search-result-0").await;
     desktop
         .element_with_text("#search-result-0", "LOUIS LE GRAND")
@@ -283,14 +268,16 @@ async fn a_misspelt_lycee_gets_a_new_principal_address() {
         .element_with_text("#establishment-name", "LOUIS LE GRAND")
         .await;
 
-    type_into(&desktop, "#attach-email", "Proviseur.LLG@AC-PARIS.FR").await;
+    desktop
+        .type_into("#attach-email", "Proviseur.LLG@AC-PARIS.FR")
+        .await;
     desktop
         .element("label[for=attach-principal-0]")
         .await
         .click()
         .await
         .expect("principal");
-    type_into(&desktop, "#call-note", "appel du proviseur").await;
+    desktop.type_into("#call-note", "appel du proviseur").await;
     desktop
         .element("#attach-submit")
         .await
@@ -308,7 +295,7 @@ async fn a_misspelt_lycee_gets_a_new_principal_address() {
             && question.contains("LYCÉE LOUIS LE GRAND (0750655E)"),
         "{question}"
     );
-    desktop.screenshot("confirmation").await;
+    desktop.check_screen("confirmation").await;
     desktop
         .element("#confirm-action")
         .await
@@ -335,7 +322,7 @@ async fn a_misspelt_lycee_gets_a_new_principal_address() {
         timeline.contains("Adresse principale changée"),
         "{timeline}"
     );
-    desktop.screenshot("etablissement-modifie").await;
+    desktop.check_screen("etablissement-modifie").await;
     desktop.quit().await;
 }
 
@@ -345,8 +332,8 @@ async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_re
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
     let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
-    sign_in(&desktop, "lea", AGENT_PASSWORD).await;
-    type_into(&desktop, "#search-input", "0750654D").await;
+    desktop.sign_in("lea", AGENT_PASSWORD).await;
+    desktop.type_into("#search-input", "0750654D").await;
     desktop
         .element(r#".guichet-result[data-uai="0750654D"]"#)
         .await
@@ -408,7 +395,7 @@ async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_re
         Some(reason)
     );
     desktop.scroll_to("#address-panel").await;
-    desktop.screenshot("lecture-seule").await;
+    desktop.check_screen("lecture-seule").await;
     desktop.quit().await;
 }
 
@@ -418,7 +405,7 @@ async fn the_page_runs_under_a_strict_content_security_policy_and_sees_other_age
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
     let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
-    sign_in(&desktop, "lea", AGENT_PASSWORD).await;
+    desktop.sign_in("lea", AGENT_PASSWORD).await;
     desktop.element("#search-input").await;
     let probe = desktop
         .driver
@@ -440,7 +427,7 @@ async fn the_page_runs_under_a_strict_content_security_policy_and_sees_other_age
         "no global Tauri object for injected scripts"
     );
 
-    type_into(&desktop, "#search-input", "0750655E").await;
+    desktop.type_into("#search-input", "0750655E").await;
     desktop
         .element(r#".guichet-result[data-uai="0750655E"]"#)
         .await
@@ -474,5 +461,69 @@ async fn the_page_runs_under_a_strict_content_security_policy_and_sees_other_age
     desktop
         .element(r#"tr[data-email="venu.d.ailleurs@ac-paris.fr"]"#)
         .await;
+    desktop.quit().await;
+}
+
+#[tokio::test]
+async fn every_screen_of_a_supervisor_passes_axe_and_french_typography_in_both_themes() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    desktop
+        .sign_in("sandrine", guichet_tests::SUPERVISOR_PASSWORD)
+        .await;
+    desktop.element("#search-input").await;
+    desktop.check_screen("recherche-vide").await;
+    desktop.type_into("#search-input", "qqqzzzx").await;
+    desktop.element_with_text("#search-empty", "qqqzzzx").await;
+    desktop.check_screen("recherche-sans-resultat").await;
+
+    for (nav, ready, name) in [
+        ("#nav-journal", "#journal-table", "journal"),
+        ("#nav-agents", "#agents-table", "agents"),
+        ("#nav-settings", "#settings-form", "reglages"),
+        ("#nav-password", "#current-password", "mot-de-passe"),
+        ("#nav-check-link", "#link-input", "verifier-un-lien"),
+    ] {
+        desktop.click(nav).await;
+        desktop.element(ready).await;
+        desktop.check_screen(name).await;
+    }
+
+    // The dark theme, chosen from the palette, on the screens an agent spends the day on.
+    desktop.click("#nav-search").await;
+    desktop.element("#search-input").await;
+    desktop.open_palette().await;
+    desktop.type_into("#palette-input", "sombre").await;
+    desktop
+        .element_with_text("#palette-option-0", "Thème sombre")
+        .await;
+    desktop.press(Key::Enter).await;
+    let theme = desktop
+        .driver
+        .execute(
+            "return document.documentElement.getAttribute('data-fr-theme')",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(theme.json().as_str(), Some("dark"));
+    // The query typed before is still there: Escape clears it.
+    desktop
+        .element("#search-input")
+        .await
+        .click()
+        .await
+        .expect("focus");
+    desktop.press(Key::Escape).await;
+    desktop.type_into("#search-input", "0750654D").await;
+    desktop
+        .element(r#".guichet-result[data-uai="0750654D"]"#)
+        .await;
+    desktop.check_screen("recherche-sombre").await;
+    desktop.press(Key::Enter).await;
+    desktop.element("#attached-addresses").await;
+    desktop.check_screen("etablissement-sombre").await;
     desktop.quit().await;
 }

@@ -3,6 +3,7 @@ import "@codegouvfr/react-dsfr/main.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import { PaletteRegistry } from "./features/palette/registry";
 import "./app/app.css";
 
 startReactDsfr({ defaultColorScheme: "system" });
@@ -11,7 +12,9 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <PaletteRegistry>
+        <App />
+      </PaletteRegistry>
     </StrictMode>,
   );
 }

@@ -1,7 +1,8 @@
 // The window: the State's header, who is signed in, and the current screen.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Header } from "@codegouvfr/react-dsfr/Header";
-import { useCallback, useEffect, useState } from "react";
+import { useIsDark } from "@codegouvfr/react-dsfr/useIsDark";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, type Agent, type AppStatus } from "../bindings";
 import { ChangePasswordPage } from "../features/account/ChangePasswordPage";
 import { AgentsPage } from "../features/agents/AgentsPage";
@@ -11,6 +12,11 @@ import { EstablishmentPage } from "../features/establishment/EstablishmentPage";
 import { JournalPage } from "../features/journal/JournalPage";
 import { AddressPanel } from "../features/links/AddressPanel";
 import { LinkCheckPage } from "../features/links/LinkCheckPage";
+import { CommandPalette } from "../features/palette/CommandPalette";
+import { HelpPanel } from "../features/palette/HelpPanel";
+import type { PaletteCommand } from "../features/palette/palette";
+import { usePaletteRegistry } from "../features/palette/registry";
+import { isTyping } from "../features/palette/shortcuts";
 import { SearchPage } from "../features/search/SearchPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { ROLE_LABELS } from "../lib/format";
@@ -36,6 +42,10 @@ export function App() {
   const [locked, setLocked] = useState(false);
   const [screen, setScreen] = useState<Screen>({ name: "search" });
   const [query, setQuery] = useState("");
+  const [overlay, setOverlay] = useState<"palette" | "help" | null>(null);
+  const registry = usePaletteRegistry();
+  const { setIsDark } = useIsDark();
+  const main = useRef<HTMLElement>(null);
 
   useEffect(() => {
     unwrap(commands.appStatus())
@@ -75,18 +85,74 @@ export function App() {
 
   const agent = auth.state === "signed-in" ? auth.agent : null;
   const supervisor = agent?.role === "superviseur";
-  const navigation = agent
+  const ready = agent !== null && !locked;
+
+  // Ctrl+K opens the palette, "?" the help, "/" the search field, wherever the focus is but in a
+  // field (where "/" and "?" are typed).
+  useEffect(() => {
+    if (!ready) return;
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+        event.preventDefault();
+        setOverlay("palette");
+      } else if (!event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target)) {
+        if (event.key === "?") {
+          event.preventDefault();
+          setOverlay("help");
+        } else if (event.key === "/") {
+          event.preventDefault();
+          setScreen({ name: "search" });
+          document.getElementById("search-input")?.focus();
+        }
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [ready]);
+
+  // A new screen takes the focus to its main region unless it put it on one of its fields, so
+  // that the keyboard and screen readers start from the top of what changed.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      const region = main.current;
+      if (region && !region.contains(document.activeElement)) region.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [screen]);
+
+  const go = (next: Screen) => () => setScreen(next);
+  const screenCommands: PaletteCommand[] = agent
     ? [
-        navItem("Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
-        navItem("Vérifier un lien", screen.name === "check-link" || screen.name === "address", () => setScreen({ name: "check-link" })),
+        { id: "screen-search", group: "Écran", label: "Rechercher un établissement ou une adresse", keywords: "recherche uai", shortcut: "/", run: go({ name: "search" }) },
+        { id: "screen-check-link", group: "Écran", label: "Vérifier un lien", keywords: "expiré remplacé", run: go({ name: "check-link" }) },
         ...(supervisor
           ? [
-              navItem("Journal", screen.name === "journal", () => setScreen({ name: "journal" })),
-              navItem("Agents", screen.name === "agents", () => setScreen({ name: "agents" })),
-              navItem("Réglages", screen.name === "settings", () => setScreen({ name: "settings" })),
+              { id: "screen-journal", group: "Écran", label: "Journal des actions", keywords: "audit export", run: go({ name: "journal" }) },
+              { id: "screen-agents", group: "Écran", label: "Agents", keywords: "rôle comptes", run: go({ name: "agents" }) },
+              { id: "screen-settings", group: "Écran", label: "Réglages", keywords: "smtp portail clé", run: go({ name: "settings" }) },
             ]
           : []),
-        navItem("Mon mot de passe", screen.name === "password", () => setScreen({ name: "password" })),
+        { id: "screen-password", group: "Écran", label: "Mon mot de passe", keywords: "changer", run: go({ name: "password" }) },
+        { id: "theme-light", group: "Affichage", label: "Thème clair", keywords: "couleurs jour", run: () => setIsDark(false) },
+        { id: "theme-dark", group: "Affichage", label: "Thème sombre", keywords: "couleurs nuit", run: () => setIsDark(true) },
+        { id: "theme-system", group: "Affichage", label: "Thème du système", keywords: "couleurs automatique", run: () => setIsDark("system") },
+        { id: "help", group: "Aide", label: "Raccourcis clavier", keywords: "aide clavier", shortcut: "?", run: () => setOverlay("help") },
+        { id: "lock", group: "Session", label: "Verrouiller l’écran", keywords: "pause", run: lock },
+        { id: "sign-out", group: "Session", label: "Se déconnecter", keywords: "quitter", run: signOut },
+      ]
+    : [];
+  const navigation = agent
+    ? [
+        navItem("nav-search", "Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
+        navItem("nav-check-link", "Vérifier un lien", screen.name === "check-link" || screen.name === "address", () => setScreen({ name: "check-link" })),
+        ...(supervisor
+          ? [
+              navItem("nav-journal", "Journal", screen.name === "journal", () => setScreen({ name: "journal" })),
+              navItem("nav-agents", "Agents", screen.name === "agents", () => setScreen({ name: "agents" })),
+              navItem("nav-settings", "Réglages", screen.name === "settings", () => setScreen({ name: "settings" })),
+            ]
+          : []),
+        navItem("nav-password", "Mon mot de passe", screen.name === "password", () => setScreen({ name: "password" })),
       ]
     : undefined;
 
@@ -118,7 +184,7 @@ export function App() {
               : []),
           ]}
         />
-        <main id="main" className="fr-container fr-py-4w" tabIndex={-1}>
+        <main id="main" className="fr-container fr-py-4w" tabIndex={-1} ref={main}>
           {startup.state === "failed" && (
             <Alert severity="error" title="Le Guichet ne peut pas ouvrir la base de données" description={startup.message} id="startup-error" />
           )}
@@ -136,16 +202,19 @@ export function App() {
           {agent && screen.name === "password" && <ChangePasswordPage />}
         </main>
       </div>
+      {ready && overlay === "palette" && <CommandPalette commands={[...registry.current(), ...screenCommands]} onClose={() => setOverlay(null)} />}
+      {ready && overlay === "help" && <HelpPanel onClose={() => setOverlay(null)} />}
       {agent && locked && <LockScreen agent={agent} onUnlocked={signedIn} onSignOut={signOut} />}
     </>
   );
 }
 
-function navItem(text: string, isActive: boolean, onClick: () => void) {
+function navItem(id: string, text: string, isActive: boolean, onClick: () => void) {
   return {
     text,
     isActive,
     linkProps: {
+      id,
       href: "#",
       onClick: (event: React.MouseEvent) => {
         event.preventDefault();

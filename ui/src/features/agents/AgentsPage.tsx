@@ -65,7 +65,7 @@ function AddAgentForm({ onAdded }: { onAdded: () => void }) {
     event.preventDefault();
     try {
       const agent = await unwrap(commands.addAgent(login, name, role, password));
-      setOutcome({ ok: true, message: `${agent.display_name} (${agent.login}) peut se connecter avec le rôle « ${ROLE_LABELS[agent.role]} ».` });
+      setOutcome({ ok: true, message: `${agent.display_name} (${agent.login}) peut se connecter avec le rôle «\u00a0${ROLE_LABELS[agent.role]}\u00a0».` });
       setLogin("");
       setName("");
       setPassword("");

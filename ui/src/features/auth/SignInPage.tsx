@@ -85,7 +85,7 @@ export function FirstSupervisorPage({ onSignedIn }: Props) {
       <form onSubmit={submit} id="first-supervisor-form">
         <Input
           label="Identifiant"
-          hintText="Lettres minuscules, chiffres, « . », « _ » ou « - », par exemple « prenom.nom »."
+          hintText={"Lettres minuscules, chiffres, «\u00a0.\u00a0», «\u00a0_\u00a0» ou «\u00a0-\u00a0», par exemple «\u00a0prenom.nom\u00a0»."}
           nativeInputProps={{ id: "new-login", autoFocus: true, value: login, onChange: (e) => setLogin(e.target.value), required: true }}
         />
         <Input label="Nom affiché" nativeInputProps={{ id: "new-name", value: name, onChange: (e) => setName(e.target.value), required: true }} />

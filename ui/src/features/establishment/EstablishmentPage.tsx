@@ -9,9 +9,12 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { CHANGE_EVENT, commands, type Agent, type Change, type Establishment } from "../../bindings";
+import { Pending } from "../../lib/Pending";
 import { CommandFailure, messageOf, unwrap } from "../../lib/result";
 import { EstablishmentView } from "./EstablishmentView";
 import { AddressPanel } from "../links/AddressPanel";
+import type { PaletteCommand } from "../palette/palette";
+import { usePaletteCommands } from "../palette/registry";
 import { Timeline } from "./Timeline";
 
 type Props = { uai: string; agent: Agent; onBack: () => void };
@@ -81,6 +84,45 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [onBack, pending]);
 
+  const ask = (next: Pending) => {
+    setOutcome(null);
+    setPending(next);
+  };
+  const askDetach = (email: string, principal: boolean) => {
+    const other = establishment?.addresses.find((a) => a.email !== email);
+    ask({ kind: "detach", email, principal, replacement: other?.email ?? "" });
+  };
+  const refused = canEdit ? undefined : EDIT_REFUSED;
+  usePaletteCommands(
+    establishment
+      ? [
+          {
+            id: "attach",
+            group: "Établissement",
+            label: "Ajouter ou rattacher une adresse",
+            keywords: "nouvelle adresse association",
+            refused,
+            run: () => document.getElementById("attach-email")?.focus(),
+          },
+          ...establishment.addresses.flatMap((address): PaletteCommand[] => [
+            {
+              id: `links-${address.account_id}`,
+              group: "Adresse",
+              label: `Liens et état de ${address.email}`,
+              keywords: "initialisation envoyer lien",
+              run: () => setOpenAddress(address.email),
+            },
+            ...(address.principal
+              ? []
+              : [{ id: `principal-${address.account_id}`, group: "Établissement", label: `Rendre principale ${address.email}`, keywords: "adresse principale changer", refused, run: () => ask({ kind: "principal", email: address.email }) }]),
+            { id: `detach-${address.account_id}`, group: "Établissement", label: `Détacher ${address.email}`, keywords: "retirer enlever", refused, run: () => askDetach(address.email, address.principal) },
+          ]),
+          { id: "timeline", group: "Établissement", label: "Voir l’historique de l’établissement", keywords: "chronologie journal", run: () => document.getElementById("timeline")?.scrollIntoView() },
+          { id: "back", group: "Établissement", label: "Retour à la recherche", shortcut: "Échap", run: onBack },
+        ]
+      : [],
+  );
+
   async function confirm() {
     if (!pending || !establishment) return;
     setBusy(true);
@@ -127,11 +169,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
       <Button priority="tertiary no outline" iconId="fr-icon-arrow-left-line" onClick={onBack} title="Revenir à la recherche (Échap)" id="back-to-search">
         Retour à la recherche
       </Button>
-      {shown === null && (
-        <p className="fr-mt-4w" role="status">
-          Ouverture de l’établissement {uai}…
-        </p>
-      )}
+      {shown === null && <Pending label={`Ouverture de l’établissement ${uai}…`} />}
       {shown && "error" in shown && <Alert className="fr-mt-4w" severity="error" title="Établissement introuvable" description={shown.error} />}
       {establishment && (
         <>
@@ -155,7 +193,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
                     disabled={!canEdit}
                     title={canEdit ? `Faire de ${address.email} l’adresse principale` : EDIT_REFUSED}
                     nativeButtonProps={{ "data-action": "principal" }}
-                    onClick={() => (setOutcome(null), setPending({ kind: "principal", email: address.email }))}
+                    onClick={() => ask({ kind: "principal", email: address.email })}
                   >
                     Rendre principale
                   </Button>
@@ -166,11 +204,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
                   disabled={!canEdit}
                   title={canEdit ? `Détacher ${address.email}` : EDIT_REFUSED}
                   nativeButtonProps={{ "data-action": "detach" }}
-                  onClick={() => {
-                    setOutcome(null);
-                    const other = establishment.addresses.find((a) => a.email !== address.email);
-                    setPending({ kind: "detach", email: address.email, principal: address.principal, replacement: other?.email ?? "" });
-                  }}
+                  onClick={() => askDetach(address.email, address.principal)}
                 >
                   Détacher
                 </Button>
@@ -216,7 +250,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
             />
             <Input
               label="Note de l’appel (facultative)"
-              hintText="Par exemple : appel du secrétariat, M. Martin. Elle figure au journal."
+              hintText={"Par exemple\u00a0: appel du secrétariat, M. Martin. Elle figure au journal."}
               disabled={!canEdit}
               nativeInputProps={{ id: "call-note", value: note, onChange: (e) => setNote(e.target.value) }}
             />
@@ -244,19 +278,19 @@ function ConfirmBox({ pending, establishment, busy, onReplacement, onConfirm, on
   const target = `${establishment.name} (${establishment.uai})`;
   const question =
     pending.kind === "attach"
-      ? `Rattacher « ${pending.email} » à ${target}${pending.principal ? " et en faire l’adresse principale" : ""} ?`
+      ? `Rattacher «\u00a0${pending.email}\u00a0» à ${target}${pending.principal ? " et en faire l’adresse principale" : ""}\u00a0?`
       : pending.kind === "principal"
-        ? `Faire de « ${pending.email} » l’adresse principale de ${target} ?`
-        : `Détacher « ${pending.email} » de ${target} ?`;
+        ? `Faire de «\u00a0${pending.email}\u00a0» l’adresse principale de ${target}\u00a0?`
+        : `Détacher «\u00a0${pending.email}\u00a0» de ${target}\u00a0?`;
   const others = establishment.addresses.filter((address) => address.email !== pending.email);
   return (
     <div className="fr-callout fr-mt-2w" role="alertdialog" aria-labelledby="confirm-question" id="confirm-box">
       <p className="fr-callout__text" id="confirm-question">
-        {question.replace(" ?", "\u00a0?")}
+        {question}
       </p>
       {pending.kind === "detach" && pending.principal && (
         <Select
-          label="C’est l’adresse principale : choisissez celle qui la remplace"
+          label={"C’est l’adresse principale\u00a0: choisissez celle qui la remplace"}
           nativeSelectProps={{ id: "replacement-select", value: pending.replacement, onChange: (e) => onReplacement(e.target.value) }}
         >
           {others.length === 0 && <option value="">Aucune autre adresse rattachée</option>}

@@ -60,7 +60,7 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
         </div>
       ) : (
         <p id="principal-address" className="fr-text--sm">
-          Aucune adresse principale : l’établissement ne peut pas encore se connecter avec son compte principal.
+          Aucune adresse principale&nbsp;: l’établissement ne peut pas encore se connecter avec son compte principal.
         </p>
       )}
 

@@ -7,7 +7,9 @@ import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState } from "react";
 import { CHANGE_EVENT, commands, type Agent, type AddressLinks, type Change } from "../../bindings";
 import { describeDelivery, describeLifecycle, describeStatus, formatDateTime } from "../../lib/format";
+import { Pending } from "../../lib/Pending";
 import { messageOf, unwrap } from "../../lib/result";
+import { usePaletteCommands } from "../palette/registry";
 
 const SEND_REFUSED = "Votre rôle (lecture seule) ne permet pas d’envoyer des liens d’initialisation.";
 
@@ -53,6 +55,22 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
     return () => window.clearInterval(timer);
   }, [waiting, reload]);
 
+  const askSend = () => {
+    setOutcome(null);
+    setConfirming(true);
+  };
+  usePaletteCommands([
+    {
+      id: "send-link",
+      group: "Adresse",
+      label: `Envoyer un lien d’initialisation à ${email}`,
+      keywords: "nouveau lien réinitialisation mot de passe",
+      refused: canSend ? undefined : SEND_REFUSED,
+      run: askSend,
+    },
+    { id: "close-address", group: "Adresse", label: `Fermer les liens de ${email}`, run: onClose },
+  ]);
+
   async function send() {
     setBusy(true);
     try {
@@ -79,6 +97,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
         </Button>
       </div>
       {error && <Alert severity="error" small description={error} />}
+      {!links && !error && <Pending label="Lecture des liens envoyés…" />}
       {status && (
         <div id="address-status" className="fr-mb-2w">
           <Badge severity={status.severity}>{status.label}</Badge>
@@ -149,7 +168,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
           disabled={!canSend}
           title={canSend ? undefined : SEND_REFUSED}
           id="send-link"
-          onClick={() => (setOutcome(null), setConfirming(true))}
+          onClick={askSend}
         >
           Envoyer un lien d’initialisation…
         </Button>

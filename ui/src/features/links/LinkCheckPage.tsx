@@ -54,7 +54,7 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
         <Input
           textArea
           label="Lien ou code reçu par le correspondant"
-          hintText="Collez le lien entier, même coupé sur plusieurs lignes par la messagerie, ou les 40 caractères qui suivent « /reset-password/reset/ »."
+          hintText={"Collez le lien entier, même coupé sur plusieurs lignes par la messagerie, ou les 40 caractères qui suivent «\u00a0/reset-password/reset/\u00a0»."}
           nativeTextAreaProps={{ id: "link-input", rows: 4, value: input, onChange: (e) => setInput(e.target.value), autoFocus: true, spellCheck: false }}
         />
         <Button type="submit" id="check-submit" disabled={input.trim() === ""}>
@@ -68,7 +68,7 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
           {check.email && (
             <p className="fr-mt-2w">
               Envoyé à <strong>{check.email}</strong>.{" "}
-              <Button priority="tertiary" size="small" onClick={() => check.email && onOpenAddress(check.email)}>
+              <Button priority="tertiary" size="small" id="open-address" onClick={() => check.email && onOpenAddress(check.email)}>
                 Voir ses liens
               </Button>
             </p>

@@ -2,6 +2,7 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { commands, type SearchHit, type UaiCorrectionView } from "../../bindings";
+import { Pending } from "../../lib/Pending";
 import { messageOf, unwrap } from "../../lib/result";
 import { DiagnosisPanel } from "../diagnosis/DiagnosisPanel";
 import { isNavigationKey, nextActive } from "./navigation";
@@ -80,7 +81,7 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
         <label className="fr-label" htmlFor="search-input">
           Code UAI, nom, commune ou adresse électronique
           <span className="fr-hint-text">
-            Exemples : 0750654D, Henri IV, Créteil, ce.0750654d@ac-paris.fr. Flèches pour choisir, Entrée pour ouvrir.
+            Exemples&nbsp;: 0750654D, Henri IV, Créteil, ce.0750654d@ac-paris.fr. Flèches pour choisir, Entrée pour ouvrir.
           </span>
         </label>
         <input
@@ -101,18 +102,19 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
         />
       </div>
       <div aria-live="polite" className="guichet-results-status">
+        {query.trim() !== "" && shown?.query !== query.trim() && <Pending key={query.trim()} label="Recherche…" id="search-pending" />}
         {shown && "error" in shown && <Alert severity="error" small description={shown.error} />}
         {shown && "hits" in shown && shown.correction && (
           <Alert
             severity="warning"
             small
             id="uai-correction"
-            description={`Code UAI ${shown.correction.typed} : ${shown.correction.message}. Résultat pour ${shown.correction.expected}.`}
+            description={`Code UAI ${shown.correction.typed}\u00a0: ${shown.correction.message}. Résultat pour ${shown.correction.expected}.`}
           />
         )}
         {shown && "hits" in shown && shown.hits.length === 0 && (
           <p className="fr-text--sm" id="search-empty">
-            Aucun établissement ni aucune adresse ne correspond à « {shown.query} ». Vérifiez le code UAI ou
+            Aucun établissement ni aucune adresse ne correspond à «&nbsp;{shown.query}&nbsp;». Vérifiez le code UAI ou
             essayez la commune.
           </p>
         )}

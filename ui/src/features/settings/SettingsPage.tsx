@@ -17,8 +17,8 @@ const SECRET_LABELS: Record<string, string> = {
 };
 
 const TEXT_FIELDS: { field: keyof StoredSettings; label: string; hint: string }[] = [
-  { field: "database_url", label: "Base de données", hint: "postgres://utilisateur@hôte/base ou sqlite://chemin ; vide : base de démonstration. Sans mot de passe." },
-  { field: "smtp_url", label: "Serveur de courriel", hint: "smtp://hôte:port, smtp://hôte?tls=starttls ou smtps://hôte ; vide : fichiers .eml. Sans mot de passe." },
+  { field: "database_url", label: "Base de données", hint: "postgres://utilisateur@hôte/base ou sqlite://chemin\u202f; vide\u00a0: base de démonstration. Sans mot de passe." },
+  { field: "smtp_url", label: "Serveur de courriel", hint: "smtp://hôte:port, smtp://hôte?tls=starttls ou smtps://hôte\u202f; vide\u00a0: fichiers .eml. Sans mot de passe." },
   { field: "portal_url", label: "Adresse du portail", hint: "Par exemple https://auth.siec.education.fr" },
   { field: "portal_timezone", label: "Fuseau horaire du portail", hint: "Celui de PHP sur le portail, par exemple Europe/Paris." },
   { field: "mail_from", label: "Expéditeur des messages", hint: "Nom <adresse>" },
@@ -124,7 +124,7 @@ export function SettingsPage() {
         })}
       </form>
 
-      <h2 className="fr-h5 fr-mt-4w">Secrets (trousseau du système : {view.keyring})</h2>
+      <h2 className="fr-h5 fr-mt-4w">Secrets (trousseau du système&nbsp;: {view.keyring})</h2>
       <p className="fr-text--sm">Ils ne sont jamais réaffichés ni écrits dans un fichier. Saisir une valeur la remplace.</p>
       {view.secrets.map((secret) => (
         <div key={secret.name} className="guichet-secret">
