@@ -138,6 +138,20 @@ async fn the_same_seed_gives_the_same_database_on_both_backends() {
             .await
             .expect("demo loads");
         assert_eq!((report.establishments, report.accounts), (7_000, 15_000));
+        if let guichet_core::store::Store::Postgres(pool) = &db.store {
+            // Statistics right after the load: the planner uses the indexes from the first query.
+            let analyzed: Vec<String> = sqlx::query_scalar(
+                "SELECT relname::text FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL \
+                 AND relname IN ('account', 'establishment', 'establishment_account') ORDER BY relname",
+            )
+            .fetch_all(pool)
+            .await
+            .expect("statistics");
+            assert_eq!(
+                analyzed,
+                ["account", "establishment", "establishment_account"]
+            );
+        }
         let again = demo::load(&db.store, size, 11, chrono_tz::Europe::Paris, now)
             .await
             .expect_err("not twice");
