@@ -176,11 +176,17 @@ pub const AGENT_PASSWORD: &str = "Guichet-agent-42";
 /// Fills the embedded demo database of `data_dir` as a first launch would, then adds a
 /// supervisor (`sandrine`), an agent (`camille`) and a read-only agent (`lea`).
 pub async fn demo_team(data_dir: &std::path::Path) {
-    use guichet_core::agents::Role;
     let settings = guichet_core::Settings::with_defaults(None, data_dir.to_path_buf());
     let guichet = guichet_core::Guichet::open(settings, OpenMode::MustExist)
         .await
         .expect("demo database");
+    add_team(&guichet).await;
+    guichet.store().close().await;
+}
+
+/// Adds the team of [`demo_team`] to a database that has no agent yet.
+pub async fn add_team(guichet: &guichet_core::Guichet) {
+    use guichet_core::agents::Role;
     let supervisor = guichet
         .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
         .await
@@ -205,7 +211,6 @@ pub async fn demo_team(data_dir: &std::path::Path) {
         )
         .await
         .expect("reader");
-    guichet.store().close().await;
 }
 
 /// Runs the calling test again under `keyctl session -` with `GUICHET_KEYRING=keyutils` and

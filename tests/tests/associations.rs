@@ -1,7 +1,7 @@
 //! Adding, attaching, detaching and promoting addresses on real SQLite and PostgreSQL: each a
 //! transaction, journaled, refused with the reason when it would break a rule.
 
-use guichet_core::agents::{Role, Session};
+use guichet_core::agents::Session;
 use guichet_core::audit::AuditAction;
 use guichet_core::search::SearchHit;
 use guichet_core::{ErrorKind, Guichet, Settings};
@@ -34,30 +34,7 @@ async fn desk(url: &str) -> Desk {
     )
     .await
     .expect("demo");
-    let supervisor = guichet
-        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
-        .await
-        .expect("supervisor");
-    guichet
-        .add_agent(
-            &supervisor,
-            "camille",
-            "Camille Martin",
-            Role::Agent,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("agent");
-    guichet
-        .add_agent(
-            &supervisor,
-            "lea",
-            "Léa Bernard",
-            Role::Lecture,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("reader");
+    guichet_tests::add_team(&guichet).await;
     guichet.build_search_index().await.expect("index");
     Desk {
         agent: guichet

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use guichet_core::agents::{Role, Session};
+use guichet_core::agents::Session;
 use guichet_core::audit::AuditAction;
 use guichet_core::links::service::{Delivery as State, Lifecycle, LinkVerdict};
 use guichet_core::mail::outbox::Delivery;
@@ -43,30 +43,7 @@ async fn desk(url: &str, settings: impl FnOnce(&mut Settings)) -> Desk {
     )
     .await
     .expect("demo");
-    let supervisor = guichet
-        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
-        .await
-        .expect("supervisor");
-    guichet
-        .add_agent(
-            &supervisor,
-            "camille",
-            "Camille Martin",
-            Role::Agent,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("agent");
-    guichet
-        .add_agent(
-            &supervisor,
-            "lea",
-            "Léa Bernard",
-            Role::Lecture,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("reader");
+    guichet_tests::add_team(&guichet).await;
     // Make sure Henri-IV's functional address exists with that spelling.
     let agent = guichet
         .sign_in("camille", AGENT_PASSWORD)
