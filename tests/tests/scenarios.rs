@@ -31,6 +31,8 @@ async fn verdict_of(desktop: &Desktop, link: &str) -> String {
     let field = desktop.element("#link-input").await;
     field.clear().await.expect("cleared");
     field.send_keys(link).await.expect("pasted");
+    // The previous verdict goes with the edit, so the one read below is this link's.
+    desktop.gone("#link-verdict").await;
     desktop.click("#check-submit").await;
     let verdict = desktop.element("#link-verdict").await;
     verdict

@@ -34,6 +34,13 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
   const [check, setCheck] = useState<LinkCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // A verdict speaks of the link it checked: editing the field takes it away.
+  function edit(value: string) {
+    setInput(value);
+    setCheck(null);
+    setError(null);
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
@@ -55,7 +62,7 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
           textArea
           label="Lien ou code reçu par le correspondant"
           hintText={"Collez le lien entier, même coupé sur plusieurs lignes par la messagerie, ou les 40 caractères qui suivent «\u00a0/reset-password/reset/\u00a0»."}
-          nativeTextAreaProps={{ id: "link-input", rows: 4, value: input, onChange: (e) => setInput(e.target.value), autoFocus: true, spellCheck: false }}
+          nativeTextAreaProps={{ id: "link-input", rows: 4, value: input, onChange: (e) => edit(e.target.value), autoFocus: true, spellCheck: false }}
         />
         <Button type="submit" id="check-submit" disabled={input.trim() === ""}>
           Vérifier
