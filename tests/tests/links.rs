@@ -395,6 +395,41 @@ on_both_backends!(keyring two_agents_sending_at_once_leave_exactly_one_valid_lin
     assert_eq!((ledger.links.len(), valid, replaced), (2, 1, 1));
 });
 
+// Agents at once on one establishment: every write waits its turn (on SQLite too, where a
+// deferred transaction would fail with SQLITE_BUSY_SNAPSHOT) and none is lost.
+on_both_backends!(keyring agents_writing_at_once_all_go_through, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let (workers, calls) = (6, 5);
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let (guichet, agent) = (desk.guichet.clone(), desk.agent.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0..calls {
+                let email = format!("ensemble.{worker}.{n}@ac-paris.fr");
+                guichet.attach(&agent, &email, &["0750654D".into()], false, None, None).await?;
+                guichet.send_link(&agent, &email, None).await?;
+                guichet.detach(&agent, &email, "0750654D", None, None, None).await?;
+            }
+            Ok::<_, guichet_core::Error>(())
+        }));
+    }
+    for task in tasks {
+        task.await.expect("task").expect("every write went through");
+    }
+    let queued = "SELECT count(*) FROM mail_outbox WHERE recipient LIKE 'ensemble.%'";
+    let attached = "SELECT count(*) FROM establishment_account ea JOIN account a ON a.id = ea.account_id \
+                    WHERE a.email LIKE 'ensemble.%'";
+    let (queued, attached): (i64, i64) = match desk.guichet.store() {
+        Store::Sqlite(pool) => (sqlx::query_scalar(queued).fetch_one(pool).await.expect("count"),
+                                sqlx::query_scalar(attached).fetch_one(pool).await.expect("count")),
+        Store::Postgres(pool) => (sqlx::query_scalar(queued).fetch_one(pool).await.expect("count"),
+                                  sqlx::query_scalar(attached).fetch_one(pool).await.expect("count")),
+    };
+    assert_eq!(queued, workers * calls);
+    assert_eq!(attached, 0);
+});
+
 on_both_backends!(keyring bad_requests_are_refused_and_write_nothing, |db| {
     store_signing_key(KERNEL_SECRET);
     let desk = desk(&db.url, |_| {}).await;

@@ -112,7 +112,7 @@ impl Store {
             } => (failures, locked_until),
         };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             sqlx::query("UPDATE agent SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
                 .bind(failures)
                 .bind(locked_until)
@@ -136,7 +136,7 @@ impl Store {
         event: &NewAuditEvent,
     ) -> Result<Agent> {
         let inserted: std::result::Result<i32, sqlx::Error> = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             if only_if_none {
                 if self.backend() == Backend::Postgres {
                     // Serialises concurrent "first supervisor" creations.
@@ -191,7 +191,7 @@ impl Store {
         event: &NewAuditEvent,
     ) -> Result<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             sqlx::query(
                 "UPDATE agent SET password_hash = $1, password_changed_at = $2, failed_attempts = 0, locked_until = NULL
                  WHERE id = $3",

@@ -66,14 +66,8 @@ impl Store {
     ) -> Result<Applied> {
         let event = |action: AuditAction| NewAuditEvent::new(action).note(actor.note);
         let mut applied = Applied::default();
-        // SQLite: take the write lock at BEGIN. A deferred transaction that reads, then writes
-        // after another connection committed, fails at once with SQLITE_BUSY_SNAPSHOT.
-        let begin = match self {
-            Store::Sqlite(_) => "BEGIN IMMEDIATE",
-            Store::Postgres(_) => "BEGIN",
-        };
         on_pool!(self, pool => {
-            let mut tx = pool.begin_with(begin).await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
 
             // The account, by address without regard to case; `created` when it is new.
             let email = match &op {

@@ -72,7 +72,7 @@ impl Store {
         event: &NewAuditEvent,
     ) -> Result<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             append_audit!(tx, agent_id, at, *event);
             tx.commit().await?;
         });

@@ -61,7 +61,7 @@ impl Store {
             .map(|(uai, id)| (uai, *id))
             .collect();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             insert_chunks!(tx,
                 "INSERT INTO establishment (uai, name, kind, sector, postcode, town, search_name, search_town, \
                  department, academie, principal_account_id, created_at, updated_at) ",

@@ -72,7 +72,7 @@ impl Store {
         note: Option<&str>,
     ) -> Result<(LinkAccount, i32, DateTime<Utc>)> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             // A write first: it takes the row lock (PostgreSQL) or the database's write lock
             // (SQLite) before anything is read, so concurrent senders queue here.
             let account: Option<LinkAccount> = sqlx::query_as(

@@ -66,6 +66,16 @@ pub enum Store {
 }
 
 impl Store {
+    /// How every transaction that writes begins. SQLite takes its write lock at `BEGIN
+    /// IMMEDIATE`, waiting its turn behind another writer; a deferred transaction that reads,
+    /// then writes after another connection committed, fails at once with SQLITE_BUSY_SNAPSHOT.
+    pub(crate) fn begin_write(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "BEGIN IMMEDIATE",
+            Store::Postgres(_) => "BEGIN",
+        }
+    }
+
     /// Connects to `sqlite://…` or `postgres://…`, without changing anything in the database.
     pub async fn connect(url: &str, mode: OpenMode) -> Result<Store> {
         Self::connect_with_password(url, mode, None).await
