@@ -1,9 +1,12 @@
 //! `bench <what>`: speed measured on real components, printed as text or, with `--json`, as the
-//! figures `docs/BENCHMARKS.md` records. Each measurement is a subcommand (`bench search` today;
-//! `bench mail` and `bench all` belong beside it) and shares what is here: which database to
+//! figures `docs/BENCHMARKS.md` records. Each measurement is a subcommand (`search`, `mail`, and
+//! `all`, which runs every one on a database it fills) and shares what is here: which database to
 //! run on, and latency statistics.
 
+mod all;
+mod concurrent;
 mod mail;
+mod operations;
 mod queries;
 mod search;
 
@@ -23,12 +26,17 @@ pub enum BenchCommand {
     /// Courriel : l’expéditeur du Guichet (connexions gardées ouvertes, en parallèle, sans
     /// l’algorithme de Nagle) face à lettre par défaut, vers un serveur SMTP local.
     Mail(mail::MailBench),
+    /// Tout, sur une base vide qu’il remplit : remplissage, recherche, opérations d’un agent,
+    /// courriel et, sur PostgreSQL, quatre agents à la fois pendant qu’une campagne part ;
+    /// chaque mesure avec sa référence dans le même tour.
+    All(all::AllBench),
 }
 
 pub async fn run(settings: Settings, command: BenchCommand) -> Result<Output, Failure> {
     match command {
         BenchCommand::Search(args) => Ok(search::run(settings, args).await?),
         BenchCommand::Mail(args) => mail::run(settings, args).await,
+        BenchCommand::All(args) => Ok(all::run(settings, args).await?),
     }
 }
 
@@ -93,6 +101,44 @@ pub fn database_url(
     }
 }
 
+fn backend_label(store: &guichet_core::store::Store) -> &'static str {
+    match store {
+        guichet_core::store::Store::Sqlite(_) => BackendArg::Sqlite.label(),
+        guichet_core::store::Store::Postgres(_) => BackendArg::Postgres.label(),
+    }
+}
+
+/// The 1-minute load average, where the system tells it (Linux): figures taken under load are
+/// worth less.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The summary of timings that must have samples.
+fn summary(latencies: &Latencies) -> Result<Summary, Error> {
+    latencies
+        .summary()
+        .ok_or_else(|| Error::Internal("nothing was timed".into()))
+}
+
+/// The head of a text table of latencies.
+fn table_head() -> String {
+    format!(
+        "{:<46} {:>9} {:>9} {:>9} {:>9}  (ms)\n",
+        "", "p50", "p95", "p99", "moyenne"
+    )
+}
+
+/// One line of a text table of latencies.
+fn table_line(label: &str, summary: &Summary) -> String {
+    format!("{label:<46} {}\n", summary.columns())
+}
+
 /// Durations of one operation, one sample per call.
 #[derive(Debug, Default, Clone)]
 pub struct Latencies {
@@ -102,6 +148,14 @@ pub struct Latencies {
 impl Latencies {
     pub fn record(&mut self, elapsed: Duration) {
         self.millis.push(elapsed.as_secs_f64() * 1_000.0);
+    }
+
+    pub fn extend(&mut self, other: &Latencies) {
+        self.millis.extend_from_slice(&other.millis);
+    }
+
+    pub fn count(&self) -> usize {
+        self.millis.len()
     }
 
     /// Percentiles by nearest rank (the smallest sample with at least p % of the samples at or

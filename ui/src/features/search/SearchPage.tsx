@@ -101,7 +101,8 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
           onKeyDown={onKeyDown}
         />
       </div>
-      <div aria-live="polite" className="guichet-results-status">
+      {/* data-query names the query the results below answer (scripts wait on it). */}
+      <div aria-live="polite" className="guichet-results-status" id="search-status" data-query={shown?.query ?? ""}>
         {query.trim() !== "" && shown?.query !== query.trim() && <Pending key={query.trim()} label="Recherche…" id="search-pending" />}
         {shown && "error" in shown && <Alert severity="error" small description={shown.error} />}
         {shown && "hits" in shown && shown.correction && (

@@ -48,7 +48,7 @@ impl Rate {
 }
 
 /// `count` copies of the guide's e-mail, each to its own recipient and with its own link.
-fn messages(settings: &Settings, count: usize) -> Result<Vec<Outgoing>, Error> {
+fn copies(settings: &Settings, count: usize) -> Result<Vec<Outgoing>, Error> {
     (0..count)
         .map(|n| {
             let recipient = format!("bench.{n}@ac-paris.fr");
@@ -64,19 +64,41 @@ fn messages(settings: &Settings, count: usize) -> Result<Vec<Outgoing>, Error> {
 }
 
 pub async fn run(settings: Settings, args: MailBench) -> Result<Output, Failure> {
-    let url = args
-        .smtp_url
+    let url = smtp_url(&settings, args.smtp_url)?;
+    measure(
+        &settings,
+        &url,
+        args.messages,
+        args.concurrency,
+        args.baseline_messages,
+    )
+    .await
+}
+
+/// The local SMTP server to measure against: the one given, else `GUICHET_SMTP_URL`.
+pub fn smtp_url(settings: &Settings, given: Option<String>) -> Result<String, Error> {
+    given
         .or_else(|| settings.smtp_url.clone())
         .ok_or(Error::InvalidSetting {
-        name: "--smtp-url",
-        reason:
-            "indiquez un serveur SMTP local (--smtp-url smtp://127.0.0.1:2525 ou GUICHET_SMTP_URL)"
+            name: "--smtp-url",
+            reason: "indiquez un serveur SMTP local (--smtp-url smtp://127.0.0.1:2525 ou \
+                     GUICHET_SMTP_URL)"
                 .into(),
-    })?;
-    let mut config = SmtpConfig::parse(&url).map_err(Error::from)?;
-    config.concurrency = args.concurrency.max(1);
-    let app_messages = messages(&settings, args.messages)?;
-    let baseline_messages = messages(&settings, args.baseline_messages)?;
+        })
+}
+
+/// Sends `messages` through the app's sender, then `baseline_messages` the plain lettre way.
+pub async fn measure(
+    settings: &Settings,
+    url: &str,
+    messages: usize,
+    concurrency: usize,
+    baseline_messages: usize,
+) -> Result<Output, Failure> {
+    let mut config = SmtpConfig::parse(url).map_err(Error::from)?;
+    config.concurrency = concurrency.max(1);
+    let app_messages = copies(settings, messages)?;
+    let baseline_messages = copies(settings, baseline_messages)?;
 
     let sender = SmtpSender::new(config.clone(), None).map_err(Error::from)?;
     let started = Instant::now();

@@ -53,8 +53,28 @@ pub struct SearchBench {
     seed: u64,
 }
 
+impl SearchBench {
+    fn options(&self) -> SearchOptions {
+        SearchOptions {
+            queries: self.queries,
+            rounds: self.rounds.max(1),
+            baseline_queries: self.baseline_queries.max(1),
+            seed: self.seed,
+        }
+    }
+}
+
+/// How many queries to time, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    pub queries: usize,
+    pub rounds: usize,
+    pub baseline_queries: usize,
+    pub seed: u64,
+}
+
 pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error> {
-    let load_before = load_average();
+    let load_before = super::load_average();
     let file = format!(
         "guichet-bench-search-{}-{}-{}.sqlite",
         args.establishments, args.accounts, args.seed
@@ -81,7 +101,36 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
         None
     };
     let (establishments, accounts) = sizes(store).await?;
-    let queries = queries::generate(store, args.queries, args.seed).await?;
+    let figures = measure(&guichet, args.options()).await?;
+
+    let mut json = json!({
+        "backend": store.backend(),
+        "establishments": establishments,
+        "accounts": accounts,
+        "seed": args.seed,
+        "database": if demo_s.is_some() { "filled" } else { "existing" },
+        "demo_s": demo_s,
+        "load_average": [load_before, super::load_average()],
+    });
+    if let (Some(fields), Value::Object(figures)) = (json.as_object_mut(), figures.json) {
+        fields.extend(figures);
+    }
+    let text = format!(
+        "Recherche — {}, {establishments} établissements, {accounts} adresses ({}).\n{}",
+        super::backend_label(store),
+        match demo_s {
+            Some(seconds) => format!("base vide, remplie en {seconds:.1} s"),
+            None => "base existante, utilisée telle quelle".into(),
+        },
+        figures.text
+    );
+    Ok(Output { text, json })
+}
+
+/// Times the search on the database `guichet` holds: the app's, then the baselines'.
+pub async fn measure(guichet: &Guichet, options: SearchOptions) -> Result<Output, Error> {
+    let store = guichet.store();
+    let queries = queries::generate(store, options.queries, options.seed).await?;
     for query in &queries {
         tracing::debug!(kind = query.kind.code(), "query {:?}", query.text);
     }
@@ -93,10 +142,10 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
     let memory_bytes = guichet.search_index().memory_bytes().unwrap_or_default();
 
     tracing::info!("timing the search");
-    let app = time_app(&guichet, &queries, args.rounds.max(1)).await?;
-    let phases = time_phases(&guichet, &queries).await?;
+    let app = time_app(guichet, &queries, options.rounds).await?;
+    let phases = time_phases(guichet, &queries).await?;
     tracing::info!("timing LIKE");
-    let baseline_queries = &queries[..args.baseline_queries.max(1).min(queries.len())];
+    let baseline_queries = &queries[..options.baseline_queries.min(queries.len())];
     let like = time_baseline(store, Baseline::Like, baseline_queries).await?;
     let trigram = match store {
         Store::Postgres(pool) => {
@@ -109,17 +158,14 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
         Store::Sqlite(_) => None,
     };
 
-    let summary = |latencies: &Latencies| {
-        latencies
-            .summary()
-            .ok_or_else(|| Error::Internal("no query to time".into()))
-    };
-    let app_summary = summary(&app.all)?;
-    let index_summary = summary(&phases.index)?;
-    let rows_summary = summary(&phases.rows)?;
-    let like_summary = summary(&like)?;
+    let app_summary = super::summary(&app.all)?;
+    let index_summary = super::summary(&phases.index)?;
+    let rows_summary = super::summary(&phases.rows)?;
+    let like_summary = super::summary(&like)?;
     let trigram = match trigram {
-        Some((similarity, word, build)) => Some((summary(&similarity)?, summary(&word)?, build)),
+        Some((similarity, word, build)) => {
+            Some((super::summary(&similarity)?, super::summary(&word)?, build))
+        }
         None => None,
     };
     let found_share = (app.named > 0).then(|| app.found as f64 / app.named as f64);
@@ -132,14 +178,9 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
     }
 
     let json = json!({
-        "backend": store.backend(),
-        "establishments": establishments,
-        "accounts": accounts,
         "queries": queries.len(),
-        "rounds": args.rounds.max(1),
+        "rounds": options.rounds,
         "baseline_queries": baseline_queries.len(),
-        "seed": args.seed,
-        "database": if demo_s.is_some() { "filled" } else { "existing" },
         "app": with(&app_summary, json!({
             "named_queries": app.named,
             "found_in_results": found_share,
@@ -152,36 +193,19 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
             "word_similarity": word,
         }))),
         "index": {"build_s": build_s, "memory_mb": memory_mb, "memory_bytes": memory_bytes},
-        "demo_s": demo_s,
-        "load_average": [load_before, load_average()],
     });
 
     let mut text = format!(
-        "Recherche — {}, {establishments} établissements, {accounts} adresses ({}).\n\
-         {} requêtes tirées de la base (graine {}) ; le Guichet fait un tour d’échauffement puis \
-         {} tour(s) chronométré(s), les comparaisons un tour des {} premières.\n\n\
-         {:<32} {:>9} {:>9} {:>9} {:>9}  (ms)\n",
-        match store {
-            Store::Sqlite(_) => "SQLite",
-            Store::Postgres(_) => "PostgreSQL",
-        },
-        match demo_s {
-            Some(seconds) => format!("base vide, remplie en {seconds:.1} s"),
-            None => "base existante, utilisée telle quelle".into(),
-        },
+        "{} requêtes tirées de la base (graine {}) ; le Guichet fait un tour d’échauffement puis \
+         {} tour(s) chronométré(s), les comparaisons un tour des {} premières.\n\n{}",
         queries.len(),
-        args.seed,
-        args.rounds.max(1),
+        options.seed,
+        options.rounds,
         baseline_queries.len(),
-        "",
-        "p50",
-        "p95",
-        "p99",
-        "moyenne",
+        super::table_head(),
     );
-    let mut line = |label: &str, summary: &Summary| {
-        text.push_str(&format!("{label:<32} {}\n", summary.columns()));
-    };
+    let mut line =
+        |label: &str, summary: &Summary| text.push_str(&super::table_line(label, summary));
     line("Guichet (index + lignes)", &app_summary);
     line("  dont classement par l’index", &index_summary);
     line("  dont lecture des lignes", &rows_summary);
@@ -401,7 +425,7 @@ async fn trigram_index(pool: &sqlx::PgPool) -> Result<Option<f64>, Error> {
 }
 
 /// How many establishments and addresses the database holds.
-async fn sizes(store: &Store) -> Result<(i64, i64), Error> {
+pub(super) async fn sizes(store: &Store) -> Result<(i64, i64), Error> {
     let establishments = "SELECT count(*) FROM establishment";
     let accounts = "SELECT count(*) FROM account";
     Ok(match store {
@@ -423,15 +447,4 @@ fn with(summary: &Summary, extra: Value) -> Value {
         fields.extend(extra);
     }
     value
-}
-
-/// The 1-minute load average, where the system tells it (Linux): figures taken under load are
-/// worth less.
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }

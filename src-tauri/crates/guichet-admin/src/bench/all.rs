@@ -1,0 +1,273 @@
+//! `bench all`: every measurement in one run on a database it fills itself, each figure with its
+//! baseline measured in the same run, for `docs/BENCHMARKS.md`.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use clap::Args;
+use guichet_core::agents::{Role, Session};
+use guichet_core::store::{OpenMode, Store};
+use guichet_core::{Error, Guichet, Settings, demo};
+use serde_json::json;
+
+use super::concurrent::{self, ConcurrentOptions};
+use super::search::{self, SearchOptions};
+use super::{BackendArg, mail, operations};
+use crate::output::{Failure, Output};
+
+/// The bench's own agents. Their password only guards a benchmark database.
+const SUPERVISOR: &str = "banc";
+const AGENT_PASSWORD: &str = "Banc-d-essai-2026!";
+
+#[derive(Debug, Args)]
+pub struct AllBench {
+    /// Nombre d’établissements de la base remplie.
+    #[arg(long, default_value_t = 100_000)]
+    establishments: usize,
+    /// Nombre d’adresses de la base remplie.
+    #[arg(long, default_value_t = 1_000_000)]
+    accounts: usize,
+    /// Type de base attendu. Avec --database-url (ou GUICHET_DATABASE_URL), la base doit être
+    /// vide ; sans, « sqlite » (par défaut) prend un fichier neuf du dossier temporaire, effacé à
+    /// la fin, et « postgres » demande l’adresse d’une base vide.
+    #[arg(long, value_enum)]
+    backend: Option<BackendArg>,
+    /// Graine du remplissage et des tirages.
+    #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+    seed: u64,
+    /// Requêtes de recherche, tirées des lignes de la base.
+    #[arg(long, default_value_t = 3_000)]
+    queries: usize,
+    /// Tours chronométrés de la recherche du Guichet.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Requêtes chronométrées pour LIKE et pg_trgm (chacune parcourt la table).
+    #[arg(long, default_value_t = 300)]
+    baseline_queries: usize,
+    /// Adresses insérées une à une (puis annulées) pour la référence du remplissage.
+    #[arg(long, default_value_t = 20_000)]
+    row_by_row: usize,
+    /// Appels chronométrés d’un agent seul (fiche, rattachement, lien, détachement).
+    #[arg(long, default_value_t = 500)]
+    calls: usize,
+    /// Courriels envoyés par l’expéditeur du Guichet.
+    #[arg(long, default_value_t = 5_000)]
+    mail_messages: usize,
+    /// Courriels envoyés à la manière de lettre par défaut (lente).
+    #[arg(long, default_value_t = 200)]
+    baseline_mail_messages: usize,
+    /// Agents à la fois (PostgreSQL).
+    #[arg(long, default_value_t = 4)]
+    agents: usize,
+    /// Durée minimale de chaque phase à plusieurs agents, en secondes.
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
+    /// Courriels de la campagne qui part pendant que les agents travaillent.
+    #[arg(long, default_value_t = 10_000)]
+    campaign: usize,
+    /// Serveur SMTP local (par défaut GUICHET_SMTP_URL), sans authentification.
+    #[arg(long, value_name = "URL")]
+    smtp_url: Option<String>,
+}
+
+pub async fn run(settings: Settings, args: AllBench) -> Result<Output, Failure> {
+    let load_before = super::load_average();
+    let smtp_url = mail::smtp_url(&settings, args.smtp_url.clone())?;
+    let file = format!("guichet-bench-all-{}.sqlite", std::process::id());
+    let url = super::database_url(&settings, args.backend, &file)?;
+    let scratch = settings
+        .database_url
+        .is_none()
+        .then(|| std::env::temp_dir().join(&file));
+    let settings = Settings {
+        database_url: Some(url),
+        ..settings
+    };
+    let result = measure(settings, &args, &smtp_url, load_before).await;
+    if let Some(path) = scratch {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    result
+}
+
+async fn measure(
+    settings: Settings,
+    args: &AllBench,
+    smtp_url: &str,
+    load_before: Option<f64>,
+) -> Result<Output, Failure> {
+    let timezone = settings.portal_timezone;
+    let guichet = Guichet::open(settings.clone(), OpenMode::CreateIfMissing).await?;
+    let store = guichet.store();
+    if store.count_establishments().await? > 0 {
+        return Err(Error::DatabaseNotEmpty.into());
+    }
+
+    tracing::info!("filling the database");
+    let size = demo::DemoSize {
+        establishments: args.establishments,
+        accounts: args.accounts,
+    };
+    let started = Instant::now();
+    let report = demo::load(store, size, args.seed, timezone, Utc::now()).await?;
+    let demo_s = started.elapsed().as_secs_f64();
+    let rows = report.establishments
+        + report.accounts
+        + report.attachments
+        + report.link_pending
+        + report.link_expired;
+    tracing::info!("inserting addresses one by one");
+    let row_by_row_s = row_by_row(store, args.row_by_row, args.seed, &settings).await?;
+    let per_row_s = row_by_row_s / args.row_by_row.max(1) as f64;
+    let (establishments, accounts) = search::sizes(store).await?;
+
+    let search = search::measure(
+        &guichet,
+        SearchOptions {
+            queries: args.queries,
+            rounds: args.rounds.max(1),
+            baseline_queries: args.baseline_queries.max(1),
+            seed: args.seed,
+        },
+    )
+    .await?;
+
+    tracing::info!("timing an agent's calls");
+    let (supervisor, agents) = team(&guichet, args.agents.max(1)).await?;
+    let uais = operations::establishments(store).await?;
+    let operations =
+        operations::measure(&guichet, &agents[0], &uais, args.calls.max(1), args.seed).await?;
+
+    tracing::info!("timing mail delivery");
+    let mail = mail::measure(
+        &settings,
+        smtp_url,
+        args.mail_messages,
+        4,
+        args.baseline_mail_messages,
+    )
+    .await?;
+
+    let concurrent = match store {
+        Store::Postgres(_) => {
+            tracing::info!("timing agents at once");
+            let options = ConcurrentOptions {
+                seconds: args.seconds,
+                campaign: args.campaign,
+                smtp_url: smtp_url.to_string(),
+                seed: args.seed,
+            };
+            Some(concurrent::measure(&guichet, &agents, &supervisor, &uais, &options).await?)
+        }
+        Store::Sqlite(_) => None,
+    };
+
+    let demo_json = json!({
+        "seconds": demo_s,
+        "generate_s": report.generate_seconds,
+        "insert_s": report.insert_seconds,
+        "rows": rows,
+        "rows_per_s": rows as f64 / report.insert_seconds.max(f64::EPSILON),
+        "row_by_row": {
+            "rows": args.row_by_row,
+            "seconds": row_by_row_s,
+            "rows_per_s": 1.0 / per_row_s.max(f64::EPSILON),
+            "estimate_s": per_row_s * rows as f64,
+        },
+    });
+    let json = json!({
+        "backend": store.backend(),
+        "establishments": establishments,
+        "accounts": accounts,
+        "seed": args.seed,
+        "demo": demo_json,
+        "search": search.json,
+        "operations": operations.json,
+        "mail": mail.json,
+        "concurrent": concurrent.as_ref().map(|output| output.json.clone()),
+        "load_average": [load_before, super::load_average()],
+    });
+    let text = format!(
+        "Banc complet — {}, {establishments} établissements, {accounts} adresses (graine {}).\n\n\
+         Remplissage : {demo_s:.1} s ({rows} lignes, dont {:.1} s de génération) ; une ligne par \
+         INSERT, il en prendrait environ {:.0} s ({:.0} lignes/s mesurées sur {} adresses).\n\n\
+         Recherche\n{}\n\nOpérations d’un agent\n{}\nCourriel\n{}\n\nPlusieurs agents\n{}",
+        super::backend_label(store),
+        args.seed,
+        report.generate_seconds,
+        per_row_s * rows as f64,
+        1.0 / per_row_s.max(f64::EPSILON),
+        args.row_by_row,
+        search.text,
+        operations.text,
+        mail.text,
+        concurrent
+            .map(|output| output.text)
+            .unwrap_or_else(|| "Mesuré sur PostgreSQL seulement (la base partagée).".into()),
+    );
+    Ok(Output { text, json })
+}
+
+/// The bench's supervisor (who sends the campaign) and `count` agents, signed in.
+async fn team(guichet: &Guichet, count: usize) -> Result<(Session, Vec<Session>), Error> {
+    let supervisor = guichet
+        .create_first_supervisor(SUPERVISOR, "Banc d’essai", AGENT_PASSWORD)
+        .await?;
+    let mut agents = Vec::new();
+    for n in 1..=count {
+        let login = format!("banc{n}");
+        guichet
+            .add_agent(
+                &supervisor,
+                &login,
+                &format!("Agent {n}"),
+                Role::Agent,
+                AGENT_PASSWORD,
+            )
+            .await?;
+        agents.push(guichet.sign_in(&login, AGENT_PASSWORD).await?);
+    }
+    Ok((supervisor, agents))
+}
+
+/// The naive way to fill a database: one `INSERT` per address, in one transaction, into the
+/// real table with its indexes and triggers, then rolled back. Returns the seconds it took.
+async fn row_by_row(
+    store: &Store,
+    count: usize,
+    seed: u64,
+    settings: &Settings,
+) -> Result<f64, Error> {
+    let size = demo::DemoSize {
+        establishments: 1,
+        accounts: count,
+    };
+    let now = Utc::now();
+    let (batch, _) = demo::generate(size, seed ^ 0x5EED, settings.portal_timezone, now)?;
+    let insert = "INSERT INTO account (email, password, password_changed_at, created_at, \
+                  updated_at) VALUES ($1, $2, $3, $4, $4)";
+    macro_rules! insert_each {
+        ($pool:expr) => {{
+            let mut tx = $pool.begin().await?;
+            let started = Instant::now();
+            for account in &batch.accounts {
+                sqlx::query(insert)
+                    .bind(format!("naif.{}", account.email))
+                    .bind(&account.password)
+                    .bind(account.password_changed_at)
+                    .bind(account.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            tx.rollback().await?;
+            seconds
+        }};
+    }
+    Ok(match store {
+        Store::Sqlite(pool) => insert_each!(pool),
+        Store::Postgres(pool) => insert_each!(pool),
+    })
+}
