@@ -143,14 +143,14 @@ pub async fn drain_once(
     for ((mail, _), result) in outgoing.iter().zip(results) {
         settled.push((mail.id, settle(mail, result, now)));
     }
-    for (id, outcome) in settled {
-        match &outcome {
+    for (_, outcome) in &settled {
+        match outcome {
             MailOutcome::Sent { .. } => report.sent += 1,
             MailOutcome::Retry { .. } => report.retried += 1,
             MailOutcome::Failed { .. } => report.failed += 1,
         }
-        store.finish_mail(id, outcome, Utc::now()).await?;
     }
+    store.finish_mail(settled, Utc::now()).await?;
     Ok(report)
 }
 

@@ -49,7 +49,8 @@ pub(crate) struct ClaimedMail {
 
 const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, \
      g.display_name AS agent, l.replaced_at, \
-     EXISTS (SELECT 1 FROM reset_password_request r WHERE r.selector = l.selector) AS pending, \
+     EXISTS (SELECT 1 FROM reset_password_request r \
+         WHERE r.user_id = l.account_id AND r.selector = l.selector) AS pending, \
      a.password_changed_at, o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, o.attempts \
      FROM reset_link l JOIN account a ON a.id = l.account_id \
      LEFT JOIN agent g ON g.id = l.agent_id \
@@ -225,30 +226,34 @@ impl Store {
         }))
     }
 
-    /// Records what became of a claimed message.
+    /// Records what became of a batch of claimed messages, in one transaction: one commit for
+    /// the batch rather than one per message (on PostgreSQL, each commit waits for the disk).
     pub(crate) async fn finish_mail(
         &self,
-        id: i32,
-        outcome: MailOutcome,
+        outcomes: Vec<(i32, MailOutcome)>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (state, reply, next, sent_at) = match outcome {
-            MailOutcome::Sent { reply } => ("sent", Some(reply), now, Some(now)),
-            MailOutcome::Retry { reason, at } => ("waiting", Some(reason), at, None),
-            MailOutcome::Failed { reason } => ("failed", Some(reason), now, None),
-        };
         on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE mail_outbox SET state = $2, last_reply = $3, next_attempt_at = $4, sent_at = $5 \
-                 WHERE id = $1 AND state = 'sending'",
-            )
-            .bind(id)
-            .bind(state)
-            .bind(reply)
-            .bind(next)
-            .bind(sent_at)
-            .execute(pool)
-            .await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
+            for (id, outcome) in outcomes {
+                let (state, reply, next, sent_at) = match outcome {
+                    MailOutcome::Sent { reply } => ("sent", Some(reply), now, Some(now)),
+                    MailOutcome::Retry { reason, at } => ("waiting", Some(reason), at, None),
+                    MailOutcome::Failed { reason } => ("failed", Some(reason), now, None),
+                };
+                sqlx::query(
+                    "UPDATE mail_outbox SET state = $2, last_reply = $3, next_attempt_at = $4, sent_at = $5 \
+                     WHERE id = $1 AND state = 'sending'",
+                )
+                .bind(id)
+                .bind(state)
+                .bind(reply)
+                .bind(next)
+                .bind(sent_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
         });
         Ok(())
     }
