@@ -23,6 +23,10 @@ fn main() {
         .manage(AppState::new(settings))
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
+            #[cfg(target_os = "linux")]
+            if let Some(window) = app.get_webview_window("main") {
+                lighten(&window);
+            }
             // Open the database (and fill the demo one) while the window draws, then keep the
             // search index current and tell the window what other agents changed.
             let handle = app.handle().clone();
@@ -48,4 +52,26 @@ fn main() {
         })
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
+}
+
+/// A form-filling window open all day needs neither GPU compositing nor a browser's caches:
+/// without them WebKit loads no OpenGL stack into its web process and keeps less in memory
+/// (docs/BENCHMARKS.md, "The desktop app").
+#[cfg(target_os = "linux")]
+fn lighten(window: &tauri::WebviewWindow) {
+    let applied = window.with_webview(|webview| {
+        use webkit2gtk::{
+            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+        };
+        let view = webview.inner();
+        if let Some(settings) = WebViewExt::settings(&view) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+    });
+    if let Err(error) = applied {
+        tracing::warn!("webview settings not applied: {error}");
+    }
 }
