@@ -272,3 +272,13 @@ pub fn store_signing_key(key: &str) {
         .set(SecretName::PortalSigningKey, &Secret::new(key))
         .expect("key stored");
 }
+
+/// A figure of a benchmark's JSON that must be a positive number (no bound on its value: times
+/// are the benchmark's business, not the tests').
+pub fn positive(value: &serde_json::Value, what: &str) -> f64 {
+    let number = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what} is not a number: {value}"));
+    assert!(number > 0.0, "{what} = {number}");
+    number
+}

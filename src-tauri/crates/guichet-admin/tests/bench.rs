@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use guichet_core::store::Backend;
-use guichet_tests::TestDb;
+use guichet_tests::{TestDb, positive};
 use serde_json::Value;
 
 struct Run {
@@ -54,14 +54,6 @@ fn bench_search(db: &TestDb, backend: &str) -> Value {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.json
-}
-
-fn positive(value: &Value, what: &str) -> f64 {
-    let number = value
-        .as_f64()
-        .unwrap_or_else(|| panic!("{what} is not a number: {value}"));
-    assert!(number > 0.0, "{what} = {number}");
-    number
 }
 
 /// Percentiles, mean and sample count of one timed operation.

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use guichet_core::store::{Backend, Store};
 use guichet_tests::smtp::Aiosmtpd;
-use guichet_tests::{TestDb, in_session_keyring, store_signing_key};
+use guichet_tests::{TestDb, in_session_keyring, positive, store_signing_key};
 use serde_json::Value;
 
 const CALLS: u64 = 10;
@@ -56,14 +56,6 @@ fn bench_all(url: &str, smtp: &str) -> (Option<i32>, Value) {
     let json = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stderr)));
     (output.status.code(), json)
-}
-
-fn positive(value: &Value, what: &str) -> f64 {
-    let number = value
-        .as_f64()
-        .unwrap_or_else(|| panic!("{what} is not a number: {value}"));
-    assert!(number > 0.0, "{what} = {number}");
-    number
 }
 
 fn samples(value: &Value, what: &str, expected: u64) {
