@@ -40,6 +40,26 @@ pub async fn run(settings: Settings, command: BenchCommand) -> Result<Output, Fa
     }
 }
 
+/// The size of the demo database a benchmark fills.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct SizeArgs {
+    /// Nombre d’établissements de la base à remplir.
+    #[arg(long, default_value_t = 100_000)]
+    establishments: usize,
+    /// Nombre d’adresses de la base à remplir.
+    #[arg(long, default_value_t = 1_000_000)]
+    accounts: usize,
+}
+
+impl SizeArgs {
+    fn demo(self) -> guichet_core::demo::DemoSize {
+        guichet_core::demo::DemoSize {
+            establishments: self.establishments,
+            accounts: self.accounts,
+        }
+    }
+}
+
 /// The kind of database a benchmark expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {

@@ -21,12 +21,9 @@ const AGENT_PASSWORD: &str = "Banc-d-essai-2026!";
 
 #[derive(Debug, Args)]
 pub struct AllBench {
-    /// Nombre d’établissements de la base remplie.
-    #[arg(long, default_value_t = 100_000)]
-    establishments: usize,
-    /// Nombre d’adresses de la base remplie.
-    #[arg(long, default_value_t = 1_000_000)]
-    accounts: usize,
+    /// Taille de la base remplie (quand elle est vide).
+    #[command(flatten)]
+    size: super::SizeArgs,
     /// Type de base attendu. Avec --database-url (ou GUICHET_DATABASE_URL), la base doit être
     /// vide ; sans, « sqlite » (par défaut) prend un fichier neuf du dossier temporaire, effacé à
     /// la fin, et « postgres » demande l’adresse d’une base vide.
@@ -106,10 +103,7 @@ async fn measure(
     }
 
     tracing::info!("filling the database");
-    let size = demo::DemoSize {
-        establishments: args.establishments,
-        accounts: args.accounts,
-    };
+    let size = args.size.demo();
     let started = Instant::now();
     let report = demo::load(store, size, args.seed, timezone, Utc::now()).await?;
     let demo_s = started.elapsed().as_secs_f64();

@@ -162,16 +162,17 @@ pub async fn measure(
          établissement tiré au hasard ; le plancher de la base mesuré {calls} fois.\n\n{}",
         super::table_head()
     );
-    let mut json = serde_json::Map::new();
-    for (key, label, summary) in &summaries {
-        text.push_str(&super::table_line(label, summary));
-        json.insert((*key).into(), json!(summary));
-    }
-    let mut floor_json = serde_json::Map::new();
-    for (key, label, summary) in &floor {
-        text.push_str(&super::table_line(label, summary));
-        floor_json.insert((*key).into(), json!(summary));
-    }
+    // One line of text and one JSON field per timed operation.
+    let mut table = |rows: &[(&str, &str, Summary)]| {
+        let mut fields = serde_json::Map::new();
+        for (key, label, summary) in rows {
+            text.push_str(&super::table_line(label, summary));
+            fields.insert((*key).into(), json!(summary));
+        }
+        fields
+    };
+    let mut json = table(&summaries);
+    let floor_json = table(&floor);
     json.insert("calls".into(), json!(calls));
     json.insert("floor".into(), floor_json.into());
     Ok(Output {

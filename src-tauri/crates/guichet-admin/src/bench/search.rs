@@ -27,12 +27,9 @@ const TRIGRAM_INDEX: &str = "establishment_search_name_trgm";
 
 #[derive(Debug, Args)]
 pub struct SearchBench {
-    /// Nombre d’établissements de la base à remplir quand elle est vide.
-    #[arg(long, default_value_t = 100_000)]
-    establishments: usize,
-    /// Nombre d’adresses de la base à remplir quand elle est vide.
-    #[arg(long, default_value_t = 1_000_000)]
-    accounts: usize,
+    /// Taille de la base remplie (quand elle est vide).
+    #[command(flatten)]
+    size: super::SizeArgs,
     /// Type de base attendu. Avec --database-url (ou GUICHET_DATABASE_URL), refuse une base de
     /// l’autre type ; sans, « sqlite » (par défaut) prend un fichier du dossier temporaire, gardé
     /// pour les mesures suivantes, et « postgres » demande l’adresse de la base.
@@ -77,7 +74,7 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
     let load_before = super::load_average();
     let file = format!(
         "guichet-bench-search-{}-{}-{}.sqlite",
-        args.establishments, args.accounts, args.seed
+        args.size.establishments, args.size.accounts, args.seed
     );
     let url = super::database_url(&settings, args.backend, &file)?;
     let settings = Settings {
@@ -90,10 +87,7 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
 
     let demo_s = if store.count_establishments().await? == 0 {
         tracing::info!("filling the database");
-        let size = demo::DemoSize {
-            establishments: args.establishments,
-            accounts: args.accounts,
-        };
+        let size = args.size.demo();
         let started = Instant::now();
         demo::load(store, size, args.seed, timezone, Utc::now()).await?;
         Some(started.elapsed().as_secs_f64())
