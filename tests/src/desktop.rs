@@ -224,13 +224,21 @@ impl Desktop {
     }
 
     /// Waits for every element matching `css` to be gone.
+    /// An element React replaces while it is polled is reported stale: that counts as gone too,
+    /// so this polls `find_all` rather than waiting on one element.
     pub async fn gone(&self, css: &str) {
-        self.driver
-            .query(By::Css(css))
-            .wait(Duration::from_secs(20), Duration::from_millis(50))
-            .wait_until_gone()
-            .await
-            .unwrap_or_else(|error| panic!("{css} still shown: {error}"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = self.driver.find_all(By::Css(css)).await;
+            if left.as_ref().is_ok_and(|elements| elements.is_empty()) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{css} still shown after 20 s: {left:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Scrolls the page so that the element is in view (before a screenshot).
