@@ -334,7 +334,15 @@ impl Desktop {
             .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));", vec![])
             .await
             .expect("frames drawn");
+        self.driver
+            .execute(REPAINT_START, vec![])
+            .await
+            .expect("repainting");
         let png = self.driver.screenshot_as_png().await.expect("screenshot");
+        self.driver
+            .execute(REPAINT_STOP, vec![])
+            .await
+            .expect("repainting stopped");
         let path = PathBuf::from(dir).join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     }
@@ -389,6 +397,21 @@ const finite = document.getAnimations().filter((a) => a.effect?.getComputedTimin
 Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))), new Promise((r) => setTimeout(r, 2000))])
   .then(() => requestAnimationFrame(() => requestAnimationFrame(done)));
 "#;
+
+/// WebKitWebDriver takes a screenshot at the window's next paint, and the app draws without GPU
+/// compositing, where a still page never paints again (a screen without a blinking caret waited
+/// forever): a one-pixel, invisible animation keeps the page painting while the screenshot is
+/// taken.
+const REPAINT_START: &str = r#"
+const dot = document.createElement("div");
+dot.id = "guichet-test-repaint";
+dot.setAttribute("aria-hidden", "true");
+dot.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none";
+document.body.append(dot);
+dot.animate([{ backgroundColor: "rgba(0,0,0,0)" }, { backgroundColor: "rgba(0,0,0,0.004)" }], { duration: 50, iterations: Infinity });
+"#;
+
+const REPAINT_STOP: &str = r#"document.getElementById("guichet-test-repaint")?.remove();"#;
 
 const AXE_RUN: &str = r#"
 const done = arguments[0];
