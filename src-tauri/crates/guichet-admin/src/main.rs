@@ -1,6 +1,8 @@
 //! `guichet-admin`, the command-line companion of Guichet SIEC: the same core as the desktop app,
 //! for operations, scripts and benchmarks. `--json` gives machine-readable output.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use chrono::Utc;

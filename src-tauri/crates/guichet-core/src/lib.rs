@@ -2,6 +2,8 @@
 //! SQLite or PostgreSQL. This crate knows nothing of Tauri: the desktop app and the CLI are thin
 //! layers over it.
 
+#![forbid(unsafe_code)]
+
 pub mod agents;
 pub mod associations;
 pub mod audit;
