@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod agents;
+mod arena;
 pub mod associations;
 pub mod audit;
 pub mod config;

@@ -5,7 +5,7 @@
 
 use chrono::{TimeZone, Utc};
 use guichet_core::demo::{self, DemoSize};
-use guichet_core::search::index::{IndexHit, IndexedAddress, IndexedEstablishment, SearchIndex};
+use guichet_core::search::index::{IndexHit, IndexedEstablishment, SearchIndex};
 
 const RELEVANCE: &str = include_str!("../../../../tests/data/relevance.tsv");
 
@@ -34,10 +34,11 @@ fn index() -> SearchIndex {
                 department: e.department,
                 kind: e.kind,
             }),
-        batch.accounts.into_iter().map(|a| IndexedAddress {
-            account_id: a.id,
-            email: a.email,
-        }),
+        &batch
+            .accounts
+            .iter()
+            .map(|a| (a.id, a.email.as_str()))
+            .collect(),
     )
 }
 

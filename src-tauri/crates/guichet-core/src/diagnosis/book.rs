@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::arena::{Span, TextArena};
 use crate::model::uai::Uai;
 
 use super::distance;
@@ -25,6 +26,8 @@ pub struct AddressBook {
     domains: Vec<Domain>,
     domain_ids: HashMap<Box<str>, u32>,
     places: HashMap<i32, Place>,
+    /// The addresses as stored, trimmed, end to end.
+    emails: TextArena,
 }
 
 #[derive(Debug)]
@@ -39,8 +42,8 @@ struct Member {
     mask: u64,
     skeleton_len: u32,
     account_id: i32,
-    /// As stored, trimmed.
-    email: Box<str>,
+    /// As stored, trimmed, in the book's `emails`.
+    email: Span,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,11 +137,12 @@ impl AddressBook {
     }
 
     /// Builds from all rows at once; a repeated account keeps its last address.
-    pub fn build(rows: impl IntoIterator<Item = (i32, String)>) -> AddressBook {
+    pub fn build<S: AsRef<str>>(rows: impl IntoIterator<Item = (i32, S)>) -> AddressBook {
         let mut book = AddressBook::new();
         for (account_id, email) in rows {
-            book.upsert(account_id, &email);
+            book.upsert(account_id, email.as_ref());
         }
+        book.emails.shrink_to_fit();
         book
     }
 
@@ -153,9 +157,7 @@ impl AddressBook {
     /// Adds an account's address, or replaces it.
     pub fn upsert(&mut self, account_id: i32, email: &str) {
         let email = email.trim();
-        if let Some(place) = self.places.get(&account_id)
-            && *self.member(*place).email == *email
-        {
+        if self.email(account_id) == Some(email) {
             return;
         }
         self.remove(account_id);
@@ -163,13 +165,14 @@ impl AddressBook {
         let domain_id = self.intern(domain);
         let mut skel = String::new();
         skeleton(&local, &mut skel);
+        let email = self.emails.push(email);
         let members = &mut self.domains[domain_id as usize].members;
         let slot = u32::try_from(members.len()).expect("fewer than 4 billion addresses");
         members.push(Member {
             mask: mask(&skel),
             skeleton_len: u32::try_from(skel.chars().count()).unwrap_or(u32::MAX),
             account_id,
-            email: email.into(),
+            email,
         });
         self.places.insert(
             account_id,
@@ -186,22 +189,22 @@ impl AddressBook {
             return false;
         };
         let members = &mut self.domains[place.domain as usize].members;
-        members.swap_remove(place.slot as usize);
+        let gone = members.swap_remove(place.slot as usize);
         if let Some(moved) = members.get(place.slot as usize) {
             self.places.insert(moved.account_id, place);
+        }
+        if self.emails.forget(gone.email) {
+            let live = self.domains.iter_mut().flat_map(|d| &mut d.members);
+            self.emails.compact(live.map(|m| &mut m.email));
         }
         true
     }
 
     /// The address of an account.
     pub fn email(&self, account_id: i32) -> Option<&str> {
-        self.places
-            .get(&account_id)
-            .map(|place| &*self.member(*place).email)
-    }
-
-    fn member(&self, place: Place) -> &Member {
-        &self.domains[place.domain as usize].members[place.slot as usize]
+        let place = self.places.get(&account_id)?;
+        let member = &self.domains[place.domain as usize].members[place.slot as usize];
+        Some(self.emails.get(member.email))
     }
 
     fn intern(&mut self, domain: String) -> u32 {
@@ -226,8 +229,8 @@ impl AddressBook {
             .members
             .iter()
             .filter(|m| m.mask == query.mask && m.skeleton_len as usize == query.skeleton_len)
-            .find(|m| scratch.read(&m.email) && scratch.local == query.local)
-            .map(Member::known)
+            .find(|m| scratch.read(self.emails.get(m.email)) && scratch.local == query.local)
+            .map(|m| self.known(m))
     }
 
     /// Everything the book holds about a typed address.
@@ -252,10 +255,10 @@ impl AddressBook {
                 for m in &domain.members {
                     if m.mask == query.mask
                         && m.skeleton_len as usize == query.skeleton_len
-                        && scratch.read(&m.email)
+                        && scratch.read(self.emails.get(m.email))
                         && scratch.skeleton == query.skeleton
                     {
-                        found.other_domain.push(m.known());
+                        found.other_domain.push(self.known(m));
                     }
                 }
                 continue;
@@ -274,7 +277,7 @@ impl AddressBook {
             for m in &domain.members {
                 if (m.skeleton_len as usize).abs_diff(query.skeleton_len) > allowed
                     || (m.mask ^ query.mask).count_ones() as usize > 2 * allowed
-                    || !scratch.read(&m.email)
+                    || !scratch.read(self.emails.get(m.email))
                 {
                     continue;
                 }
@@ -284,7 +287,7 @@ impl AddressBook {
                     continue;
                 };
                 if domain_typos == 0 && scratch.local == query.local {
-                    found.exact = Some(m.known());
+                    found.exact = Some(self.known(m));
                     continue;
                 }
                 if local_typos > 0 && query.names_valid_uai && Uai::parse(&scratch.skeleton).is_ok()
@@ -293,7 +296,7 @@ impl AddressBook {
                 }
                 let key = format!("{}@{}", scratch.local, domain.name);
                 found.near.push(Close {
-                    known: m.known(),
+                    known: self.known(m),
                     typos: local_typos + domain_typos,
                     local_typos,
                     domain_typos,
@@ -312,6 +315,13 @@ impl AddressBook {
         found
     }
 
+    fn known(&self, member: &Member) -> Known {
+        Known {
+            account_id: member.account_id,
+            email: self.emails.get(member.email).to_string(),
+        }
+    }
+
     /// Rough heap size, for benchmarks.
     pub fn memory_bytes(&self) -> usize {
         let members: usize = self
@@ -319,25 +329,10 @@ impl AddressBook {
             .iter()
             .map(|d| d.members.capacity() * size_of::<Member>() + d.name.len())
             .sum();
-        let emails: usize = self
-            .domains
-            .iter()
-            .flat_map(|d| &d.members)
-            .map(|m| m.email.len())
-            .sum();
         members
-            + emails
+            + self.emails.capacity()
             + self.places.capacity() * (size_of::<i32>() + size_of::<Place>() + 1)
             + self.domain_ids.capacity() * (size_of::<(Box<str>, u32)>() + 1)
-    }
-}
-
-impl Member {
-    fn known(&self) -> Known {
-        Known {
-            account_id: self.account_id,
-            email: self.email.to_string(),
-        }
     }
 }
 
@@ -418,5 +413,35 @@ mod tests {
         );
         assert_eq!(book.find(&query), None);
         assert_eq!(book.len(), 3);
+    }
+
+    #[test]
+    fn replaced_addresses_are_compacted_away_and_the_others_stay_findable() {
+        let academy = |i: i32| if i % 2 == 0 { "creteil" } else { "versailles" };
+        let address = |round: i32, i: i32| format!("r{round}.Agent{i:04}@ac-{}.fr", academy(i));
+        let mut book =
+            AddressBook::build((0..2000).map(|i| (i, format!("agent{i:04}@ac-paris.fr"))));
+        for round in 0..40 {
+            for i in 0..2000 {
+                book.upsert(i, &address(round, i));
+            }
+        }
+        assert_eq!(book.len(), 2000);
+        // 40 rounds of 2,000 addresses were written; only the last round is kept.
+        let last_round: usize = (0..2000).map(|i| address(39, i).len()).sum();
+        assert!(
+            book.emails.len() < 2 * last_round + (1 << 16),
+            "{}",
+            book.emails.len()
+        );
+        for i in [0, 1, 1000, 1999] {
+            assert_eq!(book.email(i), Some(address(39, i).as_str()));
+        }
+        let found =
+            |local: &str, domain: &str| book.find(&Query::new(local, domain)).map(|k| k.account_id);
+        assert_eq!(found("R39.AGENT1999", "ac-versailles.fr"), Some(1999));
+        assert_eq!(found("r39.agent1998", "ac-creteil.fr"), Some(1998));
+        assert_eq!(found("agent0001", "ac-paris.fr"), None);
+        assert_eq!(found("r38.agent0001", "ac-versailles.fr"), None);
     }
 }

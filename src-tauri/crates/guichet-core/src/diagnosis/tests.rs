@@ -607,7 +607,7 @@ fn demo_addresses_are_recognised_exactly_and_through_a_swap() {
     for e in &batch.establishments {
         f.establishment(e.uai.as_str(), &e.name, &e.academie);
     }
-    f.book = AddressBook::build(batch.accounts.iter().map(|a| (a.id, a.email.clone())));
+    f.book = AddressBook::build(batch.accounts.iter().map(|a| (a.id, a.email.as_str())));
     for a in &batch.attachments {
         let principal = batch.principals.contains(&(a.uai.clone(), a.account_id));
         f.attachments.push(Attachment {

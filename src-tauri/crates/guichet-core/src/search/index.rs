@@ -23,7 +23,7 @@ use crate::model::establishment::EstablishmentKind;
 use crate::model::uai::{Uai, UaiError};
 use crate::text::slug;
 
-use super::addresses::{AddressIndex, AddressMatch, fold_address};
+use super::addresses::{AddressIndex, AddressMatch, AddressRows, fold_address};
 use super::normalise::{self, Query};
 use super::vocab::{TypoScratch, Vocabulary};
 
@@ -213,10 +213,10 @@ impl fmt::Debug for SearchIndex {
 impl SearchIndex {
     pub fn build(
         establishments: impl IntoIterator<Item = IndexedEstablishment>,
-        addresses: impl IntoIterator<Item = IndexedAddress>,
+        addresses: &AddressRows,
     ) -> SearchIndex {
         let mut index = SearchIndex {
-            addresses: AddressIndex::build(addresses.into_iter().map(|a| (a.account_id, a.email))),
+            addresses: AddressIndex::build(addresses.iter()),
             ..SearchIndex::default()
         };
         for establishment in establishments {
@@ -739,7 +739,7 @@ mod tests {
         FIXTURES.iter().map(|line| establishment(line)).collect()
     }
 
-    fn addresses() -> Vec<IndexedAddress> {
+    fn addresses() -> AddressRows {
         [
             (1, "ce.0750654D@ac-paris.fr"),
             (2, "Jean.Dupont@ac-creteil.fr"),
@@ -747,15 +747,11 @@ mod tests {
             (4, "secretariat.lamartine@ac-dijon.fr"),
         ]
         .into_iter()
-        .map(|(account_id, email)| IndexedAddress {
-            account_id,
-            email: email.into(),
-        })
         .collect()
     }
 
     fn index() -> SearchIndex {
-        SearchIndex::build(fixtures(), addresses())
+        SearchIndex::build(fixtures(), &addresses())
     }
 
     /// The UAIs of the establishments found, best first.
@@ -914,7 +910,7 @@ mod tests {
         let index = SearchIndex::build(
             ["1|LYCÉE HUGA", "2|LYCÉE HUGON", "3|LYCÉE HUGO"]
                 .map(|line| establishment(&format!("75|{line}|PARIS|75001|Paris|lycee"))),
-            [],
+            &AddressRows::default(),
         );
         assert_eq!(
             found(&index, "hugo"),
@@ -1121,7 +1117,7 @@ mod tests {
                         "60|{serial}|LYCÉE JEAN MONNET|VILLE {serial}|60000|Amiens|lycee"
                     ))
                 }),
-                [],
+                &AddressRows::default(),
             )
         };
         let forward = twins(&[5, 1, 9, 3]);

@@ -116,9 +116,8 @@ impl LiveSearch {
         let from = store.last_change().await?;
         let (establishments, addresses) = store.index_rows().await?;
         let (index, book) = tokio::task::spawn_blocking(move || {
-            let book =
-                AddressBook::build(addresses.iter().map(|a| (a.account_id, a.email.clone())));
-            (SearchIndex::build(establishments, addresses), book)
+            let book = AddressBook::build(addresses.iter());
+            (SearchIndex::build(establishments, &addresses), book)
         })
         .await
         .map_err(|error| Error::Internal(format!("index build: {error}")))?;

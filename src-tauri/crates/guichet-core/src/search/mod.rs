@@ -6,6 +6,8 @@ pub mod live;
 mod normalise;
 mod vocab;
 
+pub use addresses::AddressRows;
+
 use serde::Serialize;
 
 use crate::error::Result;

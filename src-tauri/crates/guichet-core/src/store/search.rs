@@ -3,10 +3,13 @@
 
 use std::collections::HashMap;
 
+use futures_util::TryStreamExt;
+
 use super::{Store, on_pool};
 use crate::error::Result;
 use crate::model::establishment::{EstablishmentKind, EstablishmentSummary};
 use crate::model::uai::Uai;
+use crate::search::AddressRows;
 use crate::search::index::{IndexedAddress, IndexedEstablishment};
 
 /// One row of `change_log`.
@@ -46,22 +49,24 @@ const INDEX_COLUMNS: &str =
     "SELECT uai, name, town, postcode, academie, department, kind FROM establishment";
 
 impl Store {
-    /// Every establishment and address, to build the index from.
-    pub async fn index_rows(&self) -> Result<(Vec<IndexedEstablishment>, Vec<IndexedAddress>)> {
-        let (establishments, addresses): (Vec<IndexRow>, Vec<(i32, String)>) = on_pool!(self, pool => {
+    /// Every establishment and address, to build the index from. The addresses are read as a
+    /// stream into one buffer: a million rows, not a million strings.
+    pub async fn index_rows(&self) -> Result<(Vec<IndexedEstablishment>, AddressRows)> {
+        let mut addresses = AddressRows::default();
+        let establishments: Vec<IndexRow> = on_pool!(self, pool => {
             let establishments = sqlx::query_as(INDEX_COLUMNS).fetch_all(pool).await?;
-            let addresses = sqlx::query_as("SELECT id, email FROM account").fetch_all(pool).await?;
-            (establishments, addresses)
+            let mut rows = sqlx::query_as::<_, (i32, String)>("SELECT id, email FROM account").fetch(pool);
+            while let Some((account_id, email)) = rows.try_next().await? {
+                addresses.push(account_id, &email);
+            }
+            establishments
         });
         Ok((
             establishments
                 .into_iter()
                 .filter_map(IndexRow::indexed)
                 .collect(),
-            addresses
-                .into_iter()
-                .map(|(account_id, email)| IndexedAddress { account_id, email })
-                .collect(),
+            addresses,
         ))
     }
 
