@@ -6,7 +6,8 @@ mod commands;
 mod error;
 mod state;
 
-use tauri::{Emitter, Manager};
+use guichet_core::Gate;
+use tauri::Manager;
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -29,25 +30,14 @@ fn main() {
             if let Some(window) = app.get_webview_window("main") {
                 lighten(&window);
             }
-            // Open the database (and fill the demo one) while the window draws, then keep the
-            // search index current and tell the window what other agents changed.
+            // Open the database (and fill the demo one) while the window draws. A standalone
+            // database serves every agent of the window through one Guichet, whose search
+            // index and change events start now; in shared mode they start at each sign-in.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<AppState>();
-                let Ok(guichet) = state.guichet().await else {
-                    return;
-                };
-                guichet.follow_changes();
-                guichet.deliver_mail();
-                let mut changes = guichet.changes();
-                loop {
-                    match changes.recv().await {
-                        Ok(change) => {
-                            let _ = handle.emit(commands::CHANGE_EVENT, change);
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                    }
+                if let Ok(Gate::Standalone(guichet)) = state.gate().await {
+                    state::run_in_background(handle.clone(), guichet.clone());
                 }
             });
             Ok(())

@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod cluster;
 pub mod desktop;
 pub mod smtp;
 

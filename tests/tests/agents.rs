@@ -384,3 +384,111 @@ on_both_backends!(the_csv_export_reads_back_in_french_excel_format, |db| {
         .expect("journal");
     assert_eq!(entries[0].action, AuditAction::JournalExported);
 });
+
+on_both_backends!(
+    supervisors_change_roles_and_disable_agents_but_not_their_own,
+    |db| {
+        let guichet = open(&db.url).await;
+        let (supervisor, agent, reader) = team(&guichet).await;
+
+        // Only a supervisor, and never on its own account.
+        let refused = guichet
+            .set_agent_role(&agent, "lea", Role::Superviseur)
+            .await
+            .expect_err("an agent manages no one");
+        assert_eq!(refused.kind(), ErrorKind::Forbidden);
+        for own in [
+            guichet
+                .set_agent_role(&supervisor, "Sandrine", Role::Lecture)
+                .await,
+            guichet
+                .set_agent_disabled(&supervisor, "sandrine", true)
+                .await,
+        ] {
+            assert_eq!(own.expect_err("own account").kind(), ErrorKind::OwnAccount);
+        }
+        let unknown = guichet
+            .set_agent_disabled(&supervisor, "personne", true)
+            .await
+            .expect_err("no such agent");
+        assert_eq!(unknown.kind(), ErrorKind::AgentNotFound);
+
+        // A new role applies to the open session at its next operation.
+        guichet
+            .set_agent_role(&supervisor, "lea", Role::Superviseur)
+            .await
+            .expect("promoted");
+        let agents = guichet.agents(&reader).await.expect("now a supervisor");
+        assert!(
+            agents
+                .iter()
+                .any(|a| a.login == "lea" && a.role == Role::Superviseur)
+        );
+        guichet
+            .set_agent_role(&supervisor, "lea", Role::Lecture)
+            .await
+            .expect("back");
+
+        // A disabled agent: its session refused at once, its sign-in refused once the right
+        // password is typed (a wrong one is only wrong).
+        guichet
+            .set_agent_disabled(&supervisor, "camille", true)
+            .await
+            .expect("disabled");
+        let error = guichet
+            .establishment(&agent, "0750654D")
+            .await
+            .expect_err("session refused");
+        assert_eq!(error.kind(), ErrorKind::AgentDisabled);
+        let error = guichet
+            .sign_in("camille", "Pas-le-bon-2026!")
+            .await
+            .expect_err("wrong password");
+        assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+        let error = guichet
+            .sign_in("camille", AGENT_PASSWORD)
+            .await
+            .expect_err("disabled");
+        assert_eq!(error.kind(), ErrorKind::AgentDisabled);
+        let listed = guichet.agents(&supervisor).await.expect("agents");
+        assert!(listed.iter().any(|a| a.login == "camille" && a.disabled));
+        // Disabling twice changes nothing and journals nothing more.
+        guichet
+            .set_agent_disabled(&supervisor, "camille", true)
+            .await
+            .expect("already disabled");
+        guichet
+            .set_agent_disabled(&supervisor, "camille", false)
+            .await
+            .expect("enabled");
+        let agent = guichet
+            .sign_in("camille", AGENT_PASSWORD)
+            .await
+            .expect("signs in again");
+        guichet
+            .add_address(&agent, "reactive@ac-paris.fr", None)
+            .await
+            .expect("and works");
+
+        let journal = guichet
+            .audit_entries(&supervisor, &AuditFilter::default())
+            .await
+            .expect("journal");
+        let count = |action| {
+            journal
+                .iter()
+                .filter(|e| e.action == action && e.agent.as_deref() == Some("sandrine"))
+                .count()
+        };
+        assert_eq!(count(AuditAction::AgentRoleChanged), 2);
+        assert_eq!(count(AuditAction::AgentDisabled), 1);
+        assert_eq!(count(AuditAction::AgentEnabled), 1);
+        let promotion = journal
+            .iter()
+            .rfind(|e| e.action == AuditAction::AgentRoleChanged)
+            .expect("first role change");
+        let change = promotion.changes.first().expect("a difference");
+        assert_eq!(change.before.as_deref(), Some("lecture"));
+        assert_eq!(change.after.as_deref(), Some("superviseur"));
+    }
+);

@@ -335,13 +335,13 @@ on_both_backends!(the_audit_journal_is_append_only, |db| {
 });
 
 #[tokio::test]
-async fn on_postgresql_the_apps_role_may_not_change_the_journal_even_without_triggers() {
+async fn on_postgresql_an_agents_role_may_not_change_the_journal_even_without_triggers() {
     let db = guichet_tests::TestDb::migrated(guichet_core::store::Backend::Postgres).await;
     let Store::Postgres(pool) = &db.store else {
         unreachable!("a PostgreSQL store")
     };
     let mut tx = pool.begin().await.expect("transaction");
-    sqlx::query("INSERT INTO audit_event (at, action) VALUES (now(), 'test')")
+    sqlx::query("INSERT INTO audit_event (at, action, uai) VALUES (now(), 'test', '0750654D')")
         .execute(&mut *tx)
         .await
         .expect("insert");
@@ -350,11 +350,11 @@ async fn on_postgresql_the_apps_role_may_not_change_the_journal_even_without_tri
         .execute(&mut *tx)
         .await
         .expect("triggers off");
-    sqlx::query("SET LOCAL ROLE guichet_app")
+    sqlx::query("SET LOCAL ROLE guichet_agent")
         .execute(&mut *tx)
         .await
-        .expect("the app's role");
-    sqlx::query("INSERT INTO audit_event (at, action) VALUES (now(), 'appended')")
+        .expect("an agent's role");
+    sqlx::query("INSERT INTO audit_event (at, action, uai) VALUES (now(), 'appended', '0750654D')")
         .execute(&mut *tx)
         .await
         .expect("append allowed");

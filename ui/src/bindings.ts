@@ -10,7 +10,7 @@ export const commands = {
 	appStatus: () => typedError<AppStatus, CommandError>(__TAURI_INVOKE("app_status")),
 	authStatus: () => typedError<AuthStatus_Serialize, CommandError>(__TAURI_INVOKE("auth_status")),
 	signIn: (login: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("sign_in", { login, password })),
-	signOut: () => __TAURI_INVOKE<void>("sign_out"),
+	signOut: () => typedError<null, CommandError>(__TAURI_INVOKE("sign_out")),
 	createFirstSupervisor: (login: string, displayName: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("create_first_supervisor", { login, displayName, password })),
 	/**  Unlocks a screen locked for idleness with the same agent's password. */
 	unlock: (password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("unlock", { password })),
@@ -19,6 +19,8 @@ export const commands = {
 	passwordRules: (password: string) => __TAURI_INVOKE<RuleCheck[]>("password_rules", { password }),
 	agents: () => typedError<Agent[], CommandError>(__TAURI_INVOKE("agents")),
 	addAgent: (login: string, displayName: string, role: Role, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("add_agent", { login, displayName, role, password })),
+	setAgentRole: (login: string, role: Role) => typedError<null, CommandError>(__TAURI_INVOKE("set_agent_role", { login, role })),
+	setAgentDisabled: (login: string, disabled: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_agent_disabled", { login, disabled })),
 	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("audit_entries", { filter })),
 	/**  Writes the filtered journal as CSV in the agent's downloads folder; returns the file's path. */
 	exportAuditCsv: (filter: AuditFilter_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_audit_csv", { filter })),
@@ -75,10 +77,14 @@ export type Agent = {
 	login: string,
 	display_name: string,
 	role: Role,
+	/**  A disabled agent can no longer sign in, and its open sessions are refused. */
+	disabled: boolean,
 };
 
 export type AppStatus = {
 	backend: Backend,
+	/**  Standalone (one PC) or shared (each agent a PostgreSQL role). */
+	mode: Mode,
 	/**  The embedded demonstration database rather than the SIEC's. */
 	demo: boolean,
 	version: string,
@@ -117,7 +123,7 @@ export type AttachedTo = {
 };
 
 /**  What an agent did. */
-export type AuditAction = "sign_in" | "sign_in_failed" | "agent_added" | "password_changed" | "address_added" | "attached" | "detached" | "principal_changed" | "link_sent" | "settings_changed" | "journal_exported" | 
+export type AuditAction = "sign_in" | "sign_in_failed" | "agent_added" | "agent_role_changed" | "agent_disabled" | "agent_enabled" | "password_changed" | "address_added" | "attached" | "detached" | "principal_changed" | "link_sent" | "settings_changed" | "journal_exported" | 
 /**  Timeline only, derived from the ledger (the portal does not tell the app): a link used. */
 "link_used" | 
 /**  Timeline only, derived from the ledger: a link that expired unused. */
@@ -273,7 +279,7 @@ export type DomainCheck = { kind: "matches" } |
 { kind: "unknown" };
 
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -550,6 +556,19 @@ export type LinkSent = {
 
 /**  What a pasted link turns out to be. */
 export type LinkVerdict = "valid" | "expired" | "replaced" | "used" | "unknown" | "altered" | "malformed";
+
+/**
+ *  How agents reach the database: a property of the database itself, recorded in
+ *  `guichet_mode` and chosen once by `guichet-admin migrate --shared`.
+ */
+export type Mode = 
+/**  One PC: agents sign in against the app's own table (argon2id), on SQLite or PostgreSQL. */
+"standalone" | 
+/**
+ *  PostgreSQL, many PCs: each agent is a PostgreSQL login role, and the database allows
+ *  exactly what the agent's role allows.
+ */
+"shared";
 
 /**  How a near match differs from the typed address. */
 export type NearKind = 

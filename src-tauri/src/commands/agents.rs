@@ -3,7 +3,7 @@
 use guichet_core::agents::password::{self, RuleCheck};
 use guichet_core::agents::{Agent, Role};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::CommandResult;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ pub struct AuthStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn auth_status(state: State<'_, AppState>) -> CommandResult<AuthStatus> {
-    let needs_first_supervisor = state.guichet().await?.needs_first_supervisor().await?;
+    let needs_first_supervisor = state.gate().await?.needs_first_supervisor().await?;
     let agent = state
         .signed_in()
         .await
@@ -32,38 +32,41 @@ pub async fn auth_status(state: State<'_, AppState>) -> CommandResult<AuthStatus
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_in(
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     login: String,
     password: String,
 ) -> CommandResult<Agent> {
-    let session = state.guichet().await?.sign_in(&login, &password).await?;
+    let (guichet, session) = state.gate().await?.sign_in(&login, &password).await?;
     let agent = session.agent().clone();
-    state.set_session(Some(session));
+    state.enter(&app, guichet, session).await;
     Ok(agent)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn sign_out(state: State<'_, AppState>) {
-    state.set_session(None);
+pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
+    state.sign_out().await;
+    Ok(())
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn create_first_supervisor(
+pub async fn create_first_supervisor<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     login: String,
     display_name: String,
     password: String,
 ) -> CommandResult<Agent> {
-    let session = state
-        .guichet()
+    let (guichet, session) = state
+        .gate()
         .await?
         .create_first_supervisor(&login, &display_name, &password)
         .await?;
     let agent = session.agent().clone();
-    state.set_session(Some(session));
+    state.enter(&app, guichet, session).await;
     Ok(agent)
 }
 
@@ -74,7 +77,7 @@ pub async fn unlock(state: State<'_, AppState>, password: String) -> CommandResu
     let (guichet, session) = state.signed_in().await?;
     let session = guichet.unlock(&session, &password).await?;
     let agent = session.agent().clone();
-    state.set_session(Some(session));
+    state.refresh(session);
     Ok(agent)
 }
 
@@ -117,5 +120,29 @@ pub async fn add_agent(
     let (guichet, session) = state.signed_in().await?;
     Ok(guichet
         .add_agent(&session, &login, &display_name, role, &password)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_agent_role(
+    state: State<'_, AppState>,
+    login: String,
+    role: Role,
+) -> CommandResult<()> {
+    let (guichet, session) = state.signed_in().await?;
+    Ok(guichet.set_agent_role(&session, &login, role).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_agent_disabled(
+    state: State<'_, AppState>,
+    login: String,
+    disabled: bool,
+) -> CommandResult<()> {
+    let (guichet, session) = state.signed_in().await?;
+    Ok(guichet
+        .set_agent_disabled(&session, &login, disabled)
         .await?)
 }

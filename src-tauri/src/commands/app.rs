@@ -1,6 +1,6 @@
 //! The app's own state: is the database open, which one.
 
-use guichet_core::store::Backend;
+use guichet_core::store::{Backend, Mode};
 use serde::Serialize;
 use tauri::State;
 
@@ -10,6 +10,8 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, specta::Type)]
 pub struct AppStatus {
     pub backend: Backend,
+    /// Standalone (one PC) or shared (each agent a PostgreSQL role).
+    pub mode: Mode,
     /// The embedded demonstration database rather than the SIEC's.
     pub demo: bool,
     pub version: String,
@@ -24,11 +26,12 @@ pub async fn app_status<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CommandResult<AppStatus> {
-    let guichet = state.guichet().await?;
+    let gate = state.gate().await?;
     Ok(AppStatus {
-        backend: guichet.store().backend(),
-        demo: guichet.settings().uses_embedded_database(),
+        backend: gate.backend(),
+        mode: gate.mode(),
+        demo: gate.settings().uses_embedded_database(),
         version: app.package_info().version.to_string(),
-        idle_lock_seconds: guichet.settings().idle_lock_seconds,
+        idle_lock_seconds: gate.settings().idle_lock_seconds,
     })
 }

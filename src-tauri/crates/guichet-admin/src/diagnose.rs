@@ -1,16 +1,19 @@
-//! `diagnose EMAIL`: why an address a caller gives is not recognised, and what to do. Read-only,
-//! so no agent signs in (as for `search`).
+//! `diagnose EMAIL`: why an address a caller gives is not recognised, and what to do. Read-only:
+//! as for `search`, an agent signs in only when given (always, on a shared database).
 
 use guichet_core::Settings;
 use guichet_core::diagnosis::Diagnosis;
 use serde_json::json;
 
-use crate::output::{self, Failure, Output};
+use crate::output::{self, Failure, Output, Reading};
 
-pub async fn run(settings: Settings, email: &str) -> Result<Output, Failure> {
-    let guichet = output::open(settings).await?;
+pub async fn run(settings: Settings, email: &str, reading: Reading) -> Result<Output, Failure> {
+    let (guichet, session) = output::reader(settings, reading.agent.as_deref()).await?;
     // The core builds the address book itself on a first diagnosis.
-    let diagnosis = guichet.diagnose_unchecked(email).await?;
+    let diagnosis = match &session {
+        Some(session) => guichet.diagnose(session, email).await?,
+        None => guichet.diagnose_unchecked(email).await?,
+    };
     Ok(Output {
         text: describe(&diagnosis),
         json: json!(diagnosis),

@@ -6,7 +6,7 @@ use guichet_core::Settings;
 use guichet_core::mail::outbox::Delivery;
 use serde_json::json;
 
-use crate::output::{self, Acting, Failure, Output};
+use crate::output::{self, Acting, Failure, Output, Reading};
 
 #[derive(Debug, Args)]
 pub struct SendLink {
@@ -26,6 +26,8 @@ pub struct SendLink {
 pub struct CheckLink {
     /// Le lien (ou les 40 caractères du code) tel que le correspondant le lit ou le transfère.
     link: String,
+    #[command(flatten)]
+    reading: Reading,
 }
 
 #[derive(Debug, Args)]
@@ -33,6 +35,8 @@ pub struct Outbox {
     /// Envoie tout ce qui est dû, jusqu’à ce qu’il ne reste rien à envoyer maintenant.
     #[arg(long)]
     drain: bool,
+    #[command(flatten)]
+    reading: Reading,
 }
 
 pub async fn send_link(settings: Settings, args: SendLink) -> Result<Output, Failure> {
@@ -55,8 +59,11 @@ pub async fn send_link(settings: Settings, args: SendLink) -> Result<Output, Fai
 }
 
 pub async fn check_link(settings: Settings, args: CheckLink) -> Result<Output, Failure> {
-    let guichet = output::open(settings).await?;
-    let check = guichet.check_link_unchecked(&args.link).await?;
+    let (guichet, session) = output::reader(settings, args.reading.agent.as_deref()).await?;
+    let check = match &session {
+        Some(session) => guichet.check_link(session, &args.link).await?,
+        None => guichet.check_link_unchecked(&args.link).await?,
+    };
     Ok(Output {
         text: check.message.clone(),
         json: json!(check),
@@ -64,7 +71,7 @@ pub async fn check_link(settings: Settings, args: CheckLink) -> Result<Output, F
 }
 
 pub async fn outbox(settings: Settings, args: Outbox) -> Result<Output, Failure> {
-    let guichet = output::open(settings).await?;
+    let (guichet, _) = output::reader(settings, args.reading.agent.as_deref()).await?;
     let mut rounds = Vec::new();
     if args.drain {
         let delivery = Delivery::from_settings(guichet.settings()).await?;

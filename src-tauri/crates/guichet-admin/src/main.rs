@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use guichet_core::store::{OpenMode, Store};
-use guichet_core::{Error, Guichet, Settings, demo, search};
+use guichet_core::store::{Mode, OpenMode};
+use guichet_core::{Error, Settings, demo, guichet, search};
 use serde_json::json;
 
 mod agents;
@@ -46,8 +46,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Crée ou met à jour le schéma de la base.
-    Migrate,
+    /// Crée ou met à jour le schéma de la base (par son propriétaire).
+    Migrate {
+        /// Met la base PostgreSQL en mode partagé : chaque agent s’y connecte avec son propre
+        /// compte PostgreSQL, et la base n’autorise que ce que son rôle permet. Choisi une fois.
+        #[arg(long)]
+        shared: bool,
+    },
     /// Remplit une base vide de données de démonstration réalistes.
     Demo {
         /// Nombre d’établissements (tous les lycées réels, puis collèges, écoles et CIO générés).
@@ -65,11 +70,15 @@ enum Command {
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(flatten)]
+        reading: output::Reading,
     },
     /// Diagnostique une adresse non reconnue : verdict, action à mener et constats.
     Diagnose {
         /// Adresse électronique donnée par l’appelant.
         email: String,
+        #[command(flatten)]
+        reading: output::Reading,
     },
     /// Gère les agents du Guichet.
     Agent {
@@ -135,17 +144,22 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
     settings.database_url = cli.database_url.filter(|url| !url.trim().is_empty());
     // The CLI's own commands may fail with errors the core does not know: `?` passes them on.
     let outcome: Result<Output, Error> = match cli.command {
-        Command::Migrate => {
-            let store = Store::connect(
-                &settings.effective_database_url(),
-                OpenMode::CreateIfMissing,
-            )
-            .await?;
+        Command::Migrate { shared } => {
+            // As the URL's own user, the owner: its password from the keyring or PGPASSWORD.
+            let store = guichet::connect(&settings, OpenMode::CreateIfMissing).await?;
             store.migrate().await?;
+            if shared {
+                store.enter_shared_mode().await?;
+            }
             let version = store.schema_version().await?;
+            let mode = store.mode().await?;
+            let named = match mode {
+                Mode::Standalone => "mode autonome",
+                Mode::Shared => "mode partagé",
+            };
             Ok(Output {
-                text: format!("Schéma à jour (version {version})."),
-                json: json!({"schema_version": version, "backend": store.backend()}),
+                text: format!("Schéma à jour (version {version}, {named})."),
+                json: json!({"schema_version": version, "backend": store.backend(), "mode": mode}),
             })
         }
         Command::Demo {
@@ -153,11 +167,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
             accounts,
             seed,
         } => {
-            let store = Store::connect(
-                &settings.effective_database_url(),
-                OpenMode::CreateIfMissing,
-            )
-            .await?;
+            let store = guichet::connect(&settings, OpenMode::CreateIfMissing).await?;
             store.migrate().await?;
             let size = demo::DemoSize {
                 establishments,
@@ -183,11 +193,18 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
                 json: json!(report),
             })
         }
-        Command::Search { query, limit } => {
-            let guichet = Guichet::open(settings, OpenMode::MustExist).await?;
-            // Reading needs no agent here: whoever runs the CLI already holds the database URL.
+        Command::Search {
+            query,
+            limit,
+            reading,
+        } => {
+            let (guichet, session) = output::reader(settings, reading.agent.as_deref()).await?;
             guichet.build_search_index().await?;
-            let response = guichet.search_unchecked(&query, limit).await?;
+            let response = match &session {
+                Some(session) => guichet.search(session, &query, limit).await?,
+                // Standalone: whoever runs the command holds the database's URL already.
+                None => guichet.search_unchecked(&query, limit).await?,
+            };
             let correction = response
                 .uai_correction
                 .as_ref()
@@ -204,7 +221,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
                 json: json!({ "results": results, "uai_correction": response.uai_correction }),
             })
         }
-        Command::Diagnose { email } => Ok(diagnose::run(settings, &email).await?),
+        Command::Diagnose { email, reading } => Ok(diagnose::run(settings, &email, reading).await?),
         Command::Agent { command } => Ok(agents::run(settings, command).await?),
         Command::Attach(args) => Ok(associations::attach(settings, args).await?),
         Command::SendLink(args) => Ok(links::send_link(settings, args).await?),

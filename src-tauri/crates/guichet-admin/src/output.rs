@@ -8,8 +8,8 @@ use std::io::{BufRead, IsTerminal};
 use clap::Args;
 use guichet_core::agents::{Role, Session};
 use guichet_core::secrets::Secret;
-use guichet_core::store::OpenMode;
-use guichet_core::{Error, ErrorKind, Guichet, Settings};
+use guichet_core::store::{Mode, OpenMode};
+use guichet_core::{Error, ErrorKind, Gate, Guichet, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -97,6 +97,7 @@ pub enum CliErrorKind {
     PasswordRequired,
     InputUnreadable,
     AgentRequired,
+    SharedNeedsAgent,
     FirstAgentMustBeSupervisor,
     FormatRequired,
 }
@@ -111,8 +112,12 @@ pub enum CliError {
     },
     /// Standard input (or the password variable) could not be read as UTF-8 text.
     InputUnreadable(std::io::Error),
-    /// `agent add` on a database that has agents, without `--agent`.
+    /// `agent add` on a database that has agents, or another `agent` command, without
+    /// `--agent`, in standalone mode.
     AgentRequired,
+    /// A command other than `migrate`, `demo`, `secret` and `agent`, without `--agent`, on a
+    /// shared database: its agents act only as themselves.
+    SharedNeedsAgent,
     /// `agent add` on a database without agents, with a role other than supervisor.
     FirstAgentMustBeSupervisor { role: Role },
     /// `audit` without exactly one of `--json` and `--csv`.
@@ -125,6 +130,7 @@ impl CliError {
             CliError::PasswordRequired { .. } => CliErrorKind::PasswordRequired,
             CliError::InputUnreadable(_) => CliErrorKind::InputUnreadable,
             CliError::AgentRequired => CliErrorKind::AgentRequired,
+            CliError::SharedNeedsAgent => CliErrorKind::SharedNeedsAgent,
             CliError::FirstAgentMustBeSupervisor { .. } => CliErrorKind::FirstAgentMustBeSupervisor,
             CliError::FormatRequired => CliErrorKind::FormatRequired,
         }
@@ -142,7 +148,10 @@ impl CliError {
                     .into()
             }
             CliError::AgentRequired => "La base a déjà des agents\u{a0}: indiquez avec --agent \
-                 l’identifiant du superviseur qui ajoute ce nouvel agent."
+                 l’identifiant du superviseur qui agit."
+                .into(),
+            CliError::SharedNeedsAgent => "La base est en mode partagé\u{a0}: indiquez avec \
+                 --agent votre identifiant, et la commande se connecte avec votre compte."
                 .into(),
             CliError::FirstAgentMustBeSupervisor { role } => format!(
                 "La base n’a encore aucun agent\u{a0}: le premier doit être superviseur \
@@ -169,6 +178,7 @@ impl fmt::Display for CliError {
             CliError::AgentRequired => {
                 f.write_str("--agent missing, and the database already has agents")
             }
+            CliError::SharedNeedsAgent => f.write_str("--agent missing on a shared database"),
             CliError::FirstAgentMustBeSupervisor { role } => write!(
                 f,
                 "the first agent must be a supervisor, not {}",
@@ -188,24 +198,60 @@ pub struct Acting {
     pub agent: String,
 }
 
-/// Opens the configured database, which must exist (as the search does).
+/// The agent a reading command may act as: optional on a standalone database (whoever runs the
+/// command holds its URL already), required on a shared one.
+#[derive(Debug, Args)]
+pub struct Reading {
+    /// Identifiant de l’agent qui consulte (obligatoire en mode partagé) ; son mot de passe est
+    /// lu dans GUICHET_AGENT_PASSWORD, sinon demandé au terminal.
+    #[arg(long, value_name = "LOGIN")]
+    pub agent: Option<String>,
+}
+
+/// Opens the configured database, which must exist, as the URL's own user.
 pub async fn open(settings: Settings) -> Result<Guichet, Error> {
     Guichet::open(settings, OpenMode::MustExist).await
 }
 
-/// Opens the database and signs the agent in. The password is read first, so that a prompt
-/// comes at once rather than after the connection.
+/// Opens the database and signs the agent in (in shared mode, with its own PostgreSQL role).
+/// The password is read first, so that a prompt comes at once rather than after the connection.
 pub async fn signed_in(settings: Settings, login: &str) -> Result<(Guichet, Session), Failure> {
     let password = agent_password(login).await?;
-    let guichet = open(settings).await?;
-    let session = guichet.sign_in(login, password.expose()).await?;
-    Ok((guichet, session))
+    let gate = Gate::open(settings, OpenMode::MustExist).await?;
+    Ok(gate.sign_in(login, password.expose()).await?)
 }
 
-/// Signs an agent in on an open database.
-pub async fn sign_in(guichet: &Guichet, login: &str) -> Result<Session, Failure> {
-    let password = agent_password(login).await?;
-    Ok(guichet.sign_in(login, password.expose()).await?)
+/// Opens the database for a reading command: as `agent` when given, else as the URL's own
+/// user, which only a standalone database allows.
+pub async fn reader(
+    settings: Settings,
+    agent: Option<&str>,
+) -> Result<(Guichet, Option<Session>), Failure> {
+    if let Some(login) = agent {
+        let (guichet, session) = signed_in(settings, login).await?;
+        return Ok((guichet, Some(session)));
+    }
+    match Gate::open(settings, OpenMode::MustExist).await? {
+        Gate::Standalone(guichet) => Ok((guichet, None)),
+        Gate::Shared(_) => Err(CliError::SharedNeedsAgent.into()),
+    }
+}
+
+/// The session an `agent` command acts in: the supervisor `agent` when given; else, on a shared
+/// database, its owner (the URL's own user).
+pub async fn manager(
+    settings: Settings,
+    agent: Option<&str>,
+) -> Result<(Guichet, Session), Failure> {
+    if let Some(login) = agent {
+        return signed_in(settings, login).await;
+    }
+    let guichet = open(settings).await?;
+    if guichet.mode() == Mode::Standalone {
+        return Err(CliError::AgentRequired.into());
+    }
+    let session = guichet.owner_session().await?;
+    Ok((guichet, session))
 }
 
 /// The agent's password: `GUICHET_AGENT_PASSWORD` when set (even empty), else asked on the

@@ -12,6 +12,9 @@ pub enum AuditAction {
     SignIn,
     SignInFailed,
     AgentAdded,
+    AgentRoleChanged,
+    AgentDisabled,
+    AgentEnabled,
     PasswordChanged,
     AddressAdded,
     Attached,
@@ -27,10 +30,13 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::AgentAdded,
+        AuditAction::AgentRoleChanged,
+        AuditAction::AgentDisabled,
+        AuditAction::AgentEnabled,
         AuditAction::PasswordChanged,
         AuditAction::AddressAdded,
         AuditAction::Attached,
@@ -49,6 +55,9 @@ impl AuditAction {
             AuditAction::SignIn => "sign_in",
             AuditAction::SignInFailed => "sign_in_failed",
             AuditAction::AgentAdded => "agent_added",
+            AuditAction::AgentRoleChanged => "agent_role_changed",
+            AuditAction::AgentDisabled => "agent_disabled",
+            AuditAction::AgentEnabled => "agent_enabled",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::AddressAdded => "address_added",
             AuditAction::Attached => "attached",
@@ -74,6 +83,9 @@ impl AuditAction {
             AuditAction::SignIn => "Connexion",
             AuditAction::SignInFailed => "Échec de connexion",
             AuditAction::AgentAdded => "Agent ajouté",
+            AuditAction::AgentRoleChanged => "Rôle d’agent changé",
+            AuditAction::AgentDisabled => "Agent désactivé",
+            AuditAction::AgentEnabled => "Agent réactivé",
             AuditAction::PasswordChanged => "Mot de passe changé",
             AuditAction::AddressAdded => "Adresse ajoutée",
             AuditAction::Attached => "Adresse rattachée",

@@ -31,6 +31,16 @@ pub enum Error {
     DatabaseMissing(#[source] sqlx::Error),
     #[error("database schema version {found} is newer than the newest this app knows ({known})")]
     SchemaTooNew { found: i64, known: i64 },
+    #[error(
+        "database schema version {found} is older than this app's ({known}); only the owner migrates a shared database"
+    )]
+    SchemaTooOld { found: i64, known: i64 },
+    #[error("TLS with the database failed: {0}")]
+    DatabaseTls(#[source] sqlx::Error),
+    #[error("the database server's certificate was refused: {0}")]
+    DatabaseCertificate(#[source] sqlx::Error),
+    #[error("the database refused the operation: {0}")]
+    RefusedByDatabase(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -69,6 +79,24 @@ pub enum Error {
     AgentsAlreadyExist,
     #[error("no agent with login {0:?}")]
     AgentNotFound(String),
+    #[error("an agent may not change its own role or state")]
+    OwnAccount,
+    #[error("PostgreSQL role {0:?} is not an agent of this database")]
+    NotAnAgent(String),
+    #[error("agent {0:?} is a member of none of the Guichet group roles")]
+    MissingGroupRole(String),
+    #[error("role {0:?} does not own the database")]
+    NotOwner(String),
+    #[error("the database is standalone: its agents sign in with the app's own accounts")]
+    StandaloneDatabase,
+    #[error("shared mode needs PostgreSQL")]
+    SharedModeNeedsPostgres,
+    #[error("the database has standalone agents; it cannot become shared")]
+    StandaloneAgentsExist,
+    #[error("database {0:?} is already the shared Guichet database of this PostgreSQL cluster")]
+    SharedDatabaseElsewhere(String),
+    #[error("in shared mode the first supervisor is added by the owner")]
+    FirstSupervisorByOwner,
     #[error("invalid e-mail address {input:?}: {reason}")]
     InvalidEmail { input: String, reason: EmailError },
     #[error("address {typed:?} exists as {existing:?}")]
@@ -119,6 +147,9 @@ pub enum ErrorKind {
     DatabaseAuthentication,
     DatabaseMissing,
     SchemaTooNew,
+    SchemaTooOld,
+    DatabaseTls,
+    DatabaseCertificate,
     Migration,
     Database,
     InvalidUai,
@@ -138,6 +169,15 @@ pub enum ErrorKind {
     LoginTaken,
     AgentsAlreadyExist,
     AgentNotFound,
+    OwnAccount,
+    NotAnAgent,
+    MissingGroupRole,
+    NotOwner,
+    StandaloneDatabase,
+    SharedModeNeedsPostgres,
+    StandaloneAgentsExist,
+    SharedDatabaseElsewhere,
+    FirstSupervisorByOwner,
     InvalidEmail,
     AddressInOtherCase,
     AddressExists,
@@ -166,6 +206,11 @@ impl Error {
             Error::DatabaseAuthentication(_) => ErrorKind::DatabaseAuthentication,
             Error::DatabaseMissing(_) => ErrorKind::DatabaseMissing,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
+            Error::SchemaTooOld { .. } => ErrorKind::SchemaTooOld,
+            Error::DatabaseTls(_) => ErrorKind::DatabaseTls,
+            Error::DatabaseCertificate(_) => ErrorKind::DatabaseCertificate,
+            // The database's own refusal is the same refusal as the core's.
+            Error::RefusedByDatabase(_) => ErrorKind::Forbidden,
             Error::Migration(_) => ErrorKind::Migration,
             Error::Database(_) => ErrorKind::Database,
             Error::InvalidUai { .. } => ErrorKind::InvalidUai,
@@ -185,6 +230,15 @@ impl Error {
             Error::LoginTaken(_) => ErrorKind::LoginTaken,
             Error::AgentsAlreadyExist => ErrorKind::AgentsAlreadyExist,
             Error::AgentNotFound(_) => ErrorKind::AgentNotFound,
+            Error::OwnAccount => ErrorKind::OwnAccount,
+            Error::NotAnAgent(_) => ErrorKind::NotAnAgent,
+            Error::MissingGroupRole(_) => ErrorKind::MissingGroupRole,
+            Error::NotOwner(_) => ErrorKind::NotOwner,
+            Error::StandaloneDatabase => ErrorKind::StandaloneDatabase,
+            Error::SharedModeNeedsPostgres => ErrorKind::SharedModeNeedsPostgres,
+            Error::StandaloneAgentsExist => ErrorKind::StandaloneAgentsExist,
+            Error::SharedDatabaseElsewhere(_) => ErrorKind::SharedDatabaseElsewhere,
+            Error::FirstSupervisorByOwner => ErrorKind::FirstSupervisorByOwner,
             Error::InvalidEmail { .. } => ErrorKind::InvalidEmail,
             Error::AddressInOtherCase { .. } => ErrorKind::AddressInOtherCase,
             Error::AddressExists(_) => ErrorKind::AddressExists,
@@ -231,6 +285,24 @@ impl Error {
                  (schéma {found}, cette version connaît le schéma {known}). Installez la dernière \
                  version du Guichet\u{a0}; rien n’a été modifié."
             ),
+            Error::SchemaTooOld { found, known } => format!(
+                "La base de données n’est pas encore à jour pour cette version du Guichet \
+                 (schéma {found}, cette version attend le schéma {known}). Le propriétaire de la \
+                 base doit lancer «\u{a0}guichet-admin migrate\u{a0}»\u{a0}; rien n’a été modifié."
+            ),
+            Error::DatabaseTls(_) => "La connexion chiffrée (TLS) à la base de données n’a pas pu \
+                 s’établir\u{a0}: le serveur ne la propose pas, ou le certificat d’autorité indiqué \
+                 (sslrootcert) est illisible. Vérifiez l’adresse de la base et la configuration TLS \
+                 du serveur."
+                .into(),
+            Error::DatabaseCertificate(_) => "Le certificat du serveur PostgreSQL n’est pas celui \
+                 attendu (autorité indiquée par sslrootcert, ou nom du serveur)\u{a0}: la connexion est \
+                 refusée. Vérifiez l’adresse de la base, ou demandez le bon certificat d’autorité à \
+                 l’équipe technique."
+                .into(),
+            Error::RefusedByDatabase(_) => "La base de données a refusé cette opération\u{a0}: votre \
+                 rôle ne la permet pas (ou plus). Rien n’a été modifié\u{a0}; demandez à un superviseur."
+                .into(),
             Error::Migration(_) => "La mise à jour du schéma de la base a échoué\u{a0}; rien n’a été \
                  modifié. Contactez l’équipe technique."
                 .into(),
@@ -291,6 +363,42 @@ impl Error {
                 "Un superviseur existe déjà\u{a0}: connectez-vous avec son compte.".into()
             }
             Error::AgentNotFound(login) => format!("Aucun agent n’a l’identifiant «\u{a0}{login}\u{a0}»."),
+            Error::OwnAccount => "Vous ne pouvez pas changer le rôle ni l’état de votre propre \
+                 compte\u{a0}: demandez-le à un autre superviseur."
+                .into(),
+            Error::NotAnAgent(login) => format!(
+                "Le compte PostgreSQL «\u{a0}{login}\u{a0}» n’est pas un agent de ce Guichet. Demandez \
+                 au propriétaire de la base de l’ajouter avec «\u{a0}guichet-admin agent add\u{a0}»."
+            ),
+            Error::MissingGroupRole(login) => format!(
+                "Le compte «\u{a0}{login}\u{a0}» n’appartient à aucun rôle du Guichet \
+                 (guichet_lecture, guichet_agent, guichet_superviseur)\u{a0}: la base ne lui \
+                 permet rien. Un superviseur doit lui redonner un rôle («\u{a0}Agents\u{a0}»)."
+            ),
+            Error::NotOwner(login) => format!(
+                "Le compte «\u{a0}{login}\u{a0}» n’est pas le propriétaire de la base\u{a0}: \
+                 indiquez avec --agent l’identifiant d’un superviseur."
+            ),
+            Error::StandaloneDatabase => "Cette base est en mode autonome\u{a0}: les agents s’y \
+                 connectent avec leur compte du Guichet, pas avec un compte PostgreSQL. Vérifiez \
+                 l’adresse de la base (GUICHET_DATABASE_URL)."
+                .into(),
+            Error::SharedModeNeedsPostgres => "Le mode partagé n’existe que sur PostgreSQL\u{a0}; \
+                 une base SQLite reste en mode autonome."
+                .into(),
+            Error::StandaloneAgentsExist => "Cette base a déjà des agents en mode autonome\u{a0}: \
+                 elle ne peut plus passer en mode partagé. Créez une base neuve avec \
+                 «\u{a0}guichet-admin migrate --shared\u{a0}»."
+                .into(),
+            Error::SharedDatabaseElsewhere(database) => format!(
+                "La base «\u{a0}{database}\u{a0}» de ce serveur PostgreSQL est déjà la base partagée \
+                 du Guichet\u{a0}: un serveur n’en accueille qu’une, car les comptes des agents \
+                 valent pour tout le serveur."
+            ),
+            Error::FirstSupervisorByOwner => "En mode partagé, le premier superviseur est créé par \
+                 le propriétaire de la base avec «\u{a0}guichet-admin agent add … --role \
+                 superviseur\u{a0}»."
+                .into(),
             Error::InvalidEmail { input, reason } => {
                 format!(
                     "«\u{a0}{input}\u{a0}» n’est pas une adresse électronique valide\u{a0}: {}.",
@@ -352,14 +460,23 @@ impl From<sqlx::Error> for Error {
     /// Classifies connection failures so that the agent is told which part is wrong.
     fn from(error: sqlx::Error) -> Self {
         match &error {
-            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
-                Error::DatabaseUnreachable(error)
+            // A refused certificate comes out of the TLS handshake as an I/O error.
+            sqlx::Error::Io(io)
+                if io
+                    .get_ref()
+                    .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) =>
+            {
+                Error::DatabaseCertificate(error)
             }
+            sqlx::Error::Tls(_) => Error::DatabaseTls(error),
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => Error::DatabaseUnreachable(error),
             sqlx::Error::Database(db) => match db.code().as_deref() {
                 // invalid_authorization_specification, invalid_password
                 Some("28000") | Some("28P01") => Error::DatabaseAuthentication(error),
                 // invalid_catalog_name
                 Some("3D000") => Error::DatabaseMissing(error),
+                // insufficient_privilege: the database's grants refused what the role may not do.
+                Some("42501") => Error::RefusedByDatabase(error),
                 _ => Error::Database(error),
             },
             _ => Error::Database(error),

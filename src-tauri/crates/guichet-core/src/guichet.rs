@@ -13,29 +13,51 @@ use crate::model::establishment::Establishment;
 use crate::model::uai::Uai;
 use crate::search::live::{Change, LiveSearch};
 use crate::search::{self, SearchResponse};
-use crate::store::{OpenMode, Store};
+use crate::store::{Mode, OpenMode, Store};
 
 #[derive(Debug, Clone)]
 pub struct Guichet {
     store: Store,
     settings: Settings,
+    /// Read once when the database is opened: chosen once, a database keeps its mode.
+    mode: Mode,
     live: Arc<LiveSearch>,
     /// Wakes the outbox sender when a message is committed.
     outbox: Arc<tokio::sync::Notify>,
 }
 
+/// Connects to the configured database as the URL's own user (with the PostgreSQL password
+/// from the keyring when the URL names a user but no password). A configured SQLite file must
+/// already exist unless `mode` says so.
+pub async fn connect(settings: &Settings, mode: OpenMode) -> Result<Store> {
+    let mode = if settings.uses_embedded_database() {
+        OpenMode::CreateIfMissing
+    } else {
+        mode
+    };
+    let url = settings.effective_database_url();
+    let password = database_password(&url).await;
+    Store::connect_with_password(&url, mode, password.as_ref()).await
+}
+
 impl Guichet {
-    /// Connects, refuses a schema newer than this build, migrates, and on first launch fills the
-    /// embedded demo database. A configured SQLite file must already exist unless `mode` says so.
+    /// Connects as the URL's own user and brings the database into service (see
+    /// [`Guichet::ready`]). The desktop app opens a [`crate::Gate`] instead, through which each
+    /// agent of a shared database connects with its own role.
     pub async fn open(settings: Settings, mode: OpenMode) -> Result<Guichet> {
-        let mode = if settings.uses_embedded_database() {
-            OpenMode::CreateIfMissing
-        } else {
-            mode
-        };
-        let url = settings.effective_database_url();
-        let password = database_password(&url).await;
-        let store = Store::connect_with_password(&url, mode, password.as_ref()).await?;
+        let store = connect(&settings, mode).await?;
+        let mode = store.mode().await?;
+        Guichet::ready(store, settings, mode).await
+    }
+
+    /// A standalone database is migrated (a schema newer than this build refused first), and
+    /// the embedded demo database filled on first launch. A shared one is only checked: only
+    /// its owner migrates it, with `guichet-admin migrate`.
+    pub(crate) async fn ready(store: Store, settings: Settings, mode: Mode) -> Result<Guichet> {
+        if mode == Mode::Shared {
+            store.require_current_schema().await?;
+            return Ok(Guichet::new(store, settings, mode));
+        }
         store.migrate().await?;
         if settings.uses_embedded_database() && store.count_establishments().await? == 0 {
             tracing::info!("filling the embedded demo database");
@@ -48,21 +70,43 @@ impl Guichet {
             )
             .await?;
         }
-        Ok(Guichet {
-            store,
-            settings,
-            live: Arc::default(),
-            outbox: Arc::default(),
-        })
+        Ok(Guichet::new(store, settings, mode))
     }
 
-    /// Delivers the outbox in the background for as long as the process runs (the desktop app):
-    /// at once when a message is committed, and every few seconds for retries.
+    pub(crate) fn new(store: Store, settings: Settings, mode: Mode) -> Guichet {
+        Guichet {
+            store,
+            settings,
+            mode,
+            live: Arc::default(),
+            outbox: Arc::default(),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Ends an agent's use of this Guichet. In shared mode the connections are the agent's
+    /// own: they close, and the background tasks on them stop.
+    pub async fn sign_out(&self) {
+        if self.mode == Mode::Shared {
+            self.store.close().await;
+        }
+    }
+
+    /// Delivers the outbox in the background for as long as the database is open (the desktop
+    /// app): at once when a message is committed, and every few seconds for retries. In shared
+    /// mode only the windows of agents who may send links deliver.
     pub fn deliver_mail(&self) {
         let guichet = self.clone();
         tokio::spawn(async move {
             let mut delivery = None;
-            loop {
+            while !guichet.store.is_closed() {
+                if !guichet.may_deliver().await {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    continue;
+                }
                 if delivery.is_none() {
                     match crate::mail::outbox::Delivery::from_settings(&guichet.settings).await {
                         Ok(ready) => delivery = Some(ready),
@@ -81,6 +125,10 @@ impl Guichet {
                 .await;
             }
         });
+    }
+
+    async fn may_deliver(&self) -> bool {
+        self.mode == Mode::Standalone || self.connected_agent_may(Permission::SendLinks).await
     }
 
     /// Delivers what is due in the outbox now.

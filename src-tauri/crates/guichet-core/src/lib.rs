@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod diagnosis;
 pub mod error;
+mod gate;
 pub mod guichet;
 pub mod links;
 pub mod mail;
@@ -25,4 +26,5 @@ pub mod text;
 
 pub use config::Settings;
 pub use error::{Error, ErrorKind, Result};
+pub use gate::Gate;
 pub use guichet::Guichet;

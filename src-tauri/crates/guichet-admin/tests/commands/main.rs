@@ -7,6 +7,7 @@ mod audit;
 mod diagnose;
 mod roles;
 mod secrets;
+mod shared;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -3,6 +3,9 @@
 
 pub mod password;
 mod service;
+mod shared;
+
+pub(crate) use shared::enter as enter_shared;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -90,6 +93,8 @@ pub struct Agent {
     pub login: String,
     pub display_name: String,
     pub role: Role,
+    /// A disabled agent can no longer sign in, and its open sessions are refused.
+    pub disabled: bool,
 }
 
 /// A signed-in agent. Only the core makes one, after checking a password, so that no front end
@@ -189,6 +194,7 @@ mod tests {
             login: "lea".into(),
             display_name: "Léa".into(),
             role: Role::Lecture,
+            disabled: false,
         });
         let error = session.require(Permission::SendLinks).expect_err("refused");
         assert_eq!(error.kind(), crate::ErrorKind::Forbidden);

@@ -1,5 +1,8 @@
 //! What agents do with their own accounts: sign in, unlock an idle screen, change their
-//! password, create the first supervisor, add agents.
+//! password, create the first supervisor; what supervisors do with agents: add them, change
+//! their role, disable and enable them. Each operation says here how it differs between the
+//! two modes: standalone (the app's own table, argon2id) or shared (PostgreSQL login roles,
+//! in `shared.rs`).
 
 use chrono::Utc;
 use serde_json::json;
@@ -7,12 +10,12 @@ use serde_json::json;
 use super::password::{self, UNKNOWN_LOGIN_HASH};
 use super::{
     Agent, FAILURES_BEFORE_LOCK, Permission, Role, Session, check_login, lock_duration,
-    locked_until,
+    locked_until, shared,
 };
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
 use crate::guichet::Guichet;
-use crate::store::{AgentRow, NewAgent, SignInOutcome};
+use crate::store::{AgentChange, AgentRow, Mode, NewAgent, SignInOutcome};
 
 /// Runs argon2 off the async runtime: it takes tens of milliseconds of CPU on purpose.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
@@ -24,6 +27,13 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 async fn hash(password: &str) -> Result<String> {
     let password = password.to_string();
     blocking(move || password::hash(&password)).await?
+}
+
+/// The SCRAM-SHA-256 verifier PostgreSQL keeps for `password` (4,096 iterations, as its own
+/// clients compute it), off the async runtime.
+async fn scram(password: &str) -> Result<String> {
+    let password = password.to_string();
+    blocking(move || postgres_protocol::password::scram_sha_256(password.as_bytes())).await
 }
 
 async fn verify(password: &str, phc: &str) -> Result<bool> {
@@ -41,14 +51,20 @@ fn clean_name(display_name: &str) -> Result<&str> {
 }
 
 impl Guichet {
-    /// Whether the database has no agent yet, so that the app asks for the first supervisor.
+    /// Whether the database has no agent yet, so that the app asks for the first supervisor
+    /// (standalone mode: in shared mode the owner adds it from the command line).
     pub async fn needs_first_supervisor(&self) -> Result<bool> {
-        Ok(self.store().count_agents().await? == 0)
+        Ok(self.mode() == Mode::Standalone && self.store().count_agents().await? == 0)
     }
 
-    /// Checks a login and password. An unknown login takes as long as a known one and gets the
-    /// same answer; failures in a row lock the login for a growing time.
+    /// Checks a login and password. In shared mode, PostgreSQL checks them for the agent whose
+    /// role this database connection is. In standalone mode, an unknown login takes as long as
+    /// a known one and gets the same answer, and failures in a row lock the login for a
+    /// growing time.
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<Session> {
+        if self.mode() == Mode::Shared {
+            return shared::sign_in_again(self, login, password).await;
+        }
         let login = login.trim().to_lowercase();
         let now = Utc::now();
         let Some(row) = self.store().agent_by_login(&login).await? else {
@@ -58,12 +74,11 @@ impl Guichet {
             self.store().append_audit(None, now, &event).await?;
             return Err(Error::InvalidCredentials);
         };
-        let matches = verify(password, &row.password_hash).await?;
+        // Every row of a standalone database has a hash; one without is refused like a wrong password.
+        let hash = row.password_hash.clone().unwrap_or_default();
+        let matches = !hash.is_empty() && verify(password, &hash).await?;
         if let Some(until) = locked_until(row.locked_until, now) {
             return Err(Error::LoginLocked(until));
-        }
-        if row.disabled {
-            return Err(Error::AgentDisabled);
         }
         if !matches {
             let failures = row.failed_attempts.saturating_add(1);
@@ -86,6 +101,10 @@ impl Guichet {
                 _ => Error::InvalidCredentials,
             });
         }
+        // Said only to whoever typed the right password.
+        if row.disabled {
+            return Err(Error::AgentDisabled);
+        }
         self.store()
             .record_sign_in(
                 row.id,
@@ -100,8 +119,8 @@ impl Guichet {
     /// Checks the signed-in agent's password again, to unlock a screen locked for idleness.
     /// Returns the session refreshed from the database (role changes apply).
     pub async fn unlock(&self, session: &Session, password: &str) -> Result<Session> {
-        let row = self.current_row(session).await?;
-        self.sign_in(&row.login, password).await
+        let agent = self.current_agent(session).await?;
+        self.sign_in(&agent.login, password).await
     }
 
     /// Creates the first supervisor of an empty database and signs it in.
@@ -111,6 +130,9 @@ impl Guichet {
         display_name: &str,
         password: &str,
     ) -> Result<Session> {
+        if self.mode() == Mode::Shared {
+            return Err(Error::FirstSupervisorByOwner);
+        }
         let login = login.trim().to_lowercase();
         check_login(&login)?;
         let display_name = clean_name(display_name)?;
@@ -130,7 +152,8 @@ impl Guichet {
         Ok(Session::new(agent))
     }
 
-    /// Adds an agent (supervisors only).
+    /// Adds an agent (supervisors only). In shared mode, a PostgreSQL login role with the
+    /// password's SCRAM verifier (the password itself never leaves this process).
     pub async fn add_agent(
         &self,
         session: &Session,
@@ -144,6 +167,13 @@ impl Guichet {
         check_login(&login)?;
         let display_name = clean_name(display_name)?;
         password::check_policy(password)?;
+        if self.mode() == Mode::Shared {
+            let verifier = scram(password).await?;
+            return self
+                .store()
+                .add_shared_agent(&login, display_name, role, &verifier)
+                .await;
+        }
         let hash = hash(password).await?;
         let new = NewAgent {
             login: &login,
@@ -157,10 +187,71 @@ impl Guichet {
             .await
     }
 
+    /// Gives another agent a new role (supervisors only; not their own account). In shared
+    /// mode it applies from the agent's next operation, open sessions included.
+    pub async fn set_agent_role(&self, session: &Session, login: &str, role: Role) -> Result<()> {
+        let login = self.managed_login(session, login).await?;
+        match self.mode() {
+            Mode::Shared => self.store().set_shared_agent_role(&login, role).await,
+            Mode::Standalone => {
+                self.store()
+                    .update_agent(
+                        session.agent().id,
+                        &login,
+                        AgentChange::Role(role),
+                        Utc::now(),
+                    )
+                    .await
+            }
+        }
+    }
+
+    /// Disables (or enables again) another agent (supervisors only; not their own account). A
+    /// disabled agent can no longer sign in, and its open window is signed out at its next
+    /// operation.
+    pub async fn set_agent_disabled(
+        &self,
+        session: &Session,
+        login: &str,
+        disabled: bool,
+    ) -> Result<()> {
+        let login = self.managed_login(session, login).await?;
+        match self.mode() {
+            Mode::Shared => {
+                self.store()
+                    .set_shared_agent_disabled(&login, disabled)
+                    .await
+            }
+            Mode::Standalone => {
+                let change = AgentChange::Disabled(disabled);
+                self.store()
+                    .update_agent(session.agent().id, &login, change, Utc::now())
+                    .await
+            }
+        }
+    }
+
+    /// The login of an agent a supervisor changes, refused when it is the supervisor's own.
+    async fn managed_login(&self, session: &Session, login: &str) -> Result<String> {
+        let session = self.require(session, Permission::ManageAgents).await?;
+        let login = login.trim().to_lowercase();
+        if login == session.agent().login {
+            return Err(Error::OwnAccount);
+        }
+        Ok(login)
+    }
+
     /// Changes the signed-in agent's own password, the current one checked first.
     pub async fn change_password(&self, session: &Session, current: &str, new: &str) -> Result<()> {
+        if self.mode() == Mode::Shared {
+            let agent = self.current_agent(session).await?;
+            shared::check_password(self, &agent.login, current).await?;
+            password::check_policy(new)?;
+            return shared::change_password(self, new, scram(new).await?).await;
+        }
         let row = self.current_row(session).await?;
-        if !verify(current, &row.password_hash).await? {
+        let stored = row.password_hash.clone().unwrap_or_default();
+        if stored.is_empty() || !verify(current, &stored).await? {
             return Err(Error::InvalidCredentials);
         }
         password::check_policy(new)?;
@@ -179,10 +270,31 @@ impl Guichet {
     /// Refuses an action the agent may not do, reading its role and state afresh from the
     /// database so that a supervisor's change applies at once.
     pub async fn require(&self, session: &Session, permission: Permission) -> Result<Session> {
-        let row = self.current_row(session).await?;
-        let current = Session::new(row.agent());
+        let current = Session::new(self.current_agent(session).await?);
         current.require(permission)?;
         Ok(current)
+    }
+
+    /// The session's agent as the database has it now, refused when disabled.
+    async fn current_agent(&self, session: &Session) -> Result<Agent> {
+        match self.mode() {
+            Mode::Shared => shared::current_agent(self).await,
+            Mode::Standalone => Ok(self.current_row(session).await?.agent()),
+        }
+    }
+
+    /// Whether the agent whose role this shared-mode Guichet connects as may do `permission`
+    /// now, for work done on its behalf in the background (delivering the outbox).
+    pub(crate) async fn connected_agent_may(&self, permission: Permission) -> bool {
+        shared::current_agent(self)
+            .await
+            .is_ok_and(|agent| agent.role.allows(permission))
+    }
+
+    /// In shared mode, the session of the database's owner, connected as the URL's own user
+    /// (the command line without `--agent`): it manages agents without being one.
+    pub async fn owner_session(&self) -> Result<Session> {
+        shared::owner_session(self).await
     }
 
     async fn current_row(&self, session: &Session) -> Result<AgentRow> {

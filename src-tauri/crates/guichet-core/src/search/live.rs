@@ -227,15 +227,19 @@ impl LiveSearch {
     }
 }
 
-/// Builds the index, then follows the log until the process ends. Errors (a database briefly
-/// unreachable) are logged and retried at the next tick.
+/// Builds the index, then follows the log until the store is closed (an agent of a shared
+/// database signed out) or the process ends. Errors (a database briefly unreachable) are
+/// logged and retried at the next tick.
 pub async fn follow(store: Store, live: Arc<LiveSearch>) {
     while let Err(error) = live.build(&store).await {
+        if store.is_closed() {
+            return;
+        }
         tracing::warn!("search index not built yet: {error}");
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
     let mut ticks: u64 = 0;
-    loop {
+    while !store.is_closed() {
         tokio::time::sleep(POLL_EVERY).await;
         if let Err(error) = live.catch_up(&store).await {
             tracing::warn!("change log not read: {error}");

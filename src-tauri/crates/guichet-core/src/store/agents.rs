@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Utc};
 
+use serde_json::json;
+
 use super::audit::append_audit;
 use super::{Backend, Store, on_pool};
 use crate::agents::{Agent, Role};
-use crate::audit::NewAuditEvent;
+use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
 
 /// An agent's row, with what signing in needs.
@@ -15,7 +17,8 @@ pub(crate) struct AgentRow {
     pub login: String,
     pub display_name: String,
     pub role: String,
-    pub password_hash: String,
+    /// `None` in shared mode, where PostgreSQL holds the password.
+    pub password_hash: Option<String>,
     pub disabled: bool,
     pub failed_attempts: i32,
     pub locked_until: Option<DateTime<Utc>>,
@@ -29,6 +32,7 @@ impl AgentRow {
             display_name: self.display_name.clone(),
             // The CHECK constraint allows only the three codes.
             role: Role::from_code(&self.role).unwrap_or(Role::Lecture),
+            disabled: self.disabled,
         }
     }
 }
@@ -40,6 +44,13 @@ pub(crate) struct NewAgent<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub password_hash: &'a str,
+}
+
+/// A supervisor's change to another agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AgentChange {
+    Role(Role),
+    Disabled(bool),
 }
 
 /// Ties together the agent's outcome and its journal entry.
@@ -83,17 +94,71 @@ impl Store {
         }))
     }
 
-    /// Every agent, by login.
+    /// Every agent, by login (only the columns a supervisor's role may read in shared mode).
     pub async fn agents(&self) -> Result<Vec<Agent>> {
-        let rows: Vec<AgentRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, login, display_name, role, password_hash, disabled, failed_attempts, locked_until
-                 FROM agent ORDER BY login",
-            )
-            .fetch_all(pool)
-            .await?
+        let rows: Vec<(i32, String, String, String, bool)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, login, display_name, role, disabled FROM agent ORDER BY login")
+                .fetch_all(pool)
+                .await?
         });
-        Ok(rows.iter().map(AgentRow::agent).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, login, display_name, role, disabled)| Agent {
+                id,
+                login,
+                display_name,
+                // The CHECK constraint allows only the three codes.
+                role: Role::from_code(&role).unwrap_or(Role::Lecture),
+                disabled,
+            })
+            .collect())
+    }
+
+    /// Changes an agent's role or state (standalone mode) and journals it, together, as the
+    /// database does in shared mode: the role before and after, nothing when the state is
+    /// already the one asked for.
+    pub(crate) async fn update_agent(
+        &self,
+        actor: i32,
+        login: &str,
+        change: AgentChange,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_with(self.begin_write()).await?;
+            let old: Option<(String, bool)> = sqlx::query_as("SELECT role, disabled FROM agent WHERE login = $1")
+                .bind(login)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((old_role, was_disabled)) = old else {
+                return Err(Error::AgentNotFound(login.into()));
+            };
+            let event = match change {
+                AgentChange::Role(role) => {
+                    sqlx::query("UPDATE agent SET role = $1 WHERE login = $2")
+                        .bind(role.code())
+                        .bind(login)
+                        .execute(&mut *tx)
+                        .await?;
+                    NewAuditEvent::new(AuditAction::AgentRoleChanged)
+                        .before(json!({ "login": login, "rôle": old_role }))
+                        .after(json!({ "login": login, "rôle": role.code() }))
+                }
+                AgentChange::Disabled(disabled) if disabled == was_disabled => return Ok(()),
+                AgentChange::Disabled(disabled) => {
+                    sqlx::query("UPDATE agent SET disabled = $1 WHERE login = $2")
+                        .bind(disabled)
+                        .bind(login)
+                        .execute(&mut *tx)
+                        .await?;
+                    let action = if disabled { AuditAction::AgentDisabled } else { AuditAction::AgentEnabled };
+                    NewAuditEvent::new(action).after(json!({ "login": login }))
+                }
+            };
+            append_audit!(tx, Some(actor), at, event);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Records a sign-in attempt of a known agent and its journal entry, together.
@@ -174,6 +239,7 @@ impl Store {
                 login: new.login.into(),
                 display_name: new.display_name.into(),
                 role: new.role,
+                disabled: false,
             }),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 Err(Error::LoginTaken(new.login.into()))

@@ -128,12 +128,13 @@ impl Store {
         let row = row.ok_or_else(|| Error::EstablishmentNotFound(uai.clone()))?;
         let addresses: Vec<AddressRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT a.id AS account_id, a.email, a.password IS NOT NULL AS initialised,
+                "SELECT a.id AS account_id, a.email, i.initialised,
                         a.password_changed_at, ea.attached_at, ag.display_name AS attached_by,
                         (SELECT max(r.expires_at) FROM reset_password_request r WHERE r.user_id = a.id)
                             AS latest_expiry
                  FROM establishment_account ea
                  JOIN account a ON a.id = ea.account_id
+                 JOIN account_initialised i ON i.id = a.id
                  LEFT JOIN agent ag ON ag.id = ea.attached_by
                  WHERE ea.uai = $1
                  ORDER BY lower(a.email)",

@@ -313,9 +313,9 @@ impl Store {
             Option<NaiveDateTime>,
         ) = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT a.password IS NOT NULL, a.password_changed_at, \
+                "SELECT i.initialised, a.password_changed_at, \
                  (SELECT max(r.expires_at) FROM reset_password_request r WHERE r.user_id = a.id) \
-                 FROM account a WHERE a.id = $1",
+                 FROM account a JOIN account_initialised i ON i.id = a.id WHERE a.id = $1",
             )
             .bind(account_id)
             .fetch_one(pool)

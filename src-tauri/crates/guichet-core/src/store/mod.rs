@@ -11,6 +11,7 @@ mod bulk;
 mod establishments;
 mod links;
 mod search;
+mod shared;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -24,12 +25,13 @@ use sqlx::sqlite::{
 
 use crate::error::{Error, Result};
 
-pub(crate) use agents::{AgentRow, NewAgent, SignInOutcome};
+pub(crate) use agents::{AgentChange, AgentRow, NewAgent, SignInOutcome};
 pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::{NewAttachment, NewEstablishment};
 pub(crate) use links::{ClaimedMail, LedgerRow, MailOutcome};
 pub use search::ChangeRow;
+pub(crate) use shared::Whoami;
 
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
@@ -50,6 +52,18 @@ pub(crate) use on_pool;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// How agents reach the database: a property of the database itself, recorded in
+/// `guichet_mode` and chosen once by `guichet-admin migrate --shared`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// One PC: agents sign in against the app's own table (argon2id), on SQLite or PostgreSQL.
+    Standalone,
+    /// PostgreSQL, many PCs: each agent is a PostgreSQL login role, and the database allows
+    /// exactly what the agent's role allows.
+    Shared,
 }
 
 /// Whether opening a SQLite database may create its file.
@@ -135,9 +149,7 @@ impl Store {
         url: &str,
         password: Option<&crate::secrets::Secret>,
     ) -> Result<Store> {
-        let mut options = PgConnectOptions::from_str(url)
-            .map_err(|_| Error::InvalidDatabaseUrl("adresse PostgreSQL mal formée".into()))?
-            .application_name("guichet-siec");
+        let mut options = postgres_options(url)?;
         if let Some(password) = password {
             options = options.password(password.expose());
         }
@@ -147,6 +159,99 @@ impl Store {
             .connect_with(options)
             .await?;
         Ok(Store::Postgres(pool))
+    }
+
+    /// Connects to a PostgreSQL URL as `user` (an agent's login role in shared mode) rather
+    /// than the URL's own user. Each agent's window holds such a pool: a small one, whose idle
+    /// connections close, so that a server serves many agents.
+    pub async fn connect_as(
+        url: &str,
+        user: &str,
+        password: &crate::secrets::Secret,
+    ) -> Result<Store> {
+        let options = postgres_options(url)?
+            .username(user)
+            .password(password.expose());
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .min_connections(0)
+            .idle_timeout(Duration::from_secs(60))
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        Ok(Store::Postgres(pool))
+    }
+
+    /// Checks that `user` may connect to a PostgreSQL URL with `password`, on a connection of
+    /// its own that is closed at once (unlocking a window in shared mode).
+    pub(crate) async fn check_login(
+        url: &str,
+        user: &str,
+        password: &crate::secrets::Secret,
+    ) -> Result<()> {
+        use sqlx::Connection;
+        let options = postgres_options(url)?
+            .username(user)
+            .password(password.expose());
+        let connection = sqlx::PgConnection::connect_with(&options).await?;
+        connection.close().await?;
+        Ok(())
+    }
+
+    /// The role this store connects as (PostgreSQL), for sign-in messages.
+    pub(crate) fn login(&self) -> Option<String> {
+        match self {
+            Store::Sqlite(_) => None,
+            Store::Postgres(pool) => Some(pool.connect_options().get_username().to_string()),
+        }
+    }
+
+    /// Connects new connections of the pool with `password` from now on (after an agent
+    /// changed its own PostgreSQL password); open ones stay as they are.
+    pub(crate) fn use_password(&self, password: &crate::secrets::Secret) {
+        if let Store::Postgres(pool) = self {
+            let options = (*pool.connect_options())
+                .clone()
+                .password(password.expose());
+            pool.set_connect_options(options);
+        }
+    }
+
+    /// The database's mode. A database whose schema predates the modes is standalone.
+    pub async fn mode(&self) -> Result<Mode> {
+        let Store::Postgres(pool) = self else {
+            return Ok(Mode::Standalone);
+        };
+        let recorded: bool = sqlx::query_scalar("SELECT to_regclass('guichet_mode') IS NOT NULL")
+            .fetch_one(pool)
+            .await?;
+        if !recorded {
+            return Ok(Mode::Standalone);
+        }
+        let mode: String = sqlx::query_scalar("SELECT mode FROM guichet_mode")
+            .fetch_one(pool)
+            .await?;
+        Ok(if mode == "shared" {
+            Mode::Shared
+        } else {
+            Mode::Standalone
+        })
+    }
+
+    /// Refuses a schema other than this build's: in shared mode only the owner migrates, so an
+    /// agent's app neither migrates nor works on a schema it does not know.
+    pub async fn require_current_schema(&self) -> Result<()> {
+        let (found, known) = (self.schema_version().await?, self.known_schema_version());
+        match found.cmp(&known) {
+            std::cmp::Ordering::Less => Err(Error::SchemaTooOld { found, known }),
+            std::cmp::Ordering::Greater => Err(Error::SchemaTooNew { found, known }),
+            std::cmp::Ordering::Equal => Ok(()),
+        }
+    }
+
+    /// Whether the pool has been closed (an agent signed out): background tasks stop then.
+    pub fn is_closed(&self) -> bool {
+        on_pool!(self, pool => pool.is_closed())
     }
 
     pub fn backend(&self) -> Backend {
@@ -204,4 +309,17 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);
     }
+}
+
+fn postgres_options(url: &str) -> Result<PgConnectOptions> {
+    Ok(PgConnectOptions::from_str(url)
+        .map_err(|_| Error::InvalidDatabaseUrl("adresse PostgreSQL mal formée".into()))?
+        .application_name("guichet-siec"))
+}
+
+/// Whether a PostgreSQL URL names no user: the address of a shared database, which each agent
+/// enters with its own role.
+pub fn names_no_user(url: &str) -> bool {
+    url::Url::parse(url)
+        .is_ok_and(|url| url.scheme().starts_with("postgres") && url.username().is_empty())
 }

@@ -112,11 +112,24 @@ impl Store {
         }))
     }
 
-    /// Forgets changes older than `before`; every client reads them within a second.
+    /// Forgets changes older than `before`; every client reads them within a second. On
+    /// PostgreSQL through the owner's function, since readers may delete nothing (it keeps the
+    /// last minute whatever `before` says).
     pub async fn prune_changes(&self, before: chrono::DateTime<chrono::Utc>) -> Result<()> {
-        on_pool!(self, pool => {
-            sqlx::query("DELETE FROM change_log WHERE at < $1").bind(before).execute(pool).await?;
-        });
+        match self {
+            Store::Sqlite(pool) => {
+                sqlx::query("DELETE FROM change_log WHERE at < $1")
+                    .bind(before)
+                    .execute(pool)
+                    .await?;
+            }
+            Store::Postgres(pool) => {
+                sqlx::query("SELECT guichet_prune_changes($1)")
+                    .bind(before)
+                    .execute(pool)
+                    .await?;
+            }
+        }
         Ok(())
     }
 
