@@ -491,6 +491,19 @@ async fn every_screen_of_a_supervisor_passes_axe_and_french_typography_in_both_t
         desktop.check_screen(name).await;
     }
 
+    // A supervisor disables an agent, once confirmed, and may enable it again.
+    desktop.click("#nav-agents").await;
+    desktop.click("#disable-lea").await;
+    desktop
+        .element_with_text("#agent-confirm-question", "Désactiver Léa Bernard (lea)")
+        .await;
+    desktop.check_screen("agents-desactivation").await;
+    desktop.click("#agent-confirm").await;
+    desktop
+        .element_with_text("#agent-outcome", "Léa Bernard est désactivé")
+        .await;
+    desktop.element("#enable-lea").await;
+
     // The dark theme, chosen from the palette, on the screens an agent spends the day on.
     desktop.click("#nav-search").await;
     desktop.element("#search-input").await;
@@ -525,5 +538,64 @@ async fn every_screen_of_a_supervisor_passes_axe_and_french_typography_in_both_t
     desktop.press(Key::Enter).await;
     desktop.element("#attached-addresses").await;
     desktop.check_screen("etablissement-sombre").await;
+    desktop.quit().await;
+}
+
+/// Shared mode: the window's address names no user, and each agent signs in with its own
+/// PostgreSQL role on a cluster that checks passwords over TLS. A supervisor disabling the
+/// agent signs its window out at its next operation.
+#[tokio::test]
+async fn an_agent_of_a_shared_database_signs_in_with_its_own_postgresql_role() {
+    let desk = guichet_tests::cluster::SharedDesk::start().await;
+    let data = tempfile::tempdir().expect("temporary directory");
+    let url = desk.agents_url();
+    let desktop = Desktop::launch(&[
+        ("GUICHET_DATABASE_URL", url.as_str()),
+        ("GUICHET_DATA_DIR", data.path().to_str().expect("UTF-8 path")),
+    ])
+    .await;
+
+    desktop
+        .element_with_text("#database-indicator", "Base partagée")
+        .await;
+    desktop.sign_in("camille", "Pas-le-bon-2026!").await;
+    desktop
+        .element_with_text("#sign-in-error", "Identifiant ou mot de passe incorrect.")
+        .await;
+    desktop.sign_in("", AGENT_PASSWORD).await;
+    desktop
+        .element_with_text(SIGNED_IN_AGENT, "Camille Martin")
+        .await;
+    desktop.type_into("#search-input", "0750654d").await;
+    desktop
+        .element(r#".guichet-result[data-uai="0750654D"]"#)
+        .await;
+
+    // Disabled by a supervisor meanwhile: the next search is refused, and the window says why.
+    let (supervisor_guichet, supervisor) = desk
+        .sign_in("sandrine", guichet_tests::SUPERVISOR_PASSWORD)
+        .await
+        .expect("supervisor");
+    supervisor_guichet
+        .set_agent_disabled(&supervisor, "camille", true)
+        .await
+        .expect("disabled");
+    desktop.type_into("#search-input", " lycée").await;
+    let notice = desktop
+        .element_with_text("#sign-in-notice", "désactivé")
+        .await;
+    assert!(
+        notice
+            .text()
+            .await
+            .expect("text")
+            .contains("Adressez-vous à un superviseur")
+    );
+    desktop.check_screen("connexion-desactive").await;
+    desktop.sign_in("camille", AGENT_PASSWORD).await;
+    desktop
+        .element_with_text("#sign-in-error", "désactivé")
+        .await;
+    supervisor_guichet.sign_out().await;
     desktop.quit().await;
 }

@@ -20,7 +20,7 @@ import { isTyping } from "../features/palette/shortcuts";
 import { SearchPage } from "../features/search/SearchPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { ROLE_LABELS } from "../lib/format";
-import { messageOf, unwrap } from "../lib/result";
+import { messageOf, onSessionEnded, unwrap } from "../lib/result";
 
 export type Screen =
   | { name: "search" }
@@ -34,7 +34,11 @@ export type Screen =
 
 type Startup = { state: "opening" } | { state: "ready"; status: AppStatus } | { state: "failed"; message: string };
 
-type Auth = { state: "checking" } | { state: "first-supervisor" } | { state: "signed-out" } | { state: "signed-in"; agent: Agent };
+type Auth =
+  | { state: "checking" }
+  | { state: "first-supervisor" }
+  | { state: "signed-out"; notice?: string }
+  | { state: "signed-in"; agent: Agent };
 
 export function App() {
   const [startup, setStartup] = useState<Startup>({ state: "opening" });
@@ -70,13 +74,25 @@ export function App() {
     setLocked(false);
   }, []);
   const signOut = useCallback(() => {
-    commands.signOut();
+    void commands.signOut();
     setAuth({ state: "signed-out" });
     setLocked(false);
     setScreen({ name: "search" });
     setQuery("");
   }, []);
   const lock = useCallback(() => setLocked(true), []);
+  // A supervisor disabled this agent, or took its role away: whatever it was doing, the
+  // window signs it out and says why.
+  useEffect(() => {
+    onSessionEnded((message) => {
+      void commands.signOut();
+      setAuth({ state: "signed-out", notice: message });
+      setLocked(false);
+      setScreen({ name: "search" });
+      setQuery("");
+    });
+    return () => onSessionEnded(null);
+  }, []);
   const idleSeconds = startup.state === "ready" ? startup.status.idle_lock_seconds : 600;
   useIdleLock(idleSeconds, auth.state === "signed-in" && !locked, lock);
 
@@ -189,7 +205,7 @@ export function App() {
             <Alert severity="error" title="Le Guichet ne peut pas ouvrir la base de données" description={startup.message} id="startup-error" />
           )}
           {startup.state === "ready" && auth.state === "first-supervisor" && <FirstSupervisorPage onSignedIn={signedIn} />}
-          {startup.state === "ready" && auth.state === "signed-out" && <SignInPage onSignedIn={signedIn} />}
+          {startup.state === "ready" && auth.state === "signed-out" && <SignInPage onSignedIn={signedIn} notice={auth.notice} />}
           {agent && screen.name === "search" && <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} />}
           {agent && screen.name === "establishment" && <EstablishmentPage uai={screen.uai} agent={agent} onBack={backToSearch} />}
           {agent && screen.name === "check-link" && <LinkCheckPage onOpenAddress={(email) => setScreen({ name: "address", email })} />}
@@ -197,7 +213,7 @@ export function App() {
             <AddressPanel email={screen.email} agent={agent} note="" onClose={() => setScreen({ name: "check-link" })} />
           )}
           {agent && screen.name === "journal" && supervisor && <JournalPage />}
-          {agent && screen.name === "agents" && supervisor && <AgentsPage />}
+          {agent && screen.name === "agents" && supervisor && <AgentsPage me={agent} />}
           {agent && screen.name === "settings" && supervisor && <SettingsPage />}
           {agent && screen.name === "password" && <ChangePasswordPage />}
         </main>
@@ -232,9 +248,11 @@ function DatabaseIndicator({ startup }: { startup: Startup }) {
         ? "Base indisponible"
         : startup.status.demo
           ? "Base de démonstration"
-          : startup.status.backend === "postgres"
-            ? "Base PostgreSQL"
-            : "Base SQLite";
+          : startup.status.mode === "shared"
+            ? "Base partagée (PostgreSQL)"
+            : startup.status.backend === "postgres"
+              ? "Base PostgreSQL"
+              : "Base SQLite";
   return (
     <p className="fr-text--sm fr-mb-0 guichet-database" id="database-indicator" role="status">
       <span className="fr-icon-computer-line fr-icon--sm fr-mr-1v" aria-hidden="true" />

@@ -12,9 +12,23 @@ export class CommandFailure extends Error {
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
 
+/** Failures that end the agent's session wherever they happen: disabled by a supervisor, no
+ * longer a member of its role, or signed out. */
+const SESSION_ENDERS: ReadonlySet<CommandError["kind"]> = new Set(["agent_disabled", "missing_group_role", "not_signed_in"]);
+
+let sessionEnded: ((message: string) => void) | null = null;
+
+/** Lets the window sign the agent out when any command says the session is over. */
+export function onSessionEnded(listener: ((message: string) => void) | null): void {
+  sessionEnded = listener;
+}
+
 export async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
   const outcome = await pending;
-  if (outcome.status === "error") throw new CommandFailure(outcome.error);
+  if (outcome.status === "error") {
+    if (SESSION_ENDERS.has(outcome.error.kind)) sessionEnded?.(outcome.error.message);
+    throw new CommandFailure(outcome.error);
+  }
   return outcome.data;
 }
 

@@ -9,7 +9,8 @@ import { PasswordChecklist, usePasswordRules } from "./PasswordChecklist";
 
 type Props = { onSignedIn: (agent: Agent) => void };
 
-export function SignInPage({ onSignedIn }: Props) {
+/** `notice` says why the agent was signed out (disabled by a supervisor, for instance). */
+export function SignInPage({ onSignedIn, notice }: Props & { notice?: string }) {
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +35,7 @@ export function SignInPage({ onSignedIn }: Props) {
       <h1 id="sign-in-title" className="fr-h3">
         Connexion au Guichet
       </h1>
+      {notice && !error && <Alert severity="warning" small description={notice} className="fr-mb-2w" id="sign-in-notice" />}
       <form onSubmit={submit} id="sign-in-form">
         <Input
           label="Identifiant"
