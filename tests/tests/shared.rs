@@ -776,3 +776,91 @@ async fn the_mode_is_chosen_once_and_one_shared_database_per_cluster() {
         .expect_err("standalone");
     assert_eq!(error.kind(), ErrorKind::StandaloneDatabase);
 }
+
+#[tokio::test]
+async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
+    let Some(_secrets) = guichet_tests::in_session_keyring() else {
+        return;
+    };
+    guichet_tests::store_signing_key("kernel-secret-partage-0123456789");
+    let desk = SharedDesk::start().await;
+    let (camille_guichet, camille) = sign_in(&desk, "camille", AGENT_PASSWORD).await;
+    let email = "secretariat.lien@ac-paris.fr";
+    camille_guichet
+        .attach(&camille, email, &[HENRI_IV.to_string()], false, None, None)
+        .await
+        .expect("attached");
+    camille_guichet
+        .send_link(&camille, email, None)
+        .await
+        .expect("first link");
+    camille_guichet
+        .send_link(&camille, email, Some("le correspondant rappelle"))
+        .await
+        .expect("second link, the first replaced");
+    // The agent's window delivers the outbox (here into files: no SMTP server configured).
+    let delivery = guichet_core::mail::outbox::Delivery::from_settings(camille_guichet.settings())
+        .await
+        .expect("delivery");
+    let report = camille_guichet
+        .deliver_once(&delivery)
+        .await
+        .expect("delivered");
+    assert_eq!(report.sent, 2);
+
+    // A reader follows it all: the ledger with its author and states, the timeline.
+    let (lea_guichet, lea) = sign_in(&desk, "lea", AGENT_PASSWORD).await;
+    let ledger = lea_guichet
+        .address_links(&lea, email)
+        .await
+        .expect("ledger");
+    assert_eq!(ledger.links.len(), 2);
+    assert!(
+        ledger
+            .links
+            .iter()
+            .all(|l| l.agent.as_deref() == Some("Camille Martin"))
+    );
+    assert!(matches!(
+        ledger.links[0].lifecycle,
+        guichet_core::links::service::Lifecycle::Valid { .. }
+    ));
+    assert!(matches!(
+        ledger.links[1].lifecycle,
+        guichet_core::links::service::Lifecycle::Replaced { .. }
+    ));
+    assert!(ledger.links.iter().all(|l| matches!(
+        l.delivery,
+        guichet_core::links::service::Delivery::Sent { .. }
+    )));
+    let timeline = lea_guichet
+        .timeline(&lea, HENRI_IV)
+        .await
+        .expect("timeline");
+    let sent: Vec<_> = timeline
+        .iter()
+        .filter(|e| e.action == AuditAction::LinkSent)
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|e| e.agent.as_deref() == Some("camille")));
+    // A reader's window does not deliver: its role may not touch the outbox.
+    let error = lea_guichet
+        .deliver_once(&delivery)
+        .await
+        .expect_err("a reader");
+    assert_eq!(error.kind(), ErrorKind::Forbidden);
+
+    // The settings screen's connection test speaks of the shared database.
+    let (sandrine_guichet, sandrine) = sign_in(&desk, "sandrine", SUPERVISOR_PASSWORD).await;
+    let tested = sandrine_guichet
+        .test_database(&sandrine, None)
+        .await
+        .expect("tested");
+    assert!(tested.contains("partagée"), "{tested}");
+    let elsewhere = desk.cluster.url(None, "postgres");
+    let tested = sandrine_guichet
+        .test_database(&sandrine, Some(elsewhere))
+        .await
+        .expect("reachable");
+    assert!(tested.contains("joignable"), "{tested}");
+}

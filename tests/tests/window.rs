@@ -551,7 +551,10 @@ async fn an_agent_of_a_shared_database_signs_in_with_its_own_postgresql_role() {
     let url = desk.agents_url();
     let desktop = Desktop::launch(&[
         ("GUICHET_DATABASE_URL", url.as_str()),
-        ("GUICHET_DATA_DIR", data.path().to_str().expect("UTF-8 path")),
+        (
+            "GUICHET_DATA_DIR",
+            data.path().to_str().expect("UTF-8 path"),
+        ),
     ])
     .await;
 

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::guichet::Guichet;
 use crate::mail::transport::{SmtpConfig, SmtpSender};
 use crate::secrets::{Keyring, Secret, SecretName};
-use crate::store::{OpenMode, Store};
+use crate::store::{Mode, OpenMode, Store};
 
 /// Whether a secret is in the keyring; its value is never read back to the window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -122,10 +122,31 @@ impl Guichet {
     /// Connects to a database (the one in use when `url` is `None`) and reads its schema version.
     pub async fn test_database(&self, session: &Session, url: Option<String>) -> Result<String> {
         self.require(session, Permission::ManageSettings).await?;
+        let configured = self.settings().effective_database_url();
         let url = url
             .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| self.settings().effective_database_url());
-        let store = Store::connect(url.trim(), OpenMode::MustExist).await?;
+            .map(|u| u.trim().to_string())
+            .unwrap_or(configured.clone());
+        // A shared database is reached with each agent's own role: test this agent's connection.
+        if self.mode() == Mode::Shared && url == configured {
+            let version = self.store().schema_version().await?;
+            return Ok(format!(
+                "Connexion réussie\u{a0}: base PostgreSQL partagée, schéma en version {version}."
+            ));
+        }
+        let store = match Store::connect(&url, OpenMode::MustExist).await {
+            Ok(store) => store,
+            // The server answered over TLS and asked for a password: an address without a
+            // user is a shared database's, which no one enters without signing in.
+            Err(Error::DatabaseAuthentication(_)) if crate::store::names_no_user(&url) => {
+                return Ok(
+                    "Serveur PostgreSQL joignable\u{a0}: chaque agent s’y connecte avec \
+                           son propre compte."
+                        .into(),
+                );
+            }
+            Err(error) => return Err(error),
+        };
         let version = store.schema_version().await;
         store.close().await;
         let version = version?;
