@@ -843,6 +843,29 @@ async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
         .collect();
     assert_eq!(sent.len(), 2);
     assert!(sent.iter().all(|e| e.agent.as_deref() == Some("camille")));
+    // The caller pastes either link it received: the reader says which one works.
+    let mut verdicts = Vec::new();
+    for file in std::fs::read_dir(camille_guichet.settings().outbox_dir()).expect("outbox folder") {
+        let raw = std::fs::read(file.expect("a message").path()).expect("readable");
+        let message = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .expect("parsed");
+        let text = message.body_text(0).expect("a text part").to_string();
+        let link = text
+            .lines()
+            .find(|line| line.contains("/reset-password/reset/"))
+            .expect("a link line");
+        verdicts.push(
+            lea_guichet
+                .check_link(&lea, link.trim())
+                .await
+                .expect("checked")
+                .verdict,
+        );
+    }
+    verdicts.sort_by_key(|verdict| format!("{verdict:?}"));
+    use guichet_core::links::service::LinkVerdict;
+    assert_eq!(verdicts, [LinkVerdict::Replaced, LinkVerdict::Valid]);
     // A reader's window does not deliver: its role may not touch the outbox.
     let error = lea_guichet
         .deliver_once(&delivery)

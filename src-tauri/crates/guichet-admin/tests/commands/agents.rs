@@ -196,3 +196,80 @@ on_both_backends!(
         assert_eq!(db.store.agents().await.expect("agents").len(), 1);
     }
 );
+
+on_both_backends!(
+    a_supervisor_changes_roles_and_disables_agents_of_a_standalone_database,
+    |db| {
+        crate::desk(&db);
+        let url = db.url.as_str();
+        let sandrine = |args: &[&str]| admin(url, args).agent("sandrine", SUPERVISOR_PASSWORD);
+
+        // Without --agent a standalone database has no one to act: its agents are the app's.
+        let message = admin(url, &["agent", "disable", "camille"])
+            .run()
+            .refused("agent_required");
+        assert!(message.contains("--agent"), "{message}");
+        let message = admin(url, &["agent", "role", "lea", "agent"])
+            .agent("camille", AGENT_PASSWORD)
+            .run()
+            .refused("forbidden");
+        assert!(message.contains("gérer les agents"), "{message}");
+        let message = sandrine(&["agent", "role", "sandrine", "lecture"])
+            .run()
+            .refused("own_account");
+        assert!(message.contains("propre compte"), "{message}");
+        let message = sandrine(&["agent", "disable", "personne"])
+            .run()
+            .refused("agent_not_found");
+        assert!(message.contains("personne"), "{message}");
+
+        let changed = sandrine(&["agent", "role", "lea", "agent"]).run();
+        assert_eq!(changed.ok()["agent"]["role"], "agent");
+        admin(url, &["attach", "lea.promue@ac-paris.fr", crate::HENRI_IV])
+            .agent("lea", AGENT_PASSWORD)
+            .run()
+            .ok();
+
+        let disabled = sandrine(&["agent", "disable", "camille"]).run();
+        assert_eq!(disabled.ok()["agent"]["disabled"], true);
+        let message = admin(url, &["search", "henri"])
+            .agent("camille", AGENT_PASSWORD)
+            .run()
+            .refused("agent_disabled");
+        assert!(message.contains("désactivé"), "{message}");
+        // A wrong password is only wrong, whether the agent is disabled or not.
+        admin(url, &["search", "henri"])
+            .agent("camille", "Pas-le-bon-2026!")
+            .run()
+            .refused("invalid_credentials");
+        let listed = sandrine(&["agent", "list"]).text().run();
+        assert_eq!(listed.code, 0, "{}", listed.stderr);
+        assert!(
+            listed
+                .stdout
+                .contains("camille  Camille Martin — agent, désactivé"),
+            "{}",
+            listed.stdout
+        );
+        assert!(
+            listed.stdout.contains("lea  Léa Bernard — agent\n"),
+            "{}",
+            listed.stdout
+        );
+        sandrine(&["agent", "enable", "camille"]).run().ok();
+        admin(url, &["search", "henri"])
+            .agent("camille", AGENT_PASSWORD)
+            .run()
+            .ok();
+        let journal = sandrine(&["audit", "--agent-filter", "sandrine"]).run();
+        let actions: Vec<&str> = journal.ok()["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        for action in ["agent_role_changed", "agent_disabled", "agent_enabled"] {
+            assert!(actions.contains(&action), "{action}: {actions:?}");
+        }
+    }
+);
