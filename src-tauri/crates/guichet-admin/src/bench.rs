@@ -26,6 +26,9 @@ pub enum BenchCommand {
     /// Courriel : l’expéditeur du Guichet (connexions gardées ouvertes, en parallèle, sans
     /// l’algorithme de Nagle) face à lettre par défaut, vers un serveur SMTP local.
     Mail(mail::MailBench),
+    /// Opérations d’un agent sur une base déjà remplie, connecté comme cet agent (en mode
+    /// partagé, avec son propre compte PostgreSQL) : connexion, puis appels l’un après l’autre.
+    Operations(operations::OperationsBench),
     /// Tout, sur une base vide qu’il remplit : remplissage, recherche, opérations d’un agent,
     /// courriel et, sur PostgreSQL, quatre agents à la fois pendant qu’une campagne part ;
     /// chaque mesure avec sa référence dans le même tour.
@@ -36,6 +39,7 @@ pub async fn run(settings: Settings, command: BenchCommand) -> Result<Output, Fa
     match command {
         BenchCommand::Search(args) => Ok(search::run(settings, args).await?),
         BenchCommand::Mail(args) => mail::run(settings, args).await,
+        BenchCommand::Operations(args) => operations::as_agent(settings, args).await,
         BenchCommand::All(args) => Ok(all::run(settings, args).await?),
     }
 }

@@ -256,7 +256,7 @@ pub async fn manager(
 
 /// The agent's password: `GUICHET_AGENT_PASSWORD` when set (even empty), else asked on the
 /// terminal without echo.
-async fn agent_password(login: &str) -> Result<Secret, Failure> {
+pub async fn agent_password(login: &str) -> Result<Secret, Failure> {
     match std::env::var(AGENT_PASSWORD_VARIABLE) {
         Ok(password) => Ok(Secret::new(password)),
         Err(VarError::NotUnicode(_)) => Err(CliError::InputUnreadable(std::io::Error::new(

@@ -5,13 +5,13 @@
 use std::time::Instant;
 
 use guichet_core::agents::Session;
-use guichet_core::store::Store;
-use guichet_core::{Error, Guichet};
+use guichet_core::store::{Mode, OpenMode, Store};
+use guichet_core::{Error, Gate, Guichet, Settings};
 use serde_json::json;
 
 use super::queries::Rng;
 use super::{Latencies, Summary};
-use crate::output::Output;
+use crate::output::{self, Failure, Output};
 
 /// A scratch table for the commit floor, dropped at the end.
 const FLOOR_TABLE: &str = "bench_commit_floor";
@@ -109,6 +109,46 @@ pub async fn measure(
     calls: usize,
     seed: u64,
 ) -> Result<Output, Error> {
+    let (timings, warm_up) = time_calls(guichet, session, uais, calls, seed).await?;
+    let (round_trip, commit) = floor(guichet.store(), calls).await?;
+    let floor: [Row; 2] = [
+        (
+            "round_trip",
+            "Plancher : un aller-retour",
+            super::summary(&round_trip)?,
+        ),
+        (
+            "commit",
+            "Plancher : une écriture validée",
+            super::summary(&commit)?,
+        ),
+    ];
+    let mut text = format!(
+        "{calls} appels l’un après l’autre (après {warm_up} d’échauffement), chacun sur un \
+         établissement tiré au hasard ; le plancher de la base mesuré {calls} fois.\n\n{}",
+        super::table_head()
+    );
+    let mut json = table(&call_rows(&timings)?, &mut text);
+    let floor_json = table(&floor, &mut text);
+    json.insert("calls".into(), json!(calls));
+    json.insert("floor".into(), floor_json.into());
+    Ok(Output {
+        text,
+        json: json.into(),
+    })
+}
+
+/// A timed operation: its JSON key, its label, its figures.
+type Row = (&'static str, &'static str, Summary);
+
+/// Times `calls` calls after a tenth as many untimed ones; returns the timings and the warm-up.
+async fn time_calls(
+    guichet: &Guichet,
+    session: &Session,
+    uais: &[String],
+    calls: usize,
+    seed: u64,
+) -> Result<(CallTimings, usize), Error> {
     let mut rng = Rng::new(seed ^ 0x0CA11);
     let tag = format!("solo{}", chrono::Utc::now().timestamp_millis());
     let warm_up = (calls / 10).max(1);
@@ -121,9 +161,11 @@ pub async fn measure(
             timings.extend(&call);
         }
     }
-    let (round_trip, commit) = floor(guichet.store(), calls).await?;
+    Ok((timings, warm_up))
+}
 
-    let summaries = [
+fn call_rows(timings: &CallTimings) -> Result<[Row; 4], Error> {
+    Ok([
         (
             "open_page",
             "Ouvrir la fiche (adresses, liens, historique)",
@@ -144,37 +186,75 @@ pub async fn measure(
             "Détacher l’adresse",
             super::summary(&timings.detach)?,
         ),
-    ];
-    let floor: [(&str, &str, Summary); 2] = [
-        (
-            "round_trip",
-            "Plancher : un aller-retour",
-            super::summary(&round_trip)?,
-        ),
-        (
-            "commit",
-            "Plancher : une écriture validée",
-            super::summary(&commit)?,
-        ),
-    ];
+    ])
+}
+
+/// One line of `text` and one JSON field per timed operation.
+fn table(rows: &[Row], text: &mut String) -> serde_json::Map<String, serde_json::Value> {
+    let mut fields = serde_json::Map::new();
+    for (key, label, summary) in rows {
+        text.push_str(&super::table_line(label, summary));
+        fields.insert((*key).into(), json!(summary));
+    }
+    fields
+}
+
+/// `bench operations`: an agent's sign-in and calls on a database that already holds data, as
+/// that agent (on a shared database, with its own PostgreSQL role), so that the two modes can
+/// be measured on the same server and data.
+#[derive(Debug, clap::Args)]
+pub struct OperationsBench {
+    /// Agent qui se connecte (en mode partagé, avec son propre compte PostgreSQL) ; son mot de
+    /// passe est lu dans GUICHET_AGENT_PASSWORD, sinon demandé au terminal.
+    #[arg(long, value_name = "LOGIN")]
+    agent: String,
+    /// Nombre d’appels chronométrés (après un dixième d’échauffement).
+    #[arg(long, default_value_t = 300)]
+    calls: usize,
+    /// Nombre de connexions chronométrées.
+    #[arg(long, default_value_t = 20)]
+    sign_ins: usize,
+    /// Graine du tirage des établissements.
+    #[arg(long, default_value_t = guichet_core::demo::DEFAULT_SEED)]
+    seed: u64,
+}
+
+pub async fn as_agent(settings: Settings, args: OperationsBench) -> Result<Output, Failure> {
+    let password = output::agent_password(&args.agent).await?;
+    let gate = Gate::open(settings, OpenMode::MustExist).await?;
+    let mut sign_in = Latencies::default();
+    for _ in 0..args.sign_ins.max(1) {
+        let started = Instant::now();
+        let (guichet, _) = gate.sign_in(&args.agent, password.expose()).await?;
+        sign_in.record(started.elapsed());
+        guichet.sign_out().await;
+    }
+    let (guichet, session) = gate.sign_in(&args.agent, password.expose()).await?;
+    let uais = establishments(guichet.store()).await?;
+    let calls = args.calls.max(1);
+    let (timings, warm_up) = time_calls(&guichet, &session, &uais, calls, args.seed).await?;
+    guichet.sign_out().await;
+
+    let mode = match gate.mode() {
+        Mode::Standalone => "autonome",
+        Mode::Shared => "partagé",
+    };
     let mut text = format!(
-        "{calls} appels l’un après l’autre (après {warm_up} d’échauffement), chacun sur un \
-         établissement tiré au hasard ; le plancher de la base mesuré {calls} fois.\n\n{}",
+        "Base {} en mode {mode}, agent «\u{a0}{}\u{a0}» : {} connexions, puis {calls} appels \
+         l’un après l’autre (après {warm_up} d’échauffement).\n\n{}",
+        super::backend_label(guichet.store()),
+        args.agent,
+        sign_in.count(),
         super::table_head()
     );
-    // One line of text and one JSON field per timed operation.
-    let mut table = |rows: &[(&str, &str, Summary)]| {
-        let mut fields = serde_json::Map::new();
-        for (key, label, summary) in rows {
-            text.push_str(&super::table_line(label, summary));
-            fields.insert((*key).into(), json!(summary));
-        }
-        fields
-    };
-    let mut json = table(&summaries);
-    let floor_json = table(&floor);
+    let mut json = table(
+        &[("sign_in", "Se connecter", super::summary(&sign_in)?)],
+        &mut text,
+    );
+    json.extend(table(&call_rows(&timings)?, &mut text));
     json.insert("calls".into(), json!(calls));
-    json.insert("floor".into(), floor_json.into());
+    json.insert("mode".into(), json!(gate.mode()));
+    json.insert("backend".into(), json!(gate.backend()));
     Ok(Output {
         text,
         json: json.into(),
