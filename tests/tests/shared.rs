@@ -36,6 +36,30 @@ async fn tables(connection: &mut PgConnection) -> Vec<String> {
     .expect("tables")
 }
 
+/// The journal's entries of one action, as a supervisor reads them.
+async fn entries_of(
+    guichet: &Guichet,
+    supervisor: &Session,
+    action: AuditAction,
+) -> Vec<guichet_core::audit::AuditEntry> {
+    let filter = AuditFilter {
+        action: Some(action),
+        ..AuditFilter::default()
+    };
+    guichet
+        .audit_entries(supervisor, &filter)
+        .await
+        .expect("the journal")
+}
+
+/// Why a sign-in that must fail was refused.
+async fn refused_sign_in(desk: &SharedDesk, login: &str, password: &str) -> guichet_core::Error {
+    match desk.sign_in(login, password).await {
+        Ok(_) => panic!("{login} signed in"),
+        Err(error) => error,
+    }
+}
+
 async fn sign_in(desk: &SharedDesk, login: &str, password: &str) -> (Guichet, Session) {
     desk.sign_in(login, password)
         .await
@@ -318,16 +342,7 @@ async fn through_the_core_each_role_does_what_it_may_and_no_more() {
         actions.contains(&(AuditAction::Detached, Some("camille"))),
         "{actions:?}"
     );
-    let sign_ins = sandrine_guichet
-        .audit_entries(
-            &sandrine,
-            &AuditFilter {
-                action: Some(AuditAction::SignIn),
-                ..AuditFilter::default()
-            },
-        )
-        .await
-        .expect("sign-ins");
+    let sign_ins = entries_of(&sandrine_guichet, &sandrine, AuditAction::SignIn).await;
     for login in ["lea", "camille", "sandrine"] {
         assert!(
             sign_ins.iter().any(|e| e.agent.as_deref() == Some(login)),
@@ -421,15 +436,9 @@ async fn a_disabled_agent_is_refused_at_its_next_operation_and_at_sign_in() {
         INSUFFICIENT_PRIVILEGE
     );
     // No new connection; told so only with the right password.
-    let error = desk
-        .sign_in("camille", AGENT_PASSWORD)
-        .await
-        .expect_err("refused");
+    let error = refused_sign_in(&desk, "camille", AGENT_PASSWORD).await;
     assert_eq!(error.kind(), ErrorKind::AgentDisabled);
-    let error = desk
-        .sign_in("camille", "Mauvais-mot-2026!")
-        .await
-        .expect_err("refused");
+    let error = refused_sign_in(&desk, "camille", "Mauvais-mot-2026!").await;
     assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
     assert!(desk.connect("camille", AGENT_PASSWORD).await.is_err());
 
@@ -505,16 +514,7 @@ async fn a_role_change_applies_at_the_next_operation() {
         refusal(&mut lea_sql, "DELETE FROM establishment_account").await,
         INSUFFICIENT_PRIVILEGE
     );
-    let changed = sandrine_guichet
-        .audit_entries(
-            &sandrine,
-            &AuditFilter {
-                action: Some(AuditAction::AgentRoleChanged),
-                ..AuditFilter::default()
-            },
-        )
-        .await
-        .expect("journal");
+    let changed = entries_of(&sandrine_guichet, &sandrine, AuditAction::AgentRoleChanged).await;
     assert_eq!(changed.len(), 2);
 }
 
@@ -597,7 +597,7 @@ async fn sign_in_says_what_is_wrong_and_the_server_slows_wrong_passwords() {
     ];
     for (login, password, kind) in cases {
         let started = std::time::Instant::now();
-        let error = desk.sign_in(login, password).await.expect_err("refused");
+        let error = refused_sign_in(&desk, login, password).await;
         assert_eq!(error.kind(), kind, "{login}");
         // Not a measure of speed: auth_delay makes the server wait at least this long before
         // it answers a wrong password, so that guessing is slow whatever the client.
@@ -616,10 +616,7 @@ async fn sign_in_says_what_is_wrong_and_the_server_slows_wrong_passwords() {
         .execute("REVOKE guichet_lecture FROM lea")
         .await
         .expect("revoked");
-    let error = desk
-        .sign_in("lea", AGENT_PASSWORD)
-        .await
-        .expect_err("no group");
+    let error = refused_sign_in(&desk, "lea", AGENT_PASSWORD).await;
     assert_eq!(error.kind(), ErrorKind::MissingGroupRole);
     assert!(
         error.message().contains("guichet_lecture"),
@@ -631,10 +628,7 @@ async fn sign_in_says_what_is_wrong_and_the_server_slows_wrong_passwords() {
         .execute("CREATE ROLE curieux LOGIN PASSWORD 'Curieux-2026-pw'")
         .await
         .expect("role");
-    let error = desk
-        .sign_in("curieux", "Curieux-2026-pw")
-        .await
-        .expect_err("no agent");
+    let error = refused_sign_in(&desk, "curieux", "Curieux-2026-pw").await;
     assert_eq!(error.kind(), ErrorKind::NotAnAgent);
 
     // The schema older or newer than the app: said before anything is done.
@@ -647,20 +641,14 @@ async fn sign_in_says_what_is_wrong_and_the_server_slows_wrong_passwords() {
         .execute(&mut owner)
         .await
         .expect("a future migration");
-    let error = desk
-        .sign_in("camille", AGENT_PASSWORD)
-        .await
-        .expect_err("newer");
+    let error = refused_sign_in(&desk, "camille", AGENT_PASSWORD).await;
     assert_eq!(error.kind(), ErrorKind::SchemaTooNew);
     sqlx::query("DELETE FROM _sqlx_migrations WHERE version >= $1")
         .bind(newest)
         .execute(&mut owner)
         .await
         .expect("an older schema, as far as the app can tell");
-    let error = desk
-        .sign_in("camille", AGENT_PASSWORD)
-        .await
-        .expect_err("older");
+    let error = refused_sign_in(&desk, "camille", AGENT_PASSWORD).await;
     assert_eq!(error.kind(), ErrorKind::SchemaTooOld);
     assert!(
         error.message().contains("guichet-admin migrate"),

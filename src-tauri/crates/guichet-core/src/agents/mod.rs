@@ -97,6 +97,25 @@ pub struct Agent {
     pub disabled: bool,
 }
 
+impl Agent {
+    /// An agent from its row; the `agent` table's CHECK allows only the three role codes.
+    pub(crate) fn from_row(
+        id: i32,
+        login: String,
+        display_name: String,
+        role: &str,
+        disabled: bool,
+    ) -> Agent {
+        Agent {
+            id,
+            login,
+            display_name,
+            role: Role::from_code(role).unwrap_or(Role::Lecture),
+            disabled,
+        }
+    }
+}
+
 /// A signed-in agent. Only the core makes one, after checking a password, so that no front end
 /// can act on behalf of an agent it did not authenticate.
 #[derive(Debug, Clone, PartialEq, Eq)]

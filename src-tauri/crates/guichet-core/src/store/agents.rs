@@ -26,14 +26,8 @@ pub(crate) struct AgentRow {
 
 impl AgentRow {
     pub fn agent(&self) -> Agent {
-        Agent {
-            id: self.id,
-            login: self.login.clone(),
-            display_name: self.display_name.clone(),
-            // The CHECK constraint allows only the three codes.
-            role: Role::from_code(&self.role).unwrap_or(Role::Lecture),
-            disabled: self.disabled,
-        }
+        let (login, name) = (self.login.clone(), self.display_name.clone());
+        Agent::from_row(self.id, login, name, &self.role, self.disabled)
     }
 }
 
@@ -103,13 +97,8 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(id, login, display_name, role, disabled)| Agent {
-                id,
-                login,
-                display_name,
-                // The CHECK constraint allows only the three codes.
-                role: Role::from_code(&role).unwrap_or(Role::Lecture),
-                disabled,
+            .map(|(id, login, name, role, disabled)| {
+                Agent::from_row(id, login, name, &role, disabled)
             })
             .collect())
     }

@@ -24,14 +24,8 @@ pub(crate) struct Whoami {
 
 impl Whoami {
     pub fn agent(&self) -> Agent {
-        Agent {
-            id: self.id,
-            login: self.login.clone(),
-            display_name: self.display_name.clone(),
-            // The agent table's CHECK allows only the three codes.
-            role: Role::from_code(&self.role).unwrap_or(Role::Lecture),
-            disabled: self.disabled,
-        }
+        let (login, name) = (self.login.clone(), self.display_name.clone());
+        Agent::from_row(self.id, login, name, &self.role, self.disabled)
     }
 }
 
