@@ -69,7 +69,8 @@ GRANT SELECT ON guichet_mode, _sqlx_migrations TO PUBLIC;
 GRANT SELECT (id, email, password_changed_at, disabled, created_at, updated_at) ON account
     TO guichet_lecture;
 GRANT SELECT (id, login, display_name) ON agent TO guichet_lecture;
-GRANT SELECT ON audit_event TO guichet_lecture; -- rows limited by the policies below
+-- Readers and agents read the journal's entries about an establishment through
+-- guichet_timeline() below, not the journal itself.
 
 -- Agents: add addresses, attach, detach, set principal addresses, ask for links (and, until a
 -- sender service does it, deliver the outbox).
@@ -89,16 +90,7 @@ GRANT INSERT (at, agent_id, action, uai, email, before, after, note) ON audit_ev
 -- Supervisors: also the agents' roles and states and the whole journal. Agents are managed
 -- through the functions below, never by writing the table or by CREATEROLE.
 GRANT SELECT (role, disabled, created_at, password_changed_at) ON agent TO guichet_superviseur;
-
--- The journal: readers and agents see what an establishment's timeline shows (entries about an
--- establishment or an address); supervisors see everything. Anyone who may write appends.
-ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY;
-CREATE POLICY audit_event_timeline ON audit_event FOR SELECT TO guichet_lecture
-    USING (uai IS NOT NULL OR email IS NOT NULL);
-CREATE POLICY audit_event_everything ON audit_event FOR SELECT TO guichet_superviseur
-    USING (TRUE);
-CREATE POLICY audit_event_append ON audit_event FOR INSERT TO guichet_agent
-    WITH CHECK (TRUE);
+GRANT SELECT ON audit_event TO guichet_superviseur;
 
 -- The change log is written by triggers whatever the role of the writer, and pruned through
 -- a function that keeps the last minute whatever the caller asks.
@@ -150,14 +142,40 @@ REVOKE EXECUTE ON FUNCTION guichet_enter_shared_mode() FROM PUBLIC;
 CREATE FUNCTION guichet_whoami()
 RETURNS TABLE (id INTEGER, login TEXT, display_name TEXT, role TEXT, disabled BOOLEAN,
                in_group BOOLEAN, owner BOOLEAN)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT a.id, a.login, a.display_name, a.role, a.disabled,
+-- PL/pgSQL keeps its plans for the session: every operation of an agent asks this first.
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    RETURN QUERY SELECT a.id, a.login, a.display_name, a.role, a.disabled,
            pg_has_role(session_user, 'guichet_' || a.role, 'MEMBER'), FALSE
-    FROM agent a WHERE a.login = session_user
-    UNION ALL
-    SELECT 0, session_user::TEXT, 'Propriétaire de la base', 'superviseur', FALSE, TRUE, TRUE
-    WHERE NOT EXISTS (SELECT 1 FROM agent a WHERE a.login = session_user)
-      AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'agent'::regclass), 'USAGE');
+    FROM agent a WHERE a.login = session_user;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 0, session_user::TEXT, 'Propriétaire de la base'::TEXT,
+               'superviseur'::TEXT, FALSE, TRUE, TRUE
+        WHERE pg_has_role(session_user,
+                          (SELECT c.relowner FROM pg_class c WHERE c.oid = 'agent'::regclass), 'USAGE');
+    END IF;
+END
+$$;
+
+-- The entries about an establishment or an address attached to it now, newest first, with
+-- their author's login: what an establishment's page shows to every role, without the rest
+-- of the journal (sign-ins, agents' management) that only supervisors read.
+CREATE FUNCTION guichet_timeline(establishment_uai TEXT, max_rows BIGINT)
+RETURNS TABLE (id BIGINT, at TIMESTAMPTZ, login TEXT, action TEXT, uai TEXT, email TEXT,
+               before TEXT, after TEXT, note TEXT)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    -- Two index lookups joined by UNION (one `uai = … OR email IN …` scans the journal).
+    RETURN QUERY SELECT e.id, e.at, a.login, e.action, e.uai, e.email, e.before, e.after, e.note
+    FROM audit_event e LEFT JOIN agent a ON a.id = e.agent_id
+    WHERE e.id IN (
+        SELECT x.id FROM audit_event x WHERE x.uai = establishment_uai
+        UNION
+        SELECT x.id FROM establishment_account ea
+        JOIN account c ON c.id = ea.account_id
+        JOIN audit_event x ON lower(x.email) = lower(c.email) WHERE ea.uai = establishment_uai)
+    ORDER BY e.at DESC, e.id DESC LIMIT max_rows;
+END
 $$;
 
 -- The agent of this session, refused unless it exists and is enabled.
@@ -302,10 +320,11 @@ END
 $$;
 
 REVOKE EXECUTE ON FUNCTION guichet_prune_changes(TIMESTAMPTZ), guichet_record_sign_in(),
-    guichet_change_own_password(TEXT), guichet_add_agent(TEXT, TEXT, TEXT, TEXT),
-    guichet_set_agent_role(TEXT, TEXT), guichet_set_agent_disabled(TEXT, BOOLEAN) FROM PUBLIC;
+    guichet_change_own_password(TEXT), guichet_timeline(TEXT, BIGINT),
+    guichet_add_agent(TEXT, TEXT, TEXT, TEXT), guichet_set_agent_role(TEXT, TEXT),
+    guichet_set_agent_disabled(TEXT, BOOLEAN) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION guichet_prune_changes(TIMESTAMPTZ), guichet_record_sign_in(),
-    guichet_change_own_password(TEXT) TO guichet_lecture;
+    guichet_change_own_password(TEXT), guichet_timeline(TEXT, BIGINT) TO guichet_lecture;
 GRANT EXECUTE ON FUNCTION guichet_add_agent(TEXT, TEXT, TEXT, TEXT),
     guichet_set_agent_role(TEXT, TEXT), guichet_set_agent_disabled(TEXT, BOOLEAN)
     TO guichet_superviseur;

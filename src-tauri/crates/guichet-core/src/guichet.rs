@@ -218,13 +218,15 @@ impl Guichet {
 }
 
 /// The PostgreSQL password from the keyring, for a URL that names a user but carries no
-/// password. Best effort: without a keyring or a stored password, the server decides (trust
-/// or peer authentication) and says so if it refuses.
+/// password, unless `PGPASSWORD` gives one for this command (the owner's, once). Best effort:
+/// without a keyring or a stored password, the server decides (trust or peer authentication)
+/// and says so if it refuses.
 async fn database_password(url: &str) -> Option<crate::secrets::Secret> {
     let parsed = url::Url::parse(url).ok()?;
     if !parsed.scheme().starts_with("postgres")
         || parsed.username().is_empty()
         || parsed.password().is_some()
+        || std::env::var_os("PGPASSWORD").is_some_and(|password| !password.is_empty())
     {
         return None;
     }

@@ -105,6 +105,13 @@ async fn the_owner_sets_up_and_each_agent_acts_as_itself() {
         .run()
         .refused("forbidden");
     assert!(message.contains("journal"), "{message}");
+    let export = admin(url, &["audit", "--csv"])
+        .agent("sandrine", SUPERVISOR_PASSWORD)
+        .text()
+        .run();
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert!(export.stdout.contains("secretariat.partage@ac-paris.fr"));
+    assert!(export.stdout.contains("camille"));
 
     // Roles change from the command line, by a supervisor or the owner.
     admin(url, &["agent", "role", "lea", "agent"])
@@ -168,6 +175,15 @@ fn owner_password_in_the_keyring(url: &str) {
     call(&["migrate", "--shared"])
         .run()
         .refused("database_authentication");
+    // PGPASSWORD, given for one command, wins over the keyring.
+    call(&["secret", "set", "database-password"])
+        .stdin("Un-ancien-mot-de-passe\n")
+        .run()
+        .ok();
+    call(&["migrate"])
+        .env("PGPASSWORD", OWNER_PASSWORD)
+        .run()
+        .ok();
     call(&["secret", "set", "database-password"])
         .stdin(&format!("{OWNER_PASSWORD}\n"))
         .run()
