@@ -226,6 +226,67 @@ async fn an_agent_cannot_rewrite_the_journal_its_role_or_its_author() {
 }
 
 #[tokio::test]
+async fn not_even_a_supervisor_owns_alters_or_empties_a_table() {
+    let desk = SharedDesk::start().await;
+    let mut owner = PgConnection::connect(&desk.owner_url())
+        .await
+        .expect("owner");
+    // Over every table of the schema: no agent owns one or may empty it.
+    let owned_or_truncatable: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.tablename::TEXT, a.login FROM pg_tables t CROSS JOIN agent a \
+         WHERE t.schemaname = 'public' \
+           AND (t.tableowner = a.login \
+                OR has_table_privilege(a.login, format('public.%I', t.tablename), 'TRUNCATE'))",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .expect("privileges");
+    assert_eq!(owned_or_truncatable, []);
+    let agents: i64 = sqlx::query_scalar("SELECT count(*) FROM agent")
+        .fetch_one(&mut owner)
+        .await
+        .expect("agents");
+    assert_eq!(agents, 3, "the check above covered the three agents");
+
+    let mut sandrine = desk
+        .connect("sandrine", SUPERVISOR_PASSWORD)
+        .await
+        .expect("sandrine connects");
+    for sql in [
+        "TRUNCATE audit_event",
+        "DELETE FROM audit_event",
+        "ALTER TABLE audit_event DISABLE TRIGGER audit_event_author",
+        "DROP TABLE establishment_account",
+        "UPDATE agent SET role = 'lecture' WHERE login = 'camille'",
+        "INSERT INTO agent (login, display_name, role, password_changed_at, created_at) \
+         VALUES ('intrus', 'Intrus', 'superviseur', now(), now())",
+        "GRANT guichet_superviseur TO camille",
+        "REVOKE guichet_superviseur FROM sandrine",
+        "CREATE ROLE intrus LOGIN",
+        "SELECT guichet_enter_shared_mode()",
+    ] {
+        assert_eq!(
+            refusal(&mut sandrine, sql).await,
+            INSUFFICIENT_PRIVILEGE,
+            "{sql}"
+        );
+    }
+    // What a supervisor may do goes through the functions, journaled in its name.
+    sandrine
+        .execute("SELECT guichet_set_agent_role('camille', 'lecture')")
+        .await
+        .expect("a supervisor manages agents");
+    let author: String = sqlx::query_scalar(
+        "SELECT a.login FROM audit_event e JOIN agent a ON a.id = e.agent_id \
+         WHERE e.action = 'agent_role_changed'",
+    )
+    .fetch_one(&mut owner)
+    .await
+    .expect("journaled");
+    assert_eq!(author, "sandrine");
+}
+
+#[tokio::test]
 async fn through_the_core_each_role_does_what_it_may_and_no_more() {
     let desk = SharedDesk::start().await;
     let (lea_guichet, lea) = sign_in(&desk, "lea", AGENT_PASSWORD).await;
