@@ -460,3 +460,73 @@ on_both_backends!(keyring bad_requests_are_refused_and_write_nothing, |db| {
     };
     assert_eq!(links, 0, "no link written by any refusal");
 });
+
+on_both_backends!(keyring a_demonstration_database_never_mails_the_outside_world, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let outbox = tempfile::tempdir().expect("folder");
+    let relay = "smtp://relais.ac-paris.invalid:25";
+    // The demo generator marks the database; its settings name a relay off this machine.
+    let desk = desk(&db.url, |settings| {
+        settings.data_dir = outbox.path().to_path_buf();
+        settings.smtp_url = Some(relay.into());
+    })
+    .await;
+    assert!(db.store.is_demo().await.expect("marker"));
+    let destination = desk.guichet.mail_destination().await.expect("destination");
+    assert_eq!(
+        destination,
+        guichet_core::mail::outbox::Destination::Files(outbox.path().join("outbox"))
+    );
+    desk.guichet
+        .send_link(&desk.agent, HENRI_IV_PRINCIPAL, None)
+        .await
+        .expect("sent");
+    let delivery = desk.guichet.delivery().await.expect("delivery");
+    let report = desk.guichet.deliver_once(&delivery).await.expect("delivered");
+    assert_eq!((report.sent, report.retried, report.failed), (1, 0, 0));
+    let files: Vec<_> = std::fs::read_dir(outbox.path().join("outbox"))
+        .expect("outbox folder")
+        .collect();
+    assert_eq!(files.len(), 1, "written to a file, not to the relay");
+    let ledger = desk
+        .guichet
+        .address_links(&desk.reader, HENRI_IV_PRINCIPAL)
+        .await
+        .expect("ledger");
+    assert!(
+        matches!(&ledger.links[0].delivery, State::Sent { reply: Some(reply), .. } if reply.contains("Écrit dans")),
+        "{:?}",
+        ledger.links[0].delivery
+    );
+
+    // A test sink on the loopback receives the demo's mail.
+    let server = Aiosmtpd::start();
+    let mut settings = desk.guichet.settings().clone();
+    settings.smtp_url = Some(server.url());
+    let on_loopback = Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
+        .await
+        .expect("opened");
+    let agent = on_loopback.sign_in("camille", AGENT_PASSWORD).await.expect("agent");
+    on_loopback
+        .send_link(&agent, HENRI_IV_PRINCIPAL, None)
+        .await
+        .expect("sent");
+    let delivery = on_loopback.delivery().await.expect("delivery");
+    on_loopback.deliver_once(&delivery).await.expect("delivered");
+    assert_eq!(server.messages().len(), 1);
+});
+
+on_both_backends!(a_database_of_the_siec_mails_through_its_relay, |db| {
+    let mut settings = Settings::with_defaults(Some(db.url.clone()), std::env::temp_dir());
+    settings.smtp_url = Some("smtp://relais.ac-paris.invalid:25".into());
+    let guichet = Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
+        .await
+        .expect("opened");
+    assert!(!db.store.is_demo().await.expect("marker"));
+    match guichet.mail_destination().await.expect("destination") {
+        guichet_core::mail::outbox::Destination::Smtp(config) => {
+            assert_eq!(config.host, "relais.ac-paris.invalid");
+        }
+        other => panic!("{other:?}"),
+    }
+});

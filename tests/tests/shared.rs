@@ -849,9 +849,7 @@ async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
         .await
         .expect("second link, the first replaced");
     // The agent's window delivers the outbox (here into files: no SMTP server configured).
-    let delivery = guichet_core::mail::outbox::Delivery::from_settings(camille_guichet.settings())
-        .await
-        .expect("delivery");
+    let delivery = camille_guichet.delivery().await.expect("delivery");
     let report = camille_guichet
         .deliver_once(&delivery)
         .await

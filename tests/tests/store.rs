@@ -85,6 +85,7 @@ fn fixture() -> Batch {
             request(2, now() - Duration::minutes(20)),
             request(3, now() - Duration::hours(5)),
         ],
+        demo_seed: None,
     }
 }
 

@@ -17,6 +17,18 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
     desktop
         .element_with_text("#database-indicator", "Base de démonstration")
         .await;
+    // Its mail never leaves this PC, and the window says where it goes.
+    let notice = desktop
+        .element_with_text("#demo-mail-notice", "aucun ne part vers l’extérieur")
+        .await;
+    let outbox = data.path().join("outbox");
+    assert!(
+        notice
+            .text()
+            .await
+            .expect("text")
+            .contains(&format!("écrits dans {}", outbox.display()))
+    );
     assert_eq!(
         desktop.focused_id().await,
         "login",

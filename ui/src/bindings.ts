@@ -7,7 +7,7 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  Waits for the database to be open; its error is the reason the window cannot work. */
-	appStatus: () => typedError<AppStatus, CommandError>(__TAURI_INVOKE("app_status")),
+	appStatus: () => typedError<AppStatus_Serialize, CommandError>(__TAURI_INVOKE("app_status")),
 	authStatus: () => typedError<AuthStatus_Serialize, CommandError>(__TAURI_INVOKE("auth_status")),
 	signIn: (login: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("sign_in", { login, password })),
 	signOut: () => typedError<null, CommandError>(__TAURI_INVOKE("sign_out")),
@@ -81,7 +81,9 @@ export type Agent = {
 	disabled: boolean,
 };
 
-export type AppStatus = {
+export type AppStatus = AppStatus_Serialize | AppStatus_Deserialize;
+
+export type AppStatus_Deserialize = {
 	backend: Backend,
 	/**  Standalone (one PC) or shared (each agent a PostgreSQL role). */
 	mode: Mode,
@@ -90,6 +92,21 @@ export type AppStatus = {
 	version: string,
 	/**  Idle time after which the window locks. */
 	idle_lock_seconds: number,
+	/**  For a demonstration database, where its mail goes (never to the outside world). */
+	demo_mail?: string | null,
+};
+
+export type AppStatus_Serialize = {
+	backend: Backend,
+	/**  Standalone (one PC) or shared (each agent a PostgreSQL role). */
+	mode: Mode,
+	/**  The embedded demonstration database rather than the SIEC's. */
+	demo: boolean,
+	version: string,
+	/**  Idle time after which the window locks. */
+	idle_lock_seconds: number,
+	/**  For a demonstration database, where its mail goes (never to the outside world). */
+	demo_mail: string | null,
 };
 
 export type AttachedAddress = AttachedAddress_Serialize | AttachedAddress_Deserialize;

@@ -17,6 +17,8 @@ pub struct AppStatus {
     pub version: String,
     /// Idle time after which the window locks.
     pub idle_lock_seconds: u32,
+    /// For a demonstration database, where its mail goes (never to the outside world).
+    pub demo_mail: Option<String>,
 }
 
 /// Waits for the database to be open; its error is the reason the window cannot work.
@@ -33,5 +35,6 @@ pub async fn app_status<R: tauri::Runtime>(
         demo: gate.settings().uses_embedded_database(),
         version: app.package_info().version.to_string(),
         idle_lock_seconds: gate.settings().idle_lock_seconds,
+        demo_mail: gate.demo_mail().await?,
     })
 }

@@ -1,6 +1,7 @@
 // The window: the State's header, who is signed in, and the current screen.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Header } from "@codegouvfr/react-dsfr/Header";
+import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { useIsDark } from "@codegouvfr/react-dsfr/useIsDark";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, type Agent, type AppStatus } from "../bindings";
@@ -200,6 +201,7 @@ export function App() {
               : []),
           ]}
         />
+        {startup.state === "ready" && startup.status.demo_mail && <Notice id="demo-mail-notice" title={startup.status.demo_mail} />}
         <main id="main" className="fr-container fr-py-4w" tabIndex={-1} ref={main}>
           {startup.state === "failed" && (
             <Alert severity="error" title="Le Guichet ne peut pas ouvrir la base de données" description={startup.message} id="startup-error" />

@@ -3,7 +3,6 @@
 
 use clap::Args;
 use guichet_core::Settings;
-use guichet_core::mail::outbox::Delivery;
 use serde_json::json;
 
 use crate::output::{self, Acting, Failure, Output, Reading};
@@ -47,7 +46,7 @@ pub async fn send_link(settings: Settings, args: SendLink) -> Result<Output, Fai
     let mut text = sent.message.clone();
     let mut delivered = None;
     if args.deliver {
-        let delivery = Delivery::from_settings(guichet.settings()).await?;
+        let delivery = guichet.delivery().await?;
         let report = guichet.deliver_once(&delivery).await?;
         text.push_str(&format!("\n{}", describe(&report)));
         delivered = Some(report);
@@ -74,7 +73,7 @@ pub async fn outbox(settings: Settings, args: Outbox) -> Result<Output, Failure>
     let (guichet, _) = output::reader(settings, args.reading.agent.as_deref()).await?;
     let mut rounds = Vec::new();
     if args.drain {
-        let delivery = Delivery::from_settings(guichet.settings()).await?;
+        let delivery = guichet.delivery().await?;
         // Each round claims what is due; a round that settles nothing means the rest waits.
         loop {
             let report = guichet.deliver_once(&delivery).await?;

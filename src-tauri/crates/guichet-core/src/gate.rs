@@ -81,6 +81,22 @@ impl Gate {
         }
     }
 
+    /// For a demonstration database, where its mail goes, as the window's banner says it: it
+    /// never reaches the outside world.
+    pub async fn demo_mail(&self) -> Result<Option<String>> {
+        let Gate::Standalone(guichet) = self else {
+            return Ok(None);
+        };
+        if !guichet.store().is_demo().await? {
+            return Ok(None);
+        }
+        let destination = guichet.mail_destination().await?;
+        Ok(Some(format!(
+            "Base de démonstration\u{a0}: ses courriels sont {}, aucun ne part vers l’extérieur.",
+            destination.describe()
+        )))
+    }
+
     pub fn mode(&self) -> Mode {
         match self {
             Gate::Standalone(_) => Mode::Standalone,

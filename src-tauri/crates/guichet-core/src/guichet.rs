@@ -108,7 +108,7 @@ impl Guichet {
                     continue;
                 }
                 if delivery.is_none() {
-                    match crate::mail::outbox::Delivery::from_settings(&guichet.settings).await {
+                    match guichet.delivery().await {
                         Ok(ready) => delivery = Some(ready),
                         Err(error) => tracing::warn!("mail delivery not configured: {error}"),
                     }
@@ -129,6 +129,18 @@ impl Guichet {
 
     async fn may_deliver(&self) -> bool {
         self.mode == Mode::Standalone || self.connected_agent_may(Permission::SendLinks).await
+    }
+
+    /// How this database's mail is delivered (see [`crate::mail::outbox::Destination`]).
+    pub async fn delivery(&self) -> Result<crate::mail::outbox::Delivery> {
+        let demo = self.store.is_demo().await?;
+        crate::mail::outbox::Delivery::for_database(&self.settings, demo).await
+    }
+
+    /// Where this database's mail goes, as the window's banner says it.
+    pub async fn mail_destination(&self) -> Result<crate::mail::outbox::Destination> {
+        let demo = self.store.is_demo().await?;
+        crate::mail::outbox::Destination::of(&self.settings, demo)
     }
 
     /// Delivers what is due in the outbox now.

@@ -160,6 +160,7 @@ impl Generator {
         self.report.attachments = self.batch.attachments.len();
         self.report.principals = self.batch.principals.len();
         self.report.unattached_accounts = self.batch.accounts.len() - attached.len();
+        self.batch.demo_seed = Some(seed);
         (self.batch, self.report)
     }
 

@@ -33,11 +33,12 @@ pub enum Delivery {
 
 impl Delivery {
     /// From the settings, with the SMTP password (if the URL names a user) from the keyring.
-    pub async fn from_settings(settings: &Settings) -> Result<Delivery> {
-        let Some(url) = &settings.smtp_url else {
-            return Ok(Delivery::Files(FileSender::new(settings.outbox_dir())));
+    /// A demonstration database (`demo`) hands mail only to an SMTP server on the loopback.
+    pub async fn for_database(settings: &Settings, demo: bool) -> Result<Delivery> {
+        let config = match Destination::of(settings, demo)? {
+            Destination::Files(dir) => return Ok(Delivery::Files(FileSender::new(dir))),
+            Destination::Smtp(config) => config,
         };
-        let config = SmtpConfig::parse(url)?;
         let password = if config.user.is_some() {
             tokio::task::spawn_blocking(|| Keyring::from_env()?.get(SecretName::SmtpPassword))
                 .await
@@ -46,6 +47,46 @@ impl Delivery {
             None
         };
         Ok(Delivery::Smtp(SmtpSender::new(config, password.as_ref())?))
+    }
+}
+
+/// Where a database's mail goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// `.eml` files in this folder.
+    Files(std::path::PathBuf),
+    Smtp(SmtpConfig),
+}
+
+impl Destination {
+    /// The configured SMTP server, or files when none is. A demonstration database holds real
+    /// lycées' functional addresses: its mail goes to a server on the loopback (a test sink)
+    /// or to files, never to a relay that would deliver it to a real establishment.
+    pub fn of(settings: &Settings, demo: bool) -> Result<Destination> {
+        let files = || Destination::Files(settings.outbox_dir());
+        let Some(url) = &settings.smtp_url else {
+            return Ok(files());
+        };
+        let config = SmtpConfig::parse(url)?;
+        if demo && !config.is_loopback() {
+            tracing::warn!(
+                "demonstration database: mail goes to {} rather than {}",
+                settings.outbox_dir().display(),
+                config.host
+            );
+            return Ok(files());
+        }
+        Ok(Destination::Smtp(config))
+    }
+
+    /// Where the mail goes, completing « Les courriels sont … ».
+    pub fn describe(&self) -> String {
+        match self {
+            Destination::Files(dir) => format!("écrits dans {}", dir.display()),
+            Destination::Smtp(config) => {
+                format!("remis au serveur {}:{}", config.host, config.port)
+            }
+        }
     }
 }
 

@@ -75,6 +75,15 @@ pub struct SmtpConfig {
 }
 
 impl SmtpConfig {
+    /// Whether the server is on this machine (`localhost`, 127.0.0.0/8, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
     /// Reads a URL of the forms the module's documentation lists.
     pub fn parse(text: &str) -> Result<SmtpConfig, SmtpConfigError> {
         // The text may hold a password: no error repeats it.

@@ -36,6 +36,9 @@ pub struct Batch {
     /// Principal addresses, each one of the establishment's attachments.
     pub principals: Vec<(Uai, i32)>,
     pub reset_requests: Vec<NewResetRequest>,
+    /// The seed, when the batch is demo data: the database then knows it is a demonstration
+    /// one, which never mails the outside world.
+    pub demo_seed: Option<u64>,
 }
 
 /// Binds per statement, under SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -53,6 +56,13 @@ macro_rules! insert_chunks {
 }
 
 impl Store {
+    /// Whether the demo generator filled this database.
+    pub async fn is_demo(&self) -> Result<bool> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT count(*) > 0 FROM demo_database").fetch_one(pool).await?
+        }))
+    }
+
     /// Inserts a whole batch in one transaction: all of it, or nothing.
     pub async fn insert_batch(&self, batch: &Batch, now: DateTime<Utc>) -> Result<()> {
         let principal_of: std::collections::HashMap<&Uai, i32> = batch
@@ -90,6 +100,14 @@ impl Store {
                     b.push_bind(r.user_id).push_bind(&r.selector).push_bind(&r.hashed_token)
                         .push_bind(r.requested_at).push_bind(r.expires_at);
                 });
+            if let Some(seed) = batch.demo_seed {
+                sqlx::query("INSERT INTO demo_database (seed, filled_at) VALUES ($1, $2)")
+                    // The seed's bits, as the signed integer both backends store.
+                    .bind(seed as i64)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if self.backend() == Backend::Postgres {
                 // Ids were given explicitly: move the identity past them for the next insert.
                 sqlx::query(
