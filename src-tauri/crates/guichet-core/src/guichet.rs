@@ -137,7 +137,7 @@ impl Guichet {
         crate::mail::outbox::Delivery::for_database(&self.settings, demo).await
     }
 
-    /// Where this database's mail goes, as the window's banner says it.
+    /// Where this database's mail goes (the demonstration rule applied).
     pub async fn mail_destination(&self) -> Result<crate::mail::outbox::Destination> {
         let demo = self.store.is_demo().await?;
         crate::mail::outbox::Destination::of(&self.settings, demo)

@@ -169,15 +169,12 @@ impl Store {
         user: &str,
         password: &crate::secrets::Secret,
     ) -> Result<Store> {
-        let options = postgres_options(url)?
-            .username(user)
-            .password(password.expose());
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .min_connections(0)
             .idle_timeout(Duration::from_secs(60))
             .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .connect_with(agent_options(url, user, password)?)
             .await?;
         Ok(Store::Postgres(pool))
     }
@@ -190,9 +187,7 @@ impl Store {
         password: &crate::secrets::Secret,
     ) -> Result<()> {
         use sqlx::Connection;
-        let options = postgres_options(url)?
-            .username(user)
-            .password(password.expose());
+        let options = agent_options(url, user, password)?;
         let connection = sqlx::PgConnection::connect_with(&options).await?;
         connection.close().await?;
         Ok(())
@@ -315,6 +310,17 @@ fn postgres_options(url: &str) -> Result<PgConnectOptions> {
     Ok(PgConnectOptions::from_str(url)
         .map_err(|_| Error::InvalidDatabaseUrl("adresse PostgreSQL mal formée".into()))?
         .application_name("guichet-siec"))
+}
+
+/// A PostgreSQL URL's options with `user` and its password in place of the URL's own user.
+fn agent_options(
+    url: &str,
+    user: &str,
+    password: &crate::secrets::Secret,
+) -> Result<PgConnectOptions> {
+    Ok(postgres_options(url)?
+        .username(user)
+        .password(password.expose()))
 }
 
 /// Whether a PostgreSQL URL names no user: the address of a shared database, which each agent

@@ -156,11 +156,10 @@ impl Store {
         if let Some(database) = elsewhere {
             return Err(Error::SharedDatabaseElsewhere(database));
         }
-        let mut tx = pool.begin().await?;
+        // One statement: the function's changes commit or fail together.
         sqlx::query("SELECT guichet_enter_shared_mode()")
-            .execute(&mut *tx)
+            .execute(pool)
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 }
