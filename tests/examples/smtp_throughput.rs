@@ -18,7 +18,7 @@ fn messages(count: usize) -> Vec<Outgoing> {
             let to = format!("ce.{n:07}x@ac-lyon.fr");
             Outgoing {
                 envelope_from: "ne-pas-repondre@siec.education.fr".into(),
-                bytes: formatted(&reset_email(DEFAULT_FROM, &to, LINK).expect("message")),
+                bytes: formatted(&reset_email(DEFAULT_FROM, &to, LINK, 3_600).expect("message")),
                 recipient: to,
             }
         })

@@ -303,11 +303,13 @@ fn free_port() -> u16 {
 
 /// The database the shared-mode tests use on their cluster.
 pub const SHARED_DATABASE: &str = "guichet";
+/// The password of the desk's sender service (`envoi`, of role `envoi`).
+pub const SENDER_PASSWORD: &str = "Service-envoi-2026!";
 
 /// A shared database on its own cluster, as `docs/DEPLOYMENT.md` sets one up: created and
 /// migrated by the owner (`migrate --shared`), a small demo loaded, the first supervisor
-/// (`sandrine`) added by the owner, then an agent (`camille`) and a reader (`lea`) added by
-/// her.
+/// (`sandrine`) added by the owner, then an agent (`camille`), a reader (`lea`) and the sender
+/// service's account (`envoi`) added by her.
 #[derive(Debug)]
 pub struct SharedDesk {
     pub cluster: PrivateCluster,
@@ -371,12 +373,18 @@ impl SharedDesk {
             .sign_in("sandrine", crate::SUPERVISOR_PASSWORD)
             .await
             .expect("supervisor signs in");
-        for (login, name, role) in [
-            ("camille", "Camille Martin", Role::Agent),
-            ("lea", "Léa Bernard", Role::Lecture),
+        for (login, name, role, password) in [
+            (
+                "camille",
+                "Camille Martin",
+                Role::Agent,
+                crate::AGENT_PASSWORD,
+            ),
+            ("lea", "Léa Bernard", Role::Lecture, crate::AGENT_PASSWORD),
+            ("envoi", "Service d’envoi", Role::Envoi, SENDER_PASSWORD),
         ] {
             guichet
-                .add_agent(&supervisor, login, name, role, crate::AGENT_PASSWORD)
+                .add_agent(&supervisor, login, name, role, password)
                 .await
                 .expect("agent added");
         }
@@ -387,6 +395,32 @@ impl SharedDesk {
     /// Settings on `url`, with a data folder of the test's own.
     pub fn settings(&self, url: &str) -> guichet_core::Settings {
         guichet_core::Settings::with_defaults(Some(url.into()), self.data_dir.path().to_path_buf())
+    }
+
+    /// The sender service's address: its own role, its password from its keyring
+    /// (`database-password`) or its credentials.
+    pub fn sender_url(&self) -> String {
+        self.cluster.url(Some("envoi"), SHARED_DATABASE)
+    }
+
+    /// The sender service as `guichet-admin sender` opens it, in this process: connected as
+    /// `envoi` with its password, mailing `smtp_url`.
+    pub async fn sender(&self, smtp_url: &str) -> guichet_core::mail::sender::Sender {
+        let mut settings = self.settings(&self.sender_url());
+        settings.sending.set(
+            guichet_core::mail::sending::SendingName::SmtpUrl,
+            Some(smtp_url.into()),
+        );
+        let store = guichet_core::store::Store::connect_with_password(
+            &self.sender_url(),
+            guichet_core::store::OpenMode::MustExist,
+            Some(&guichet_core::secrets::Secret::new(SENDER_PASSWORD)),
+        )
+        .await
+        .expect("the sender connects");
+        guichet_core::mail::sender::Sender::start(store, settings, std::sync::Arc::default())
+            .await
+            .expect("the sender starts")
     }
 
     /// The address agents use: no user in it, each agent brings its own role.

@@ -265,6 +265,38 @@ impl Drop for TestSecrets {
     }
 }
 
+/// Delivers what is due on `guichet`'s database now, through a sender of this process (it is
+/// the one in standalone mode) that mails `smtp_url` (`None`: `.eml` files in the data folder).
+pub async fn deliver(
+    guichet: &guichet_core::Guichet,
+    smtp_url: Option<&str>,
+) -> guichet_core::mail::sender::DrainReport {
+    deliver_at(guichet, smtp_url, None).await
+}
+
+/// [`deliver`] with the sender's clock stopped at `now`.
+pub async fn deliver_at(
+    guichet: &guichet_core::Guichet,
+    smtp_url: Option<&str>,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+) -> guichet_core::mail::sender::DrainReport {
+    use guichet_core::mail::sending::SendingName;
+    let mut settings = guichet.settings().clone();
+    settings
+        .sending
+        .set(SendingName::SmtpUrl, smtp_url.map(str::to_string));
+    let sender = guichet_core::mail::sender::Sender::start(
+        guichet.store().clone(),
+        settings,
+        std::sync::Arc::default(),
+    )
+    .await
+    .expect("a sender starts");
+    let report = sender.deliver_due_at(now).await.expect("a pass");
+    sender.stop().await;
+    report
+}
+
 /// Stores the portal's signing key in the keyring the test runs with.
 pub fn store_signing_key(key: &str) {
     use guichet_core::secrets::{Keyring, Secret, SecretName};

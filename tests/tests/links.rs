@@ -7,12 +7,14 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use guichet_core::agents::Session;
 use guichet_core::audit::AuditAction;
 use guichet_core::links::service::{Delivery as State, Lifecycle, LinkVerdict};
-use guichet_core::mail::outbox::Delivery;
-use guichet_core::mail::transport::{SmtpConfig, SmtpSender};
+use guichet_core::mail::sender::Destination;
+use guichet_core::mail::sending::SendingName;
 use guichet_core::store::Store;
 use guichet_core::{ErrorKind, Guichet, Settings};
 use guichet_tests::smtp::Aiosmtpd;
-use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, on_both_backends, store_signing_key};
+use guichet_tests::{
+    AGENT_PASSWORD, SUPERVISOR_PASSWORD, deliver, deliver_at, on_both_backends, store_signing_key,
+};
 use hmac::Mac;
 
 const KERNEL_SECRET: &str = "ThisIsTheSymfonyKernelSecret-4f1e2d";
@@ -22,10 +24,13 @@ struct Desk {
     guichet: Guichet,
     agent: Session,
     reader: Session,
+    /// The data folder: the `.eml` files of a demonstration database.
+    _data: tempfile::TempDir,
 }
 
 async fn desk(url: &str, settings: impl FnOnce(&mut Settings)) -> Desk {
-    let mut configured = Settings::with_defaults(Some(url.into()), std::env::temp_dir());
+    let data = tempfile::tempdir().expect("data folder");
+    let mut configured = Settings::with_defaults(Some(url.into()), data.path().to_path_buf());
     settings(&mut configured);
     let guichet = Guichet::open(configured, guichet_core::store::OpenMode::MustExist)
         .await
@@ -66,13 +71,25 @@ async fn desk(url: &str, settings: impl FnOnce(&mut Settings)) -> Desk {
             .expect("reader"),
         agent,
         guichet,
+        _data: data,
     }
 }
 
-fn smtp_delivery(server: &Aiosmtpd) -> Delivery {
-    Delivery::Smtp(
-        SmtpSender::new(SmtpConfig::parse(&server.url()).expect("url"), None).expect("sender"),
-    )
+/// Delivers what is due to `server`, through a sender of this process.
+async fn deliver_to(
+    guichet: &Guichet,
+    server: &Aiosmtpd,
+) -> guichet_core::mail::sender::DrainReport {
+    deliver(guichet, Some(&server.url())).await
+}
+
+/// Runs `sql` on the desk's database, as the portal or a test would.
+async fn execute(store: &Store, sql: &str) {
+    match store {
+        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+    .expect("executed");
 }
 
 /// The portal's check (symfonycasts/reset-password-bundle): find the row by the first 20
@@ -151,11 +168,12 @@ on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_ac
     let server = Aiosmtpd::start();
     let sent = desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, Some("appel du secrétariat")).await.expect("sent");
     assert!(sent.message.contains(HENRI_IV_PRINCIPAL));
-    // Committed but not yet delivered: the ledger says so.
+    // Asked for, not yet minted: the ledger says so, and the portal has no request yet.
     let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
-    assert!(matches!(ledger.links[0].delivery, State::Waiting { .. }));
-    assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }));
-    let report = desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    assert!(matches!(ledger.links[0].delivery, State::Waiting { attempts: 0, .. }));
+    assert_eq!(ledger.links[0].lifecycle, Lifecycle::Requested);
+    assert_eq!(ledger.links[0].expires_at, None);
+    let report = deliver_to(&desk.guichet, &server).await;
     assert_eq!(report.sent, 1);
 
     let (from, subject, text, html) = received(&server);
@@ -183,9 +201,9 @@ on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_ac
     let check = desk.guichet.check_link(&desk.reader, &format!("voici le lien : <{link}>")).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Valid);
     assert_eq!(check.email.as_deref(), Some(HENRI_IV_PRINCIPAL));
-    // The verifier is nowhere in the database.
+    // The verifier is nowhere in the database: the ledger keeps the SHA-256 of the token.
     let verifier = &token_of(&link)[20..];
-    for table in ["reset_password_request", "reset_link", "mail_outbox", "audit_event", "change_log"] {
+    for table in ["reset_password_request", "reset_link", "mail_outbox", "mail_secret", "audit_event", "change_log"] {
         let dump: Vec<String> = match desk.guichet.store() {
             Store::Sqlite(pool) => sqlx::query_scalar(&format!("SELECT CAST(t.* AS TEXT) FROM (SELECT * FROM {table}) t")).fetch_all(pool).await.unwrap_or_default(),
             Store::Postgres(pool) => sqlx::query_scalar(&format!("SELECT t::text FROM {table} t")).fetch_all(pool).await.expect("dump"),
@@ -209,13 +227,11 @@ on_both_backends!(keyring links_made_in_winter_summer_and_the_repeated_hour_are_
     for (round, at) in instants.into_iter().enumerate() {
         let at = at.expect("instant").with_timezone(&Utc);
         desk.guichet.send_link_at(&desk.agent, HENRI_IV_PRINCIPAL, None, at).await.expect("sent");
-        let dir = tempfile::tempdir().expect("outbox folder");
-        let files = Delivery::Files(guichet_core::mail::transport::FileSender::new(dir.path()));
-        // Delivery composes links that are already expired in real time: check the bytes the
-        // outbox would send by composing at the link's own time instead.
-        let report = guichet_core::mail::outbox::drain_once(desk.guichet.store(), &files, desk.guichet.settings(), at).await.expect("drained");
+        // The sender mints at the link's own time, as if it ran then; its mail goes to files.
+        let report = deliver_at(&desk.guichet, None, Some(at)).await;
         assert_eq!(report.sent, 1, "round {round}");
-        let eml = std::fs::read_dir(dir.path()).expect("folder").next().expect("a file").expect("entry").path();
+        let outbox = desk.guichet.settings().outbox_dir();
+        let eml = std::fs::read_dir(&outbox).expect("folder").map(|e| e.expect("entry").path()).max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).expect("time")).expect("a file");
         let bytes = std::fs::read(eml).expect("eml");
         let parsed = mail_parser::MessageParser::default().parse(&bytes).expect("parsed");
         let link = link_in(&parsed.body_text(0).expect("text"));
@@ -229,9 +245,12 @@ on_both_backends!(keyring a_resend_replaces_the_older_link_and_the_diagnosis_say
     let desk = desk(&db.url, |_| {}).await;
     let server = Aiosmtpd::start();
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("first");
-    desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    deliver_to(&desk.guichet, &server).await;
     let first = link_in(&received(&server).2);
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("second");
+    // Until the new link is minted, the first one still opens the portal.
+    assert!(portal_accepts(desk.guichet.store(), token_of(&first), Utc::now()).await, "the first link works until the second is made");
+    assert_eq!(deliver_to(&desk.guichet, &server).await.sent, 1);
     assert!(!portal_accepts(desk.guichet.store(), token_of(&first), Utc::now()).await, "the first link no longer works");
     let check = desk.guichet.check_link(&desk.reader, &first).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Replaced);
@@ -247,7 +266,7 @@ on_both_backends!(keyring expired_altered_malformed_unknown_and_used_links_are_t
     let desk = desk(&db.url, |_| {}).await;
     let server = Aiosmtpd::start();
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
-    desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
+    deliver_to(&desk.guichet, &server).await;
     let link = link_in(&received(&server).2);
     let token = token_of(&link).to_string();
 
@@ -295,11 +314,13 @@ on_both_backends!(keyring expired_altered_malformed_unknown_and_used_links_are_t
 
 on_both_backends!(keyring an_expired_link_says_when, |db| {
     store_signing_key(KERNEL_SECRET);
-    let desk = desk(&db.url, |s| s.link_lifetime_seconds = 4).await;
+    let desk = desk(&db.url, |s| s.sending.set(SendingName::LinkLifetimeSeconds, Some("4".into()))).await;
     let server = Aiosmtpd::start();
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
-    desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("delivered");
-    let link = link_in(&received(&server).2);
+    deliver_to(&desk.guichet, &server).await;
+    let (_, _, text, _) = received(&server);
+    assert!(text.contains("Ce lien expire dans 4 secondes."), "{text}");
+    let link = link_in(&text);
     tokio::time::sleep(std::time::Duration::from_millis(4_200)).await;
     let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Expired);
@@ -311,6 +332,7 @@ on_both_backends!(keyring an_expired_link_says_when, |db| {
 
     // A new link: the expired one, still on the portal until collected, is now "replaced".
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent again");
+    deliver_to(&desk.guichet, &server).await;
     let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Replaced, "{}", check.message);
     assert!(check.replaced_by.is_some());
@@ -325,58 +347,101 @@ on_both_backends!(keyring a_server_down_then_up_delivers_once_and_a_5xx_is_a_fai
     store_signing_key(KERNEL_SECRET);
     let desk = desk(&db.url, |_| {}).await;
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("sent");
-    // Nothing listens on this port.
+    // Nothing listens on this port: the sender mints nothing and says why; the request waits.
     let down = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
-    let dead = Delivery::Smtp(SmtpSender::new(SmtpConfig::parse(&format!("smtp://127.0.0.1:{down}")).expect("url"), None).expect("sender"));
-    let report = desk.guichet.deliver_once(&dead).await.expect("round");
-    assert_eq!((report.sent, report.retried), (0, 1));
+    let report = deliver(&desk.guichet, Some(&format!("smtp://127.0.0.1:{down}"))).await;
+    assert_eq!((report.sent, report.retried, report.failed), (0, 0, 0));
     let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
-    assert!(matches!(&ledger.links[0].delivery, State::Waiting { attempts: 1, reason: Some(_) }));
-    // Up again: the retry is due once its pause is over.
+    assert!(matches!(&ledger.links[0].delivery, State::Waiting { attempts: 0, .. }));
+    assert_eq!(ledger.links[0].lifecycle, Lifecycle::Requested, "no link minted while the server is down");
+    // Up again: delivered once.
     let server = Aiosmtpd::start();
-    let later = Utc::now() + chrono::Duration::seconds(20);
-    let report = guichet_core::mail::outbox::drain_once(desk.guichet.store(), &smtp_delivery(&server), desk.guichet.settings(), later).await.expect("round");
-    assert_eq!(report.sent, 1);
-    let report = guichet_core::mail::outbox::drain_once(desk.guichet.store(), &smtp_delivery(&server), desk.guichet.settings(), later).await.expect("round");
-    assert_eq!(report.sent, 0, "nothing twice");
+    assert_eq!(deliver_to(&desk.guichet, &server).await.sent, 1);
+    assert_eq!(deliver_to(&desk.guichet, &server).await.sent, 0, "nothing twice");
     assert_eq!(server.messages().len(), 1);
 
     desk.guichet.attach(&desk.agent, "reject.secretariat@ac-paris.fr", &["0750654D".into()], false, None, None).await.expect("attached");
     desk.guichet.send_link(&desk.agent, "reject.secretariat@ac-paris.fr", None).await.expect("sent");
-    let report = desk.guichet.deliver_once(&smtp_delivery(&server)).await.expect("round");
+    let report = deliver_to(&desk.guichet, &server).await;
     assert_eq!(report.failed, 1);
     let ledger = desk.guichet.address_links(&desk.reader, "reject.secretariat@ac-paris.fr").await.expect("ledger");
     assert!(matches!(&ledger.links[0].delivery, State::Failed { reason: Some(reason) } if reason.contains("550")), "{:?}", ledger.links[0].delivery);
 });
 
-on_both_backends!(keyring a_restart_after_the_commit_delivers_once_and_an_interrupted_send_is_never_repeated, |db| {
+on_both_backends!(keyring a_4xx_is_retried_with_the_same_message_kept_sealed_and_never_in_clear, |db| {
+    store_signing_key(KERNEL_SECRET);
+    let desk = desk(&db.url, |_| {}).await;
+    let server = Aiosmtpd::start();
+    let email = "temp-fail.secretariat@ac-paris.fr";
+    desk.guichet.attach(&desk.agent, email, &["0750654D".into()], false, None, None).await.expect("attached");
+    desk.guichet.send_link(&desk.agent, email, None).await.expect("sent");
+    let report = deliver_to(&desk.guichet, &server).await;
+    assert_eq!(report.retried, 1);
+    let ledger = desk.guichet.address_links(&desk.reader, email).await.expect("ledger");
+    assert!(matches!(&ledger.links[0].delivery, State::Waiting { attempts: 1, reason: Some(reason) } if reason.contains("réessayer")), "{:?}", ledger.links[0].delivery);
+    assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }), "minted: the portal holds its request");
+    // The message waits sealed: its bytes name no recipient and no link in clear.
+    let sealed: Vec<Vec<u8>> = match desk.guichet.store() {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT sealed FROM mail_secret").fetch_all(pool).await.expect("rows"),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT sealed FROM mail_secret").fetch_all(pool).await.expect("rows"),
+    };
+    assert_eq!(sealed.len(), 1);
+    let text = String::from_utf8_lossy(&sealed[0]);
+    assert!(!text.contains("reset-password") && !text.contains("secretariat"), "sealed");
+    // The retry is not due before its pause: nothing goes.
+    assert_eq!(deliver_to(&desk.guichet, &server).await.retried, 0);
+    let selector_before: Option<String> = match desk.guichet.store() {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+    };
+    // Once due, it goes again with the same link (no new mint) and the same Message-ID.
+    let later = Utc::now() + chrono::Duration::seconds(20);
+    assert_eq!(deliver_at(&desk.guichet, Some(&server.url()), Some(later)).await.retried, 1);
+    let selector_after: Option<String> = match desk.guichet.store() {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+    };
+    assert_eq!(selector_before, selector_after, "the same link goes again");
+    assert!(server.messages().is_empty(), "a 451 stores nothing");
+});
+
+on_both_backends!(keyring a_restart_after_the_commit_delivers_once_and_an_interrupted_send_goes_again_identical, |db| {
     store_signing_key(KERNEL_SECRET);
     let desk = desk(&db.url, |_| {}).await;
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("committed");
     desk.guichet.store().close().await;
-    // "Restart": a new process opens the same database and finds the message waiting.
-    let restarted = Guichet::open(Settings::with_defaults(Some(db.url.clone()), std::env::temp_dir()), guichet_core::store::OpenMode::MustExist).await.expect("reopened");
+    // "Restart": a new process opens the same database and finds the request waiting.
+    let restarted = Guichet::open(desk.guichet.settings().clone(), guichet_core::store::OpenMode::MustExist).await.expect("reopened");
     let server = Aiosmtpd::start();
-    assert_eq!(restarted.deliver_once(&smtp_delivery(&server)).await.expect("round").sent, 1);
-    assert_eq!(restarted.deliver_once(&smtp_delivery(&server)).await.expect("round").sent, 0);
+    assert_eq!(deliver_to(&restarted, &server).await.sent, 1);
+    assert_eq!(deliver_to(&restarted, &server).await.sent, 0);
     assert_eq!(server.messages().len(), 1);
 
-    // A sender killed mid-delivery leaves its message 'sending': it is shown failed, not resent.
+    // A sender killed mid-delivery leaves its message 'sending', claimed by a sender that no
+    // longer beats: the next sender sends it again, byte for byte.
     let agent = restarted.sign_in("camille", AGENT_PASSWORD).await.expect("agent");
-    restarted.send_link(&agent, HENRI_IV_PRINCIPAL, None).await.expect("committed");
-    let claimed_long_ago = Utc::now() - chrono::Duration::minutes(10);
-    let sql = "UPDATE mail_outbox SET state = 'sending', attempts = 1, next_attempt_at = $1 WHERE state = 'waiting'";
-    match restarted.store() {
-        Store::Sqlite(pool) => sqlx::query(sql).bind(claimed_long_ago).execute(pool).await.map(|_| ()),
-        Store::Postgres(pool) => sqlx::query(sql).bind(claimed_long_ago).execute(pool).await.map(|_| ()),
-    }
-    .expect("interrupted");
-    let report = restarted.deliver_once(&smtp_delivery(&server)).await.expect("round");
-    assert_eq!((report.sent, report.interrupted), (0, 1));
-    assert_eq!(server.messages().len(), 1, "not sent again");
+    let email = "temp-fail.relance@ac-paris.fr";
+    restarted.attach(&agent, email, &["0750654D".into()], false, None, None).await.expect("attached");
+    restarted.send_link(&agent, email, None).await.expect("committed");
+    assert_eq!(deliver_to(&restarted, &server).await.retried, 1, "minted, sealed, refused once");
+    execute(restarted.store(), "UPDATE mail_outbox SET state = 'sending', claimed_by = 999999 WHERE state = 'waiting'").await;
+    execute(restarted.store(), &format!("UPDATE mail_outbox SET recipient = 'relance@ac-paris.fr' WHERE recipient = '{email}'")).await;
+    execute(restarted.store(), &format!("UPDATE account SET email = 'relance@ac-paris.fr' WHERE email = '{email}'")).await;
+    let report = deliver_to(&restarted, &server).await;
+    assert_eq!((report.requeued, report.sent), (1, 1), "{report:?}");
+    let messages = server.messages();
+    assert_eq!(messages.len(), 2);
+    let parsed = mail_parser::MessageParser::default().parse(&messages[1]).expect("parsed");
+    // The bytes kept since the first attempt: still addressed as they were composed.
+    assert_eq!(parsed.to().and_then(|a| a.first()).and_then(|a| a.address()), Some(email));
+    let kept_id: Option<String> = match restarted.store() {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT message_id FROM mail_outbox WHERE recipient = 'relance@ac-paris.fr'").fetch_one(pool).await.expect("row"),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT message_id FROM mail_outbox WHERE recipient = 'relance@ac-paris.fr'").fetch_one(pool).await.expect("row"),
+    };
+    assert_eq!(kept_id.as_deref().map(|id| id.trim_matches(['<', '>'])), parsed.message_id(), "the Message-ID minted with the link");
     let reader = restarted.sign_in("lea", AGENT_PASSWORD).await.expect("reader");
-    let ledger = restarted.address_links(&reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
-    assert!(matches!(&ledger.links[0].delivery, State::Failed { reason: Some(reason) } if reason.contains("interrompu")));
+    let ledger = restarted.address_links(&reader, "relance@ac-paris.fr").await.expect("ledger");
+    assert!(matches!(&ledger.links[0].delivery, State::Sent { .. }), "{:?}", ledger.links[0].delivery);
 });
 
 on_both_backends!(keyring two_agents_sending_at_once_leave_exactly_one_valid_link, |db| {
@@ -389,10 +454,15 @@ on_both_backends!(keyring two_agents_sending_at_once_leave_exactly_one_valid_lin
     );
     a.expect("first");
     b.expect("second");
+    let server = Aiosmtpd::start();
+    let report = deliver_to(&desk.guichet, &server).await;
+    assert_eq!((report.sent, report.dropped), (1, 1), "the older request is replaced before it leaves");
+    assert_eq!(server.messages().len(), 1);
     let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
     let valid = ledger.links.iter().filter(|l| matches!(l.lifecycle, Lifecycle::Valid { .. })).count();
     let replaced = ledger.links.iter().filter(|l| matches!(l.lifecycle, Lifecycle::Replaced { .. })).count();
     assert_eq!((ledger.links.len(), valid, replaced), (2, 1, 1));
+    assert!(matches!(ledger.links[1].delivery, State::Dropped { .. }), "{:?}", ledger.links[1].delivery);
 });
 
 // Agents at once on one establishment: every write waits its turn (on SQLite too, where a
@@ -449,11 +519,6 @@ on_both_backends!(keyring bad_requests_are_refused_and_write_nothing, |db| {
     .expect("disabled");
     let error = g.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect_err("disabled");
     assert_eq!(error.kind(), ErrorKind::AccountDisabled);
-    // Without the signing key in the keyring, nothing is sent and the message says how to set it.
-    guichet_core::secrets::Keyring::from_env().expect("keyring").delete(guichet_core::secrets::SecretName::PortalSigningKey).expect("deleted");
-    let error = g.send_link(&desk.agent, "Secretariat.H4@ac-paris.fr", None).await.expect_err("no key");
-    assert_eq!(error.kind(), ErrorKind::MissingSigningKey);
-    assert!(error.message().contains("guichet-admin secret set portal-signing-key"));
     let links: i64 = match g.store() {
         Store::Sqlite(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
         Store::Postgres(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
@@ -468,21 +533,17 @@ on_both_backends!(keyring a_demonstration_database_never_mails_the_outside_world
     // The demo generator marks the database; its settings name a relay off this machine.
     let desk = desk(&db.url, |settings| {
         settings.data_dir = outbox.path().to_path_buf();
-        settings.smtp_url = Some(relay.into());
+        settings.sending.set(SendingName::SmtpUrl, Some(relay.into()));
     })
     .await;
     assert!(db.store.is_demo().await.expect("marker"));
     let destination = desk.guichet.mail_destination().await.expect("destination");
-    assert_eq!(
-        destination,
-        guichet_core::mail::outbox::Destination::Files(outbox.path().join("outbox"))
-    );
+    assert_eq!(destination, Destination::Files(outbox.path().join("outbox")));
     desk.guichet
         .send_link(&desk.agent, HENRI_IV_PRINCIPAL, None)
         .await
         .expect("sent");
-    let delivery = desk.guichet.delivery().await.expect("delivery");
-    let report = desk.guichet.deliver_once(&delivery).await.expect("delivered");
+    let report = deliver(&desk.guichet, Some(relay)).await;
     assert_eq!((report.sent, report.retried, report.failed), (1, 0, 0));
     let files: Vec<_> = std::fs::read_dir(outbox.path().join("outbox"))
         .expect("outbox folder")
@@ -501,30 +562,26 @@ on_both_backends!(keyring a_demonstration_database_never_mails_the_outside_world
 
     // A test sink on the loopback receives the demo's mail.
     let server = Aiosmtpd::start();
-    let mut settings = desk.guichet.settings().clone();
-    settings.smtp_url = Some(server.url());
-    let on_loopback = Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
-        .await
-        .expect("opened");
-    let agent = on_loopback.sign_in("camille", AGENT_PASSWORD).await.expect("agent");
-    on_loopback
-        .send_link(&agent, HENRI_IV_PRINCIPAL, None)
+    desk.guichet
+        .send_link(&desk.agent, HENRI_IV_PRINCIPAL, None)
         .await
         .expect("sent");
-    let delivery = on_loopback.delivery().await.expect("delivery");
-    on_loopback.deliver_once(&delivery).await.expect("delivered");
+    assert_eq!(deliver_to(&desk.guichet, &server).await.sent, 1);
     assert_eq!(server.messages().len(), 1);
 });
 
 on_both_backends!(a_database_of_the_siec_mails_through_its_relay, |db| {
     let mut settings = Settings::with_defaults(Some(db.url.clone()), std::env::temp_dir());
-    settings.smtp_url = Some("smtp://relais.ac-paris.invalid:25".into());
+    settings.sending.set(
+        SendingName::SmtpUrl,
+        Some("smtp://relais.ac-paris.invalid:25".into()),
+    );
     let guichet = Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
         .await
         .expect("opened");
     assert!(!db.store.is_demo().await.expect("marker"));
     match guichet.mail_destination().await.expect("destination") {
-        guichet_core::mail::outbox::Destination::Smtp(config) => {
+        Destination::Smtp(config) => {
             assert_eq!(config.host, "relais.ac-paris.invalid");
         }
         other => panic!("{other:?}"),

@@ -3,8 +3,7 @@
 //! is done with the keyboard alone.
 
 use guichet_core::agents::Session;
-use guichet_core::mail::outbox::Delivery;
-use guichet_core::mail::transport::{SmtpConfig, SmtpSender};
+use guichet_core::mail::sending::SendingName;
 use guichet_core::store::OpenMode;
 use guichet_core::{Guichet, Settings};
 use guichet_tests::desktop::Desktop;
@@ -139,7 +138,9 @@ async fn an_expired_link_is_explained_and_replaced_by_a_new_one() {
 
     // Yesterday's call: a link that lives two seconds, delivered, then left to expire.
     let mut settings = Settings::with_defaults(None, data.path().to_path_buf());
-    settings.link_lifetime_seconds = 2;
+    settings
+        .sending
+        .set(SendingName::LinkLifetimeSeconds, Some("2".into()));
     let guichet = Guichet::open(settings, OpenMode::MustExist)
         .await
         .expect("opened");
@@ -151,10 +152,7 @@ async fn an_expired_link_is_explained_and_replaced_by_a_new_one() {
         .send_link(&camille, HENRI_IV_PRINCIPAL, Some("premier appel"))
         .await
         .expect("sent");
-    let delivery = Delivery::Smtp(
-        SmtpSender::new(SmtpConfig::parse(&server.url()).expect("url"), None).expect("sender"),
-    );
-    let report = guichet.deliver_once(&delivery).await.expect("delivered");
+    let report = guichet_tests::deliver(&guichet, Some(&server.url())).await;
     assert_eq!(report.sent, 1);
     guichet.store().close().await;
     let old_link = reset_link(&server.wait_for_messages(1)[0]);

@@ -4,6 +4,7 @@
 use guichet_core::agents::{Role, Session};
 use guichet_core::audit::{AuditAction, AuditFilter};
 use guichet_core::config::StoredSettings;
+use guichet_core::mail::sending::SendingForm;
 use guichet_core::secrets::{Keyring, SecretName};
 use guichet_core::{ErrorKind, Guichet, Settings};
 use guichet_tests::smtp::Aiosmtpd;
@@ -45,7 +46,8 @@ on_both_backends!(keyring only_supervisors_see_and_change_the_settings, |db| {
     assert!(view.secrets.iter().all(|s| !s.set));
     let refusals = [
         guichet.settings_view(&agent).await.map(|_| ()),
-        guichet.save_settings(&agent, StoredSettings::default()).await.map(|_| ()),
+        guichet.save_settings(&agent, StoredSettings::default(), view.sending.clone()).await.map(|_| ()),
+        guichet.set_sending_setting(&agent, "portal_url", "https://ailleurs.example").await.map(|_| ()),
         guichet.set_secret(&agent, "portal-signing-key", "x".into()).await.map(|_| ()),
         guichet.test_database(&agent, None).await.map(|_| ()),
         guichet.test_smtp(&agent, None).await.map(|_| ()),
@@ -60,24 +62,44 @@ on_both_backends!(keyring only_supervisors_see_and_change_the_settings, |db| {
 on_both_backends!(keyring settings_are_saved_without_passwords_and_journaled, |db| {
     let dir = tempfile::tempdir().expect("folder");
     let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
-    let values = StoredSettings { smtp_url: Some("smtp://127.0.0.1:2525".into()), link_lifetime_seconds: Some(1_800), ..guichet.settings_view(&supervisor).await.expect("view").values };
-    let message = guichet.save_settings(&supervisor, values.clone()).await.expect("saved");
-    assert!(message.contains("prochain démarrage"));
+    let view = guichet.settings_view(&supervisor).await.expect("view");
+    assert_eq!(view.sending.portal_url, "https://auth.siec.education.fr");
+    assert_eq!(view.sending.link_lifetime_seconds, 3_600);
+    assert_eq!(view.sending.smtp_url, None);
+    // This PC's settings go to settings.toml; the sending settings to the database.
+    let values = StoredSettings { idle_lock_seconds: Some(300), ..view.values.clone() };
+    let sending = SendingForm { smtp_url: Some("smtp://127.0.0.1:2525".into()), link_lifetime_seconds: 1_800, ..view.sending.clone() };
+    let message = guichet.save_settings(&supervisor, values.clone(), sending.clone()).await.expect("saved");
+    assert!(message.contains("prochain démarrage"), "{message}");
     assert_eq!(StoredSettings::load(dir.path()).expect("file"), values);
-    let reopened = Settings::from_env_in(dir.path());
-    assert_eq!(reopened.link_lifetime_seconds, 1_800);
+    assert_eq!(Settings::from_env_in(dir.path()).idle_lock_seconds, 300);
+    let file = std::fs::read_to_string(dir.path().join("settings.toml")).expect("file");
+    assert!(!file.contains("smtp"), "{file}");
+    let stored = guichet.sending_settings().await.expect("the database's");
+    assert_eq!(stored.link_lifetime_seconds, 1_800);
+    assert_eq!(stored.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+    assert_eq!(guichet.settings_view(&supervisor).await.expect("view").sending, sending);
 
     let leaky = StoredSettings { database_url: Some("postgres://guichet:hunter2-db@db.example/siec".into()), ..values.clone() };
-    let error = guichet.save_settings(&supervisor, leaky).await.expect_err("password in a URL");
+    let error = guichet.save_settings(&supervisor, leaky, sending.clone()).await.expect_err("password in a URL");
     assert_eq!(error.kind(), ErrorKind::InvalidSetting);
     assert!(!error.message().contains("hunter2-db"));
-    let bad = StoredSettings { portal_timezone: Some("Europe/Paname".into()), ..values.clone() };
-    assert_eq!(guichet.save_settings(&supervisor, bad).await.expect_err("bad zone").kind(), ErrorKind::InvalidSetting);
+    let bad = SendingForm { portal_timezone: "Europe/Paname".into(), ..sending.clone() };
+    assert_eq!(guichet.save_settings(&supervisor, values.clone(), bad).await.expect_err("bad zone").kind(), ErrorKind::InvalidSetting);
+    let http = SendingForm { portal_url: "http://auth.siec.education.fr".into(), ..sending.clone() };
+    let error = guichet.save_settings(&supervisor, values.clone(), http).await.expect_err("not https");
+    assert!(error.message().contains("https"), "{}", error.message());
     assert_eq!(StoredSettings::load(dir.path()).expect("file"), values, "refused settings are not written");
+    assert_eq!(guichet.sending_settings().await.expect("the database's").link_lifetime_seconds, 1_800, "nor stored");
 
     let journal = guichet.audit_entries(&supervisor, &AuditFilter { action: Some(AuditAction::SettingsChanged), ..Default::default() }).await.expect("journal");
-    assert_eq!(journal.len(), 1);
-    assert!(journal[0].changes.iter().any(|c| c.field == "link_lifetime_seconds" && c.after.as_deref() == Some("1800")));
+    assert_eq!(journal.len(), 2, "the database's settings and this PC's: {journal:?}");
+    assert!(journal.iter().any(|e| e.changes.iter().any(|c| c.field == "link_lifetime_seconds" && c.before.as_deref() == Some("3600") && c.after.as_deref() == Some("1800"))), "{journal:?}");
+    // One setting from the command line's entry point, back to its default when empty.
+    let form = guichet.set_sending_setting(&supervisor, "link_lifetime_seconds", "").await.expect("default again");
+    assert_eq!(form.link_lifetime_seconds, 3_600);
+    let error = guichet.set_sending_setting(&supervisor, "portail", "x").await.expect_err("unknown name");
+    assert_eq!(error.kind(), ErrorKind::InvalidSetting);
 });
 
 on_both_backends!(keyring secrets_go_to_the_keyring_and_never_to_the_journal, |db| {

@@ -246,7 +246,10 @@ async fn not_even_a_supervisor_owns_alters_or_empties_a_table() {
         .fetch_one(&mut owner)
         .await
         .expect("agents");
-    assert_eq!(agents, 3, "the check above covered the three agents");
+    assert_eq!(
+        agents, 4,
+        "the check above covered the three agents and the sender service"
+    );
 
     let mut sandrine = desk
         .connect("sandrine", SUPERVISOR_PASSWORD)
@@ -828,18 +831,97 @@ async fn the_mode_is_chosen_once_and_one_shared_database_per_cluster() {
 }
 
 #[tokio::test]
-async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
+async fn the_sender_role_mails_and_does_nothing_else_and_no_agent_reads_what_it_keeps() {
+    let desk = SharedDesk::start().await;
+    let mut sender = desk
+        .connect("envoi", guichet_tests::cluster::SENDER_PASSWORD)
+        .await
+        .expect("the sender connects");
+    // The sender's work: its kept messages, the portal's requests, the outbox.
+    for allowed in [
+        "SELECT count(*) FROM mail_secret",
+        "SELECT count(*) FROM reset_password_request",
+        "SELECT id, email, disabled FROM account LIMIT 1",
+        "UPDATE mail_outbox SET attempts = attempts WHERE false",
+        "DELETE FROM reset_password_request WHERE false",
+    ] {
+        sender
+            .execute(allowed)
+            .await
+            .unwrap_or_else(|error| panic!("{allowed}: {error}"));
+    }
+    // Nothing else: no establishment, no journal, no agent, no address change, no password.
+    for refused in [
+        "SELECT * FROM establishment LIMIT 1",
+        "SELECT * FROM audit_event LIMIT 1",
+        "SELECT * FROM agent LIMIT 1",
+        "SELECT password FROM account LIMIT 1",
+        "INSERT INTO audit_event (at, action) VALUES (now(), 'sign_in')",
+        "UPDATE account SET email = 'x@ac-paris.fr' WHERE false",
+        "DELETE FROM establishment_account WHERE false",
+        "INSERT INTO reset_link (account_id, requested_at) VALUES (1, now())",
+        "UPDATE sending_setting SET value = 'https://ailleurs.example' WHERE false",
+    ] {
+        assert_eq!(
+            refusal(&mut sender, refused).await,
+            INSUFFICIENT_PRIVILEGE,
+            "{refused}"
+        );
+    }
+    // No agent reads what the sender keeps, nor writes what the portal reads.
+    for (login, password) in [
+        ("lea", AGENT_PASSWORD),
+        ("camille", AGENT_PASSWORD),
+        ("sandrine", SUPERVISOR_PASSWORD),
+    ] {
+        let mut agent = desk.connect(login, password).await.expect("connects");
+        for refused in [
+            "SELECT * FROM mail_secret",
+            "INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
+             VALUES (1, 'a', 'b', localtimestamp, localtimestamp)",
+            "DELETE FROM reset_password_request WHERE false",
+            "UPDATE mail_outbox SET state = 'sent' WHERE false",
+            "UPDATE reset_link SET replaced_at = now() WHERE false",
+            "INSERT INTO reset_link (account_id, selector, requested_at) VALUES (1, 'choisi', now())",
+        ] {
+            assert_eq!(
+                refusal(&mut agent, refused).await,
+                INSUFFICIENT_PRIVILEGE,
+                "{login}: {refused}"
+            );
+        }
+    }
+    // Its account opens no window.
+    let error = refused_sign_in(&desk, "envoi", guichet_tests::cluster::SENDER_PASSWORD).await;
+    assert_eq!(error.kind(), ErrorKind::SenderAccount);
+    assert!(
+        error.message().contains("service d’envoi"),
+        "{}",
+        error.message()
+    );
+}
+
+#[tokio::test]
+async fn an_agent_asks_for_a_link_the_sender_mails_it_and_a_reader_follows_it() {
     let Some(_secrets) = guichet_tests::in_session_keyring() else {
         return;
     };
-    guichet_tests::store_signing_key("kernel-secret-partage-0123456789");
     let desk = SharedDesk::start().await;
+    let server = guichet_tests::smtp::Aiosmtpd::start();
     let (camille_guichet, camille) = sign_in(&desk, "camille", AGENT_PASSWORD).await;
     let email = "secretariat.lien@ac-paris.fr";
     camille_guichet
         .attach(&camille, email, &[HENRI_IV.to_string()], false, None, None)
         .await
         .expect("attached");
+    // The agent asks with no key anywhere on its side: its keyring is empty.
+    let empty = guichet_core::secrets::Keyring::from_env().expect("keyring");
+    assert!(
+        empty
+            .get(guichet_core::secrets::SecretName::PortalSigningKey)
+            .expect("read")
+            .is_none()
+    );
     camille_guichet
         .send_link(&camille, email, None)
         .await
@@ -848,15 +930,21 @@ async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
         .send_link(&camille, email, Some("le correspondant rappelle"))
         .await
         .expect("second link, the first replaced");
-    // The agent's window delivers the outbox (here into files: no SMTP server configured).
-    let delivery = camille_guichet.delivery().await.expect("delivery");
-    let report = camille_guichet
-        .deliver_once(&delivery)
-        .await
-        .expect("delivered");
-    assert_eq!(report.sent, 2);
+    // An agent's window sends nothing itself, whatever it holds.
+    let error = camille_guichet.sender().await.expect_err("not the sender");
+    assert_eq!(error.kind(), ErrorKind::NotASender);
 
-    // A reader follows it all: the ledger with its author and states, the timeline.
+    // The sender service, whose keyring holds the key, mints and mails the newest one only.
+    guichet_tests::store_signing_key("kernel-secret-partage-0123456789");
+    let sender = desk.sender(&server.url()).await;
+    let report = sender.deliver_due().await.expect("delivered");
+    sender.stop().await;
+    assert_eq!((report.sent, report.dropped), (1, 1), "{report:?}");
+    empty
+        .delete(guichet_core::secrets::SecretName::PortalSigningKey)
+        .expect("the key leaves this keyring again");
+
+    // A reader follows it all without the key: the ledger with its author and states, the timeline.
     let (lea_guichet, lea) = sign_in(&desk, "lea", AGENT_PASSWORD).await;
     let ledger = lea_guichet
         .address_links(&lea, email)
@@ -869,18 +957,16 @@ async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
             .iter()
             .all(|l| l.agent.as_deref() == Some("Camille Martin"))
     );
-    assert!(matches!(
-        ledger.links[0].lifecycle,
-        guichet_core::links::service::Lifecycle::Valid { .. }
-    ));
+    use guichet_core::links::service::{Delivery, Lifecycle, LinkVerdict};
+    assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }));
+    assert!(
+        matches!(&ledger.links[0].delivery, Delivery::Sent { reply: Some(reply), .. } if reply.starts_with("250"))
+    );
     assert!(matches!(
         ledger.links[1].lifecycle,
-        guichet_core::links::service::Lifecycle::Replaced { .. }
+        Lifecycle::Replaced { .. }
     ));
-    assert!(ledger.links.iter().all(|l| matches!(
-        l.delivery,
-        guichet_core::links::service::Delivery::Sent { .. }
-    )));
+    assert!(matches!(ledger.links[1].delivery, Delivery::Dropped { .. }));
     let timeline = lea_guichet
         .timeline(&lea, HENRI_IV)
         .await
@@ -891,35 +977,54 @@ async fn an_agent_sends_a_link_its_window_delivers_and_a_reader_follows_it() {
         .collect();
     assert_eq!(sent.len(), 2);
     assert!(sent.iter().all(|e| e.agent.as_deref() == Some("camille")));
-    // The caller pastes either link it received: the reader says which one works.
-    let mut verdicts = Vec::new();
-    for file in std::fs::read_dir(camille_guichet.settings().outbox_dir()).expect("outbox folder") {
-        let raw = std::fs::read(file.expect("a message").path()).expect("readable");
-        let message = mail_parser::MessageParser::default()
-            .parse(&raw)
-            .expect("parsed");
-        let text = message.body_text(0).expect("a text part").to_string();
-        let link = text
-            .lines()
-            .find(|line| line.contains("/reset-password/reset/"))
-            .expect("a link line");
-        verdicts.push(
-            lea_guichet
-                .check_link(&lea, link.trim())
-                .await
-                .expect("checked")
-                .verdict,
-        );
-    }
-    verdicts.sort_by_key(|verdict| format!("{verdict:?}"));
-    use guichet_core::links::service::LinkVerdict;
-    assert_eq!(verdicts, [LinkVerdict::Replaced, LinkVerdict::Valid]);
-    // A reader's window does not deliver: its role may not touch the outbox.
-    let error = lea_guichet
-        .deliver_once(&delivery)
+    // The caller reads the link it received: valid; one character changed: altered.
+    let link = guichet_tests::smtp::reset_link(&server.wait_for_messages(1)[0]);
+    let check = lea_guichet.check_link(&lea, &link).await.expect("checked");
+    assert_eq!(check.verdict, LinkVerdict::Valid, "{}", check.message);
+    let mut altered = link.clone();
+    let last = altered.pop().expect("a character");
+    altered.push(if last == 'a' { 'b' } else { 'a' });
+    let check = lea_guichet
+        .check_link(&lea, &altered)
         .await
-        .expect_err("a reader");
-    assert_eq!(error.kind(), ErrorKind::Forbidden);
+        .expect("checked");
+    assert_eq!(check.verdict, LinkVerdict::Altered);
+    // After a resend, the link received first is « remplacé ».
+    camille_guichet
+        .send_link(&camille, email, None)
+        .await
+        .expect("third link");
+    guichet_tests::store_signing_key("kernel-secret-partage-0123456789");
+    let sender = desk.sender(&server.url()).await;
+    assert_eq!(sender.deliver_due().await.expect("delivered").sent, 1);
+    sender.stop().await;
+    empty
+        .delete(guichet_core::secrets::SecretName::PortalSigningKey)
+        .expect("deleted");
+    let check = lea_guichet.check_link(&lea, &link).await.expect("checked");
+    assert_eq!(check.verdict, LinkVerdict::Replaced, "{}", check.message);
+    // A request of the portal itself ("Mot de passe oublié"): only the portal can tell.
+    let mut owner = PgConnection::connect(&desk.owner_url())
+        .await
+        .expect("owner");
+    owner
+        .execute(
+            "INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
+             SELECT id, 'PortailPortailPortai', 'x', localtimestamp(0), localtimestamp(0) + interval '1 hour' \
+             FROM account WHERE email = 'secretariat.lien@ac-paris.fr'",
+        )
+        .await
+        .expect("the portal's own request");
+    let check = lea_guichet
+        .check_link(&lea, "PortailPortailPortaiVVVVVVVVVVVVVVVVVVVV")
+        .await
+        .expect("checked");
+    assert_eq!(check.verdict, LinkVerdict::PortalOnly, "{}", check.message);
+    assert!(
+        check.message.contains("seul le portail"),
+        "{}",
+        check.message
+    );
 
     // The settings screen's connection test speaks of the shared database.
     let (sandrine_guichet, sandrine) = sign_in(&desk, "sandrine", SUPERVISOR_PASSWORD).await;

@@ -17,7 +17,7 @@ const LINK: &str =
     "https://auth.siec.education.fr/reset-password/reset/VmuBQ7epOgsaacQ5tanduNV61YtdvHZL77M7Yt1H";
 
 fn reset_bytes(to: &str) -> Vec<u8> {
-    formatted(&reset_email(DEFAULT_FROM, to, LINK).expect("message"))
+    formatted(&reset_email(DEFAULT_FROM, to, LINK, 3_600).expect("message"))
 }
 
 fn sender(url: &str, password: Option<&Secret>) -> SmtpSender {
@@ -142,7 +142,7 @@ async fn a_connection_the_server_closed_while_idle_is_replaced() {
 }
 
 #[tokio::test]
-async fn a_server_that_is_down_is_temporary() {
+async fn a_server_that_is_down_is_unreachable() {
     // A port that was free a moment ago: nothing listens there now.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -161,11 +161,12 @@ async fn a_server_that_is_down_is_temporary() {
         sender.test_connection().await.expect_err("refused"),
     ] {
         match &error {
-            SendError::Temporary { reason } => {
+            SendError::Unreachable { reason } => {
                 assert!(reason.contains(&format!("127.0.0.1:{port}")), "{reason}")
             }
             other => panic!("{other:?}"),
         }
+        assert!(error.is_about_the_server());
         assert!(error.message().contains("injoignable"));
     }
 }
@@ -352,7 +353,7 @@ async fn starttls_required_never_falls_back_to_plain_text() {
         .await
         .expect_err("no STARTTLS offered");
     assert!(
-        matches!(&error, SendError::Temporary { reason } if reason.contains("STARTTLS")),
+        matches!(&error, SendError::Unreachable { reason } if reason.contains("STARTTLS")),
         "{error:?}"
     );
     assert!(server.messages().is_empty());
@@ -374,7 +375,7 @@ async fn an_unknown_certificate_is_refused_with_either_tls() {
             .await
             .expect_err("self-signed certificate");
         assert!(
-            matches!(&error, SendError::Temporary { reason } if reason.contains("certificate")),
+            matches!(&error, SendError::Unreachable { reason } if reason.contains("certificate")),
             "{tls}: {error:?}"
         );
     }

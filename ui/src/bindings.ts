@@ -36,8 +36,9 @@ export const commands = {
 	sendLink: (email: string, note: string | null) => typedError<LinkSent, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
 	addressLinks: (email: string) => typedError<AddressLinks_Serialize, CommandError>(__TAURI_INVOKE("address_links", { email })),
 	checkLink: (input: string) => typedError<LinkCheck_Serialize, CommandError>(__TAURI_INVOKE("check_link", { input })),
+	sendingStatus: () => typedError<SendingStatus_Serialize, CommandError>(__TAURI_INVOKE("sending_status")),
 	settingsView: () => typedError<SettingsView_Serialize, CommandError>(__TAURI_INVOKE("settings_view")),
-	saveSettings: (values: StoredSettings_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("save_settings", { values })),
+	saveSettings: (values: StoredSettings_Deserialize, sending: SendingForm_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("save_settings", { values, sending })),
 	setSecret: (name: string, value: string) => typedError<string, CommandError>(__TAURI_INVOKE("set_secret", { name, value })),
 	testDatabase: (url: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_database", { url })),
 	testSmtp: (url: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_smtp", { url })),
@@ -246,14 +247,18 @@ export type Delivery_Deserialize =
 /**  In the outbox; `reason` says why the last attempt did not go through. */
 { state: "waiting"; attempts: number; reason?: string | null } | { state: "sending" } | 
 /**  Accepted by the server, with its reply. */
-{ state: "sent"; at: string; reply?: string | null } | { state: "failed"; reason?: string | null };
+{ state: "sent"; at: string; reply?: string | null } | { state: "failed"; reason?: string | null } | 
+/**  Not sent, rightly: a newer link replaced it before it left. */
+{ state: "dropped"; reason?: string | null };
 
 /**  Where the e-mail carrying a link stands. */
 export type Delivery_Serialize = 
 /**  In the outbox; `reason` says why the last attempt did not go through. */
 { state: "waiting"; attempts: number; reason: string | null } | { state: "sending" } | 
 /**  Accepted by the server, with its reply. */
-{ state: "sent"; at: string; reply: string | null } | { state: "failed"; reason: string | null };
+{ state: "sent"; at: string; reply: string | null } | { state: "failed"; reason: string | null } | 
+/**  Not sent, rightly: a newer link replaced it before it left. */
+{ state: "dropped"; reason: string | null };
 
 /**  The diagnosis of one typed address. */
 export type Diagnosis = Diagnosis_Serialize | Diagnosis_Deserialize;
@@ -296,7 +301,7 @@ export type DomainCheck = { kind: "matches" } |
 { kind: "unknown" };
 
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -495,7 +500,9 @@ export type InitStatus_Serialize =
 export type Lifecycle = Lifecycle_Serialize | Lifecycle_Deserialize;
 
 /**  Where a link stands on the portal. */
-export type Lifecycle_Deserialize = { state: "valid"; until: string } | { state: "expired"; at: string } | 
+export type Lifecycle_Deserialize = 
+/**  Asked for; the sender mints it right before its message leaves. */
+{ state: "requested" } | { state: "valid"; until: string } | { state: "expired"; at: string } | 
 /**  A newer link deleted this one's request; `by` is when that one was sent. */
 { state: "replaced"; at: string; by?: string | null } | 
 /**
@@ -505,7 +512,9 @@ export type Lifecycle_Deserialize = { state: "valid"; until: string } | { state:
 { state: "used"; at?: string | null };
 
 /**  Where a link stands on the portal. */
-export type Lifecycle_Serialize = { state: "valid"; until: string } | { state: "expired"; at: string } | 
+export type Lifecycle_Serialize = 
+/**  Asked for; the sender mints it right before its message leaves. */
+{ state: "requested" } | { state: "valid"; until: string } | { state: "expired"; at: string } | 
 /**  A newer link deleted this one's request; `by` is when that one was sent. */
 { state: "replaced"; at: string; by: string | null } | 
 /**
@@ -547,7 +556,8 @@ export type LinkEntry = LinkEntry_Serialize | LinkEntry_Deserialize;
 export type LinkEntry_Deserialize = {
 	id: number,
 	requested_at: string,
-	expires_at: string,
+	/**  `None` until the sender mints it. */
+	expires_at?: string | null,
 	/**  The agent who sent it. */
 	agent?: string | null,
 	lifecycle: Lifecycle_Deserialize,
@@ -557,22 +567,29 @@ export type LinkEntry_Deserialize = {
 export type LinkEntry_Serialize = {
 	id: number,
 	requested_at: string,
-	expires_at: string,
+	/**  `None` until the sender mints it. */
+	expires_at: string | null,
 	/**  The agent who sent it. */
 	agent: string | null,
 	lifecycle: Lifecycle_Serialize,
 	delivery: Delivery_Serialize,
 };
 
-/**  What the agent reads once a link is in the outbox. */
+/**  What the agent reads once a link is asked for: the sender mints and mails it. */
 export type LinkSent = {
 	email: string,
-	expires_at: string,
+	/**  The link's row in the ledger, to follow it. */
+	link_id: number,
 	message: string,
 };
 
 /**  What a pasted link turns out to be. */
-export type LinkVerdict = "valid" | "expired" | "replaced" | "used" | "unknown" | "altered" | "malformed";
+export type LinkVerdict = "valid" | "expired" | "replaced" | "used" | "unknown" | "altered" | "malformed" | 
+/**
+ *  A request the portal itself issued (« Mot de passe oublié ») whose link only the portal
+ *  can check: the signing key stays with the sender.
+ */
+"portal_only";
 
 /**
  *  How agents reach the database: a property of the database itself, recorded in
@@ -609,7 +626,12 @@ export type Role =
 /**  Also adds and attaches addresses, changes principal addresses and sends links. */
 "agent" | 
 /**  Also manages agents and settings, and exports the journal. */
-"superviseur";
+"superviseur" | 
+/**
+ *  The sender service of a shared database (`guichet-admin sender`): it mints and mails
+ *  links, and does nothing an agent does; it never signs in to the window.
+ */
+"envoi";
 
 /**  One rule and whether a password meets it, for the live checker. */
 export type RuleCheck = {
@@ -658,21 +680,78 @@ export type SecretStatus = {
 
 export type Sector = "public" | "prive";
 
+/**
+ *  The sending settings as an object of their names (the JSON of `settings show`, the fields of
+ *  the settings screen).
+ */
+export type SendingForm = SendingForm_Serialize | SendingForm_Deserialize;
+
+/**
+ *  The sending settings as an object of their names (the JSON of `settings show`, the fields of
+ *  the settings screen).
+ */
+export type SendingForm_Deserialize = {
+	portal_url: string,
+	portal_timezone: string,
+	link_lifetime_seconds: number,
+	mail_from: string,
+	/**  `None`: `.eml` files in the outbox folder. */
+	smtp_url?: string | null,
+};
+
+/**
+ *  The sending settings as an object of their names (the JSON of `settings show`, the fields of
+ *  the settings screen).
+ */
+export type SendingForm_Serialize = {
+	portal_url: string,
+	portal_timezone: string,
+	link_lifetime_seconds: number,
+	mail_from: string,
+	/**  `None`: `.eml` files in the outbox folder. */
+	smtp_url: string | null,
+};
+
+/**  Whether the links leave, as every agent's window shows it. */
+export type SendingStatus = SendingStatus_Serialize | SendingStatus_Deserialize;
+
+/**  Whether the links leave, as every agent's window shows it. */
+export type SendingStatus_Deserialize = {
+	/**  « Les liens ne partent pas : … », or `None` while they leave. */
+	problem?: string | null,
+	since?: string | null,
+};
+
+/**  Whether the links leave, as every agent's window shows it. */
+export type SendingStatus_Serialize = {
+	/**  « Les liens ne partent pas : … », or `None` while they leave. */
+	problem: string | null,
+	since: string | null,
+};
+
 export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;
 
 export type SettingsView_Deserialize = {
+	/**  This PC's settings (`settings.toml`). */
 	values: StoredSettings_Deserialize,
+	/**  The database's sending settings, defaults filled in. */
+	sending: SendingForm_Deserialize,
 	/**  Fields an environment variable overrides on this machine (a saved value would not apply). */
 	from_environment: string[],
+	/**  The secrets this PC keeps: none in shared mode, where they are the sender service's. */
 	secrets: SecretStatus[],
 	/**  The keyring in use, or why none answers. */
 	keyring: string,
 };
 
 export type SettingsView_Serialize = {
+	/**  This PC's settings (`settings.toml`). */
 	values: StoredSettings_Serialize,
+	/**  The database's sending settings, defaults filled in. */
+	sending: SendingForm_Serialize,
 	/**  Fields an environment variable overrides on this machine (a saved value would not apply). */
 	from_environment: string[],
+	/**  The secrets this PC keeps: none in shared mode, where they are the sender service's. */
 	secrets: SecretStatus[],
 	/**  The keyring in use, or why none answers. */
 	keyring: string,
@@ -684,22 +763,12 @@ export type StoredSettings = StoredSettings_Serialize | StoredSettings_Deseriali
 /**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */
 export type StoredSettings_Deserialize = {
 	database_url?: string | null,
-	smtp_url?: string | null,
-	portal_url?: string | null,
-	portal_timezone?: string | null,
-	mail_from?: string | null,
-	link_lifetime_seconds?: number | null,
 	idle_lock_seconds?: number | null,
 };
 
 /**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */
 export type StoredSettings_Serialize = {
 	database_url: string | null,
-	smtp_url: string | null,
-	portal_url: string | null,
-	portal_timezone: string | null,
-	mail_from: string | null,
-	link_lifetime_seconds: number | null,
 	idle_lock_seconds: number | null,
 };
 

@@ -1,6 +1,8 @@
-//! Reset links: send one, an address's ledger, the diagnosis of a pasted link.
+//! Reset links: ask for one, an address's ledger, the diagnosis of a pasted link, and whether
+//! the links leave.
 
 use guichet_core::links::service::{AddressLinks, LinkCheck, LinkSent};
+use guichet_core::mail::sender::SendingStatus;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -32,4 +34,11 @@ pub async fn address_links(
 pub async fn check_link(state: State<'_, AppState>, input: String) -> CommandResult<LinkCheck> {
     let (guichet, session) = state.signed_in().await?;
     Ok(guichet.check_link(&session, &input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sending_status(state: State<'_, AppState>) -> CommandResult<SendingStatus> {
+    let (guichet, session) = state.signed_in().await?;
+    Ok(guichet.sending_status(&session).await?)
 }

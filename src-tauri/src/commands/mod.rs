@@ -48,6 +48,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             links::send_link,
             links::address_links,
             links::check_link,
+            links::sending_status,
             settings::settings_view,
             settings::save_settings,
             settings::set_secret,

@@ -1,6 +1,8 @@
-//! The settings screen: read, save, secrets (write-only) and connection tests.
+//! The settings screen: read, save (this PC's and the database's sending settings), secrets
+//! (write-only) and connection tests.
 
 use guichet_core::config::StoredSettings;
+use guichet_core::mail::sending::SendingForm;
 use guichet_core::settings::SettingsView;
 use tauri::State;
 
@@ -19,9 +21,10 @@ pub async fn settings_view(state: State<'_, AppState>) -> CommandResult<Settings
 pub async fn save_settings(
     state: State<'_, AppState>,
     values: StoredSettings,
+    sending: SendingForm,
 ) -> CommandResult<String> {
     let (guichet, session) = state.signed_in().await?;
-    Ok(guichet.save_settings(&session, values).await?)
+    Ok(guichet.save_settings(&session, values, sending).await?)
 }
 
 #[tauri::command]

@@ -13,6 +13,7 @@ import { EstablishmentPage } from "../features/establishment/EstablishmentPage";
 import { JournalPage } from "../features/journal/JournalPage";
 import { AddressPanel } from "../features/links/AddressPanel";
 import { LinkCheckPage } from "../features/links/LinkCheckPage";
+import { SendingBanner } from "../features/links/SendingBanner";
 import { CommandPalette } from "../features/palette/CommandPalette";
 import { HelpPanel } from "../features/palette/HelpPanel";
 import type { PaletteCommand } from "../features/palette/palette";
@@ -202,6 +203,7 @@ export function App() {
           ]}
         />
         {startup.state === "ready" && startup.status.demo_mail && <Notice id="demo-mail-notice" title={startup.status.demo_mail} />}
+        <SendingBanner active={ready} />
         <main id="main" className="fr-container fr-py-4w" tabIndex={-1} ref={main}>
           {startup.state === "failed" && (
             <Alert severity="error" title="Le Guichet ne peut pas ouvrir la base de données" description={startup.message} id="startup-error" />

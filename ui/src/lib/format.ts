@@ -51,7 +51,7 @@ export function describeStatus(status: InitStatus, now: Date = new Date()): { la
   }
 }
 
-export const ROLE_LABELS: Record<Role, string> = { lecture: "Lecture seule", agent: "Agent", superviseur: "Superviseur" };
+export const ROLE_LABELS: Record<Role, string> = { lecture: "Lecture seule", agent: "Agent", superviseur: "Superviseur", envoi: "Service d’envoi" };
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   sign_in: "Connexion",
@@ -85,6 +85,8 @@ export function parisDayStart(day: string, days: number): string {
 /** A link's state on the portal, as the ledger shows it. */
 export function describeLifecycle(lifecycle: Lifecycle): { label: string; severity: Severity } {
   switch (lifecycle.state) {
+    case "requested":
+      return { label: "Demandé, créé à l’envoi", severity: "info" };
     case "valid":
       return { label: `Valable jusqu’au ${formatDateTime(lifecycle.until)}`, severity: "info" };
     case "expired":
@@ -104,7 +106,7 @@ export function describeDelivery(delivery: Delivery): { label: string; severity:
   switch (delivery.state) {
     case "waiting":
       return delivery.attempts === 0
-        ? { label: "En attente d’envoi", severity: "info", detail: null }
+        ? { label: "En file", severity: "info", detail: delivery.reason ?? null }
         : { label: `Nouvel essai prévu (${delivery.attempts} essai${delivery.attempts > 1 ? "s" : ""})`, severity: "warning", detail: delivery.reason ?? null };
     case "sending":
       return { label: "Envoi en cours", severity: "info", detail: null };
@@ -112,5 +114,7 @@ export function describeDelivery(delivery: Delivery): { label: string; severity:
       return { label: `Envoyé le ${formatDateTime(delivery.at)}`, severity: "success", detail: delivery.reply ?? null };
     case "failed":
       return { label: "Échec de l’envoi", severity: "error", detail: delivery.reason ?? null };
+    case "dropped":
+      return { label: "Non envoyé", severity: "warning", detail: delivery.reason ?? null };
   }
 }

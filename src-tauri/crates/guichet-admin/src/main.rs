@@ -19,6 +19,7 @@ mod diagnose;
 mod links;
 mod output;
 mod secrets;
+mod settings;
 
 use output::{Failure, Output};
 
@@ -98,6 +99,15 @@ enum Command {
     CheckLink(links::CheckLink),
     /// État de la boîte d’envoi ; --drain envoie ce qui est dû.
     Outbox(links::Outbox),
+    /// Le service d’envoi : crée les liens demandés et envoie leurs messages, jusqu’à son arrêt
+    /// (--once : ce qui est dû, puis s’arrête). Seul détenteur de la clé du portail.
+    Sender(links::SenderCommand),
+    /// Réglages d’envoi de la base (adresse du portail, fuseau, durée des liens, expéditeur,
+    /// serveur de courriel).
+    Settings {
+        #[command(subcommand)]
+        command: settings::SettingsCommand,
+    },
     /// Consulte (--json) ou exporte (--csv) le journal ; réservé aux superviseurs.
     Audit(audit::Audit),
     /// Enregistre ou supprime un secret du trousseau du système (sans base de données).
@@ -173,8 +183,11 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
                 establishments,
                 accounts,
             };
-            let report =
-                demo::load(&store, size, seed, settings.portal_timezone, Utc::now()).await?;
+            let tz = guichet_core::mail::sending::SendingSettings::timezone(
+                &settings.sending,
+                &store.sending_values().await?,
+            )?;
+            let report = demo::load(&store, size, seed, tz, Utc::now()).await?;
             Ok(Output {
                 text: format!(
                     "{} établissements ({} lycées, {} collèges, {} écoles, {} CIO, {} EREA) et {} adresses \
@@ -227,6 +240,8 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         Command::SendLink(args) => Ok(links::send_link(settings, args).await?),
         Command::CheckLink(args) => Ok(links::check_link(settings, args).await?),
         Command::Outbox(args) => Ok(links::outbox(settings, args).await?),
+        Command::Sender(args) => Ok(links::sender(settings, args).await?),
+        Command::Settings { command } => Ok(settings::run(settings, command).await?),
         Command::Detach(args) => Ok(associations::detach(settings, args).await?),
         Command::Principal(args) => Ok(associations::principal(settings, args).await?),
         Command::Audit(args) => Ok(audit::run(settings, args, cli.json).await?),

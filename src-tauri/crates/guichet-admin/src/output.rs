@@ -100,6 +100,7 @@ pub enum CliErrorKind {
     SharedNeedsAgent,
     FirstAgentMustBeSupervisor,
     FormatRequired,
+    NotDelivered,
 }
 
 /// The command line's own errors. Like the core's, none holds a password or a secret.
@@ -122,6 +123,12 @@ pub enum CliError {
     FirstAgentMustBeSupervisor { role: Role },
     /// `audit` without exactly one of `--json` and `--csv`.
     FormatRequired,
+    /// `send-link --deliver` on a shared database: the sender service did not settle the
+    /// message in time, with what it says when it says something.
+    NotDelivered {
+        seconds: u64,
+        problem: Option<String>,
+    },
 }
 
 impl CliError {
@@ -133,6 +140,7 @@ impl CliError {
             CliError::SharedNeedsAgent => CliErrorKind::SharedNeedsAgent,
             CliError::FirstAgentMustBeSupervisor { .. } => CliErrorKind::FirstAgentMustBeSupervisor,
             CliError::FormatRequired => CliErrorKind::FormatRequired,
+            CliError::NotDelivered { .. } => CliErrorKind::NotDelivered,
         }
     }
 
@@ -162,6 +170,14 @@ impl CliError {
                 "Choisissez un format pour le journal\u{a0}: --json ou --csv (l’un des deux)."
                     .into()
             }
+            CliError::NotDelivered { seconds, problem } => format!(
+                "Le lien est demandé, mais son message n’est pas parti en {seconds}\u{a0}s\u{a0}; il \
+                 partira dès que le service d’envoi le pourra.{}",
+                problem
+                    .as_ref()
+                    .map(|problem| format!(" {problem}"))
+                    .unwrap_or_default()
+            ),
         }
     }
 }
@@ -185,6 +201,12 @@ impl fmt::Display for CliError {
                 role.code()
             ),
             CliError::FormatRequired => f.write_str("audit needs exactly one of --json and --csv"),
+            CliError::NotDelivered { seconds, .. } => {
+                write!(
+                    f,
+                    "the sender did not settle the message within {seconds} s"
+                )
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ async fn an_agent_of_a_standalone_database_is_measured_the_same_way() {
         &db.store,
         size,
         7,
-        guichet_core::config::DEFAULT_PORTAL_TIMEZONE,
+        guichet_core::mail::sending::DEFAULT_PORTAL_TIMEZONE,
         chrono::Utc::now(),
     )
     .await

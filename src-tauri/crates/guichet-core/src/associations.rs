@@ -231,9 +231,10 @@ impl Guichet {
                 .and_then(|i| ledger.get(i))
                 .filter(|n| n.account_id == row.account_id);
             let (action, at) = match crate::links::service::lifecycle(row, newer, now) {
-                crate::links::service::Lifecycle::Used { at } => {
-                    (AuditAction::LinkUsed, at.unwrap_or(row.expires_at.min(now)))
-                }
+                crate::links::service::Lifecycle::Used { at } => (
+                    AuditAction::LinkUsed,
+                    at.unwrap_or(row.expires_at.unwrap_or(now).min(now)),
+                ),
                 crate::links::service::Lifecycle::Expired { at } => (AuditAction::LinkExpired, at),
                 _ => continue,
             };

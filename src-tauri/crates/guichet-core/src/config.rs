@@ -1,16 +1,15 @@
-//! Settings: a `settings.toml` a supervisor edits from the window, each value overridable by an
-//! environment variable. Secrets never come from here: they live in the OS keyring.
+//! The settings of this machine: a `settings.toml` (the database to open, the idle lock) that a
+//! supervisor edits from the window, each value overridable by an environment variable. The
+//! sending settings live in the database ([`crate::mail::sending`]); their variables still
+//! override them here, for this process. Secrets never come from here: they live in the OS
+//! keyring.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use chrono_tz::Tz;
-
 use crate::error::{Error, Result};
-
-pub const DEFAULT_PORTAL_URL: &str = "https://auth.siec.education.fr";
-pub const DEFAULT_PORTAL_TIMEZONE: Tz = chrono_tz::Europe::Paris;
+use crate::mail::sending::{SendingName, SendingValues};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -18,23 +17,14 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Where the embedded demo database and the mail outbox folder live.
     pub data_dir: PathBuf,
-    /// The authentication portal's base URL, without a trailing slash.
-    pub portal_url: String,
-    /// The portal's PHP time zone, in which it reads `reset_password_request` times.
-    pub portal_timezone: Tz,
     /// Idle time after which the window locks and asks for the agent's password again.
     pub idle_lock_seconds: u32,
-    /// How long a reset link stays valid; the portal's bundle says one hour.
-    pub link_lifetime_seconds: u32,
-    /// The sender of reset e-mails, `Name <address>`.
-    pub mail_from: String,
-    /// `smtp://…` or `smtps://…` (no password: it is in the keyring); `None` writes `.eml`
-    /// files into the outbox folder instead.
-    pub smtp_url: Option<String>,
+    /// Sending settings this process overrides (`GUICHET_PORTAL_URL`, `GUICHET_SMTP_URL`, …),
+    /// checked when they are used.
+    pub sending: SendingValues,
 }
 
 pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 600;
-pub const DEFAULT_LINK_LIFETIME_SECONDS: u32 = 3_600;
 
 impl Settings {
     /// Every setting at its default, on `database_url` (the embedded demo database if `None`).
@@ -42,12 +32,8 @@ impl Settings {
         Settings {
             database_url,
             data_dir,
-            portal_url: DEFAULT_PORTAL_URL.into(),
-            portal_timezone: DEFAULT_PORTAL_TIMEZONE,
             idle_lock_seconds: DEFAULT_IDLE_LOCK_SECONDS,
-            link_lifetime_seconds: DEFAULT_LINK_LIFETIME_SECONDS,
-            mail_from: crate::mail::message::DEFAULT_FROM.into(),
-            smtp_url: None,
+            sending: SendingValues::default(),
         }
     }
 
@@ -62,7 +48,9 @@ impl Settings {
                 .to_path_buf(),
         };
         let stored = StoredSettings::load(&data_dir)?;
-        Settings::resolve(&stored, env_var, data_dir)
+        let mut settings = Settings::resolve(&stored, env_var, data_dir)?;
+        settings.sending = SendingValues::from_env();
+        Ok(settings)
     }
 
     /// The settings a data folder's `settings.toml` gives, without the environment (tests).
@@ -78,81 +66,33 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
         data_dir: PathBuf,
     ) -> Result<Settings> {
-        let value = |name: &str, stored: &Option<String>| {
-            env(name).or_else(|| stored.clone().filter(|v| !v.trim().is_empty()))
-        };
-        let portal_timezone = match value("GUICHET_PORTAL_TIMEZONE", &stored.portal_timezone) {
-            Some(name) => name.trim().parse().map_err(|_| Error::InvalidSetting {
-                name: "GUICHET_PORTAL_TIMEZONE",
-                reason: format!(
-                    "«\u{a0}{name}\u{a0}» n’est pas un fuseau horaire connu (exemple\u{a0}: Europe/Paris)"
-                ),
+        let name = "GUICHET_IDLE_LOCK_SECONDS";
+        let idle_lock_seconds = match env(name) {
+            Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                Error::InvalidSetting {
+                    name,
+                    reason: format!("«\u{a0}{text}\u{a0}» n’est pas un nombre de secondes positif"),
+                }
             })?,
-            None => DEFAULT_PORTAL_TIMEZONE,
-        };
-        let portal_url = value("GUICHET_PORTAL_URL", &stored.portal_url)
-            .unwrap_or_else(|| DEFAULT_PORTAL_URL.into());
-        let portal_url = portal_url.trim().trim_end_matches('/').to_string();
-        if url::Url::parse(&portal_url).map_or(true, |url| {
-            !matches!(url.scheme(), "https" | "http") || url.host().is_none()
-        }) {
-            return Err(Error::InvalidSetting {
-                name: "GUICHET_PORTAL_URL",
-                reason: "l’adresse du portail doit être une adresse https://… complète".into(),
-            });
-        }
-        let seconds = |name: &'static str, stored: Option<u32>, default: u32| -> Result<u32> {
-            match env(name) {
-                Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                    Error::InvalidSetting {
-                        name,
-                        reason: format!(
-                            "«\u{a0}{text}\u{a0}» n’est pas un nombre de secondes positif"
-                        ),
-                    }
-                }),
-                None => match stored {
-                    Some(0) => Err(Error::InvalidSetting {
+            None => match stored.idle_lock_seconds {
+                Some(0) => {
+                    return Err(Error::InvalidSetting {
                         name,
                         reason: "la durée doit être positive".into(),
-                    }),
-                    Some(seconds) => Ok(seconds),
-                    None => Ok(default),
-                },
-            }
+                    });
+                }
+                Some(seconds) => seconds,
+                None => DEFAULT_IDLE_LOCK_SECONDS,
+            },
         };
-        let mail_from = value("GUICHET_MAIL_FROM", &stored.mail_from)
-            .unwrap_or_else(|| crate::mail::message::DEFAULT_FROM.into());
-        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(Error::InvalidSetting {
-                name: "GUICHET_MAIL_FROM",
-                reason: format!(
-                    "«\u{a0}{mail_from}\u{a0}» n’est pas un expéditeur valide (exemple\u{a0}: SIEC <ne-pas-repondre@siec.education.fr>)"
-                ),
-            });
-        }
-        let smtp_url = value("GUICHET_SMTP_URL", &stored.smtp_url);
-        if let Some(url) = &smtp_url {
-            crate::mail::transport::SmtpConfig::parse(url)?;
-        }
+        let database_url = env("GUICHET_DATABASE_URL")
+            .or_else(|| stored.database_url.clone().filter(|v| !v.trim().is_empty()))
+            .map(|url| url.trim().to_string());
         Ok(Settings {
-            link_lifetime_seconds: seconds(
-                "GUICHET_LINK_LIFETIME_SECONDS",
-                stored.link_lifetime_seconds,
-                DEFAULT_LINK_LIFETIME_SECONDS,
-            )?,
-            idle_lock_seconds: seconds(
-                "GUICHET_IDLE_LOCK_SECONDS",
-                stored.idle_lock_seconds,
-                DEFAULT_IDLE_LOCK_SECONDS,
-            )?,
-            mail_from,
-            smtp_url,
-            database_url: value("GUICHET_DATABASE_URL", &stored.database_url)
-                .map(|url| url.trim().to_string()),
+            database_url,
             data_dir,
-            portal_url,
-            portal_timezone,
+            idle_lock_seconds,
+            sending: SendingValues::default(),
         })
     }
 
@@ -160,11 +100,6 @@ impl Settings {
     pub fn stored(&self) -> StoredSettings {
         StoredSettings {
             database_url: self.database_url.clone(),
-            smtp_url: self.smtp_url.clone(),
-            portal_url: Some(self.portal_url.clone()),
-            portal_timezone: Some(self.portal_timezone.name().to_string()),
-            mail_from: Some(self.mail_from.clone()),
-            link_lifetime_seconds: Some(self.link_lifetime_seconds),
             idle_lock_seconds: Some(self.idle_lock_seconds),
         }
     }
@@ -199,15 +134,19 @@ impl Settings {
 }
 
 /// The variables that override the stored settings, by field.
-pub const ENVIRONMENT: [(&str, &str); 7] = [
+pub const ENVIRONMENT: [(&str, &str); 2] = [
     ("database_url", "GUICHET_DATABASE_URL"),
-    ("smtp_url", "GUICHET_SMTP_URL"),
-    ("portal_url", "GUICHET_PORTAL_URL"),
-    ("portal_timezone", "GUICHET_PORTAL_TIMEZONE"),
-    ("mail_from", "GUICHET_MAIL_FROM"),
-    ("link_lifetime_seconds", "GUICHET_LINK_LIFETIME_SECONDS"),
     ("idle_lock_seconds", "GUICHET_IDLE_LOCK_SECONDS"),
 ];
+
+/// The sending settings this process takes from its environment rather than the database.
+pub fn sending_from_environment() -> Vec<String> {
+    SendingName::ALL
+        .into_iter()
+        .filter(|name| env_var(name.variable()).is_some())
+        .map(|name| name.name().to_string())
+        .collect()
+}
 
 /// A set, non-blank environment variable.
 pub fn env_var(name: &str) -> Option<String> {
@@ -219,12 +158,21 @@ pub fn env_var(name: &str) -> Option<String> {
 #[serde(default, deny_unknown_fields)]
 pub struct StoredSettings {
     pub database_url: Option<String>,
-    pub smtp_url: Option<String>,
-    pub portal_url: Option<String>,
-    pub portal_timezone: Option<String>,
-    pub mail_from: Option<String>,
-    pub link_lifetime_seconds: Option<u32>,
     pub idle_lock_seconds: Option<u32>,
+}
+
+/// The file as earlier versions wrote it too: they kept the sending settings here, which are
+/// read only to say that they no longer apply.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SettingsFile {
+    database_url: Option<String>,
+    idle_lock_seconds: Option<u32>,
+    portal_url: Option<toml::Value>,
+    portal_timezone: Option<toml::Value>,
+    link_lifetime_seconds: Option<toml::Value>,
+    mail_from: Option<toml::Value>,
+    smtp_url: Option<toml::Value>,
 }
 
 pub const SETTINGS_FILE: &str = "settings.toml";
@@ -234,14 +182,42 @@ impl StoredSettings {
     pub fn load(data_dir: &Path) -> Result<StoredSettings> {
         let path = data_dir.join(SETTINGS_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|error| Error::InvalidSetting {
-                name: SETTINGS_FILE,
-                reason: format!(
-                    "le fichier {} est illisible ({})",
-                    path.display(),
-                    error.message()
-                ),
-            }),
+            Ok(text) => {
+                let file: SettingsFile =
+                    toml::from_str(&text).map_err(|error| Error::InvalidSetting {
+                        name: SETTINGS_FILE,
+                        reason: format!(
+                            "le fichier {} est illisible ({})",
+                            path.display(),
+                            error.message()
+                        ),
+                    })?;
+                let ignored: Vec<&str> = [
+                    ("portal_url", file.portal_url.is_some()),
+                    ("portal_timezone", file.portal_timezone.is_some()),
+                    (
+                        "link_lifetime_seconds",
+                        file.link_lifetime_seconds.is_some(),
+                    ),
+                    ("mail_from", file.mail_from.is_some()),
+                    ("smtp_url", file.smtp_url.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(name, set)| set.then_some(name))
+                .collect();
+                if !ignored.is_empty() {
+                    tracing::warn!(
+                        "{} holds sending settings ({}) that live in the database now and are \
+                         not read here: set them with guichet-admin settings set NAME VALUE",
+                        path.display(),
+                        ignored.join(", ")
+                    );
+                }
+                Ok(StoredSettings {
+                    database_url: file.database_url,
+                    idle_lock_seconds: file.idle_lock_seconds,
+                })
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 Ok(StoredSettings::default())
             }
@@ -252,10 +228,7 @@ impl StoredSettings {
     /// Writes `settings.toml` whole (a temporary file renamed over it), refusing a URL that
     /// carries a password: passwords belong in the keyring.
     pub fn save(&self, data_dir: &Path) -> Result<PathBuf> {
-        for (name, url) in [
-            ("GUICHET_DATABASE_URL", &self.database_url),
-            ("GUICHET_SMTP_URL", &self.smtp_url),
-        ] {
+        for (name, url) in [("GUICHET_DATABASE_URL", &self.database_url)] {
             if url
                 .as_deref()
                 .and_then(|u| url::Url::parse(u).ok())
@@ -293,55 +266,36 @@ mod tests {
     #[test]
     fn stored_values_apply_and_the_environment_overrides_them() {
         let stored = StoredSettings {
-            portal_url: Some("https://auth.example.fr/".into()),
-            link_lifetime_seconds: Some(1_800),
-            ..StoredSettings::default()
+            idle_lock_seconds: Some(300),
+            database_url: Some(" sqlite:///tmp/a.sqlite ".into()),
         };
         let settings = Settings::resolve(&stored, no_env, PathBuf::from("/tmp")).expect("valid");
-        assert_eq!(settings.portal_url, "https://auth.example.fr");
-        assert_eq!(settings.link_lifetime_seconds, 1_800);
-        assert_eq!(settings.idle_lock_seconds, DEFAULT_IDLE_LOCK_SECONDS);
-        let env = |name: &str| (name == "GUICHET_LINK_LIFETIME_SECONDS").then(|| "900".to_string());
+        assert_eq!(settings.idle_lock_seconds, 300);
+        assert_eq!(
+            settings.database_url.as_deref(),
+            Some("sqlite:///tmp/a.sqlite")
+        );
+        let env = |name: &str| (name == "GUICHET_IDLE_LOCK_SECONDS").then(|| "900".to_string());
         assert_eq!(
             Settings::resolve(&stored, env, PathBuf::from("/tmp"))
                 .expect("valid")
-                .link_lifetime_seconds,
+                .idle_lock_seconds,
             900
         );
     }
 
     #[test]
     fn bad_values_name_the_setting() {
-        let bad = [
-            StoredSettings {
-                portal_timezone: Some("Europe/Paname".into()),
-                ..Default::default()
-            },
-            StoredSettings {
-                portal_url: Some("auth.siec.education.fr".into()),
-                ..Default::default()
-            },
-            StoredSettings {
-                link_lifetime_seconds: Some(0),
-                ..Default::default()
-            },
-            StoredSettings {
-                mail_from: Some("pas une adresse".into()),
-                ..Default::default()
-            },
-        ];
-        for stored in bad {
-            let error =
-                Settings::resolve(&stored, no_env, PathBuf::from("/tmp")).expect_err("refused");
-            assert_eq!(error.kind(), crate::ErrorKind::InvalidSetting, "{stored:?}");
-        }
-        let smtp = StoredSettings {
-            smtp_url: Some("smtp://user:hunter2-pw@relay.example.fr".into()),
+        let stored = StoredSettings {
+            idle_lock_seconds: Some(0),
             ..Default::default()
         };
-        let error =
-            Settings::resolve(&smtp, no_env, PathBuf::from("/tmp")).expect_err("password in URL");
-        assert!(!error.message().contains("hunter2-pw"));
+        let error = Settings::resolve(&stored, no_env, PathBuf::from("/tmp")).expect_err("zero");
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidSetting);
+        let env = |name: &str| (name == "GUICHET_IDLE_LOCK_SECONDS").then(|| "dix".to_string());
+        let error = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"))
+            .expect_err("not a number");
+        assert!(error.message().contains("GUICHET_IDLE_LOCK_SECONDS"));
     }
 
     #[test]
@@ -352,9 +306,8 @@ mod tests {
             StoredSettings::default()
         );
         let stored = StoredSettings {
-            smtp_url: Some("smtp://127.0.0.1:2525".into()),
+            database_url: Some("postgres://db.siec.example/guichet".into()),
             idle_lock_seconds: Some(300),
-            ..Default::default()
         };
         stored.save(dir.path()).expect("saved");
         assert_eq!(StoredSettings::load(dir.path()).expect("read"), stored);
@@ -372,5 +325,20 @@ mod tests {
                 .kind(),
             crate::ErrorKind::InvalidSetting
         );
+    }
+
+    #[test]
+    fn sending_settings_of_an_earlier_file_are_read_and_not_applied() {
+        let dir = tempfile::tempdir().expect("folder");
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "smtp_url = \"smtp://relais:25\"\nlink_lifetime_seconds = 1800\nidle_lock_seconds = 120\n",
+        )
+        .expect("written");
+        let stored = StoredSettings::load(dir.path()).expect("an earlier file still loads");
+        assert_eq!(stored.idle_lock_seconds, Some(120));
+        stored.save(dir.path()).expect("saved");
+        let written = std::fs::read_to_string(dir.path().join(SETTINGS_FILE)).expect("file");
+        assert!(!written.contains("smtp_url"), "{written}");
     }
 }

@@ -97,6 +97,14 @@ pub enum Error {
     SharedDatabaseElsewhere(String),
     #[error("in shared mode the first supervisor is added by the owner")]
     FirstSupervisorByOwner,
+    #[error("role {0:?} is the sender service's: it does not sign in to the window")]
+    SenderAccount(String),
+    #[error("the envoi role exists in shared mode only")]
+    SenderRoleNeedsSharedMode,
+    #[error("role {0:?} is neither a member of guichet_envoi nor the owner: it may not send")]
+    NotASender(String),
+    #[error("a shared database's links are sent by its sender service, not by an agent's PC")]
+    SentByTheService,
     #[error("invalid e-mail address {input:?}: {reason}")]
     InvalidEmail { input: String, reason: EmailError },
     #[error("address {typed:?} exists as {existing:?}")]
@@ -178,6 +186,10 @@ pub enum ErrorKind {
     StandaloneAgentsExist,
     SharedDatabaseElsewhere,
     FirstSupervisorByOwner,
+    SenderAccount,
+    SenderRoleNeedsSharedMode,
+    NotASender,
+    SentByTheService,
     InvalidEmail,
     AddressInOtherCase,
     AddressExists,
@@ -239,6 +251,10 @@ impl Error {
             Error::StandaloneAgentsExist => ErrorKind::StandaloneAgentsExist,
             Error::SharedDatabaseElsewhere(_) => ErrorKind::SharedDatabaseElsewhere,
             Error::FirstSupervisorByOwner => ErrorKind::FirstSupervisorByOwner,
+            Error::SenderAccount(_) => ErrorKind::SenderAccount,
+            Error::SenderRoleNeedsSharedMode => ErrorKind::SenderRoleNeedsSharedMode,
+            Error::NotASender(_) => ErrorKind::NotASender,
+            Error::SentByTheService => ErrorKind::SentByTheService,
             Error::InvalidEmail { .. } => ErrorKind::InvalidEmail,
             Error::AddressInOtherCase { .. } => ErrorKind::AddressInOtherCase,
             Error::AddressExists(_) => ErrorKind::AddressExists,
@@ -395,6 +411,22 @@ impl Error {
                  du Guichet\u{a0}: un serveur n’en accueille qu’une, car les comptes des agents \
                  valent pour tout le serveur."
             ),
+            Error::SenderAccount(login) => format!(
+                "«\u{a0}{login}\u{a0}» est le compte du service d’envoi\u{a0}: il ne se connecte pas au \
+                 Guichet. Connectez-vous avec votre propre compte d’agent."
+            ),
+            Error::SenderRoleNeedsSharedMode => "Le rôle «\u{a0}envoi\u{a0}» n’existe qu’en base \
+                 partagée\u{a0}: dans une base autonome, le Guichet envoie lui-même les liens."
+                .into(),
+            Error::NotASender(login) => format!(
+                "Le compte «\u{a0}{login}\u{a0}» n’est pas celui du service d’envoi\u{a0}: le service \
+                 se connecte avec un compte créé par «\u{a0}guichet-admin agent add … --role envoi\u{a0}»."
+            ),
+            Error::SentByTheService => "Dans une base partagée, les liens partent par le service \
+                 d’envoi, à côté de la base\u{a0}: ses secrets (clé de signature du portail, mot de \
+                 passe du serveur de courriel) sont dans son trousseau, et ce poste n’envoie rien \
+                 lui-même."
+                .into(),
             Error::FirstSupervisorByOwner => "En mode partagé, le premier superviseur est créé par \
                  le propriétaire de la base avec «\u{a0}guichet-admin agent add … --role \
                  superviseur\u{a0}»."
@@ -439,9 +471,10 @@ impl Error {
             ),
             Error::Secret(error) => error.message(),
             Error::MissingSigningKey => {
-                "La clé de signature du portail n’est pas enregistrée\u{a0}: aucun lien ne \
-                 peut être envoyé. Un superviseur l’enregistre dans les réglages (champ «\u{a0}Clé de \
-                 signature du portail\u{a0}») ou avec «\u{a0}guichet-admin secret set portal-signing-key\u{a0}»."
+                "La clé de signature du portail n’est pas enregistrée auprès du service \
+                 d’envoi\u{a0}: aucun lien ne peut partir. Enregistrez-la là où le service tourne, \
+                 avec «\u{a0}guichet-admin secret set portal-signing-key\u{a0}» (dans une base autonome, \
+                 un superviseur peut aussi l’enregistrer dans les réglages)."
                     .into()
             }
             Error::SmtpUnreachable(reason) => {

@@ -90,7 +90,7 @@ impl Gate {
         if !guichet.store().is_demo().await? {
             return Ok(None);
         }
-        let destination = crate::mail::outbox::Destination::of(guichet.settings(), true)?;
+        let destination = guichet.mail_destination().await?;
         Ok(Some(format!(
             "Base de démonstration\u{a0}: ses courriels sont {}, aucun ne part vers l’extérieur.",
             destination.describe()

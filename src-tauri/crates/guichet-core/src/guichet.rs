@@ -9,6 +9,8 @@ use crate::agents::{Permission, Session};
 use crate::config::Settings;
 use crate::demo;
 use crate::error::{Error, Result};
+use crate::mail::sender::{Destination, Sender, SendingStatus};
+use crate::mail::sending::SendingSettings;
 use crate::model::establishment::Establishment;
 use crate::model::uai::Uai;
 use crate::search::live::{Change, LiveSearch};
@@ -22,7 +24,7 @@ pub struct Guichet {
     /// Read once when the database is opened: chosen once, a database keeps its mode.
     mode: Mode,
     live: Arc<LiveSearch>,
-    /// Wakes the outbox sender when a message is committed.
+    /// Wakes the sender of this process (standalone mode) when a link is asked for.
     outbox: Arc<tokio::sync::Notify>,
 }
 
@@ -61,11 +63,12 @@ impl Guichet {
         store.migrate().await?;
         if settings.uses_embedded_database() && store.count_establishments().await? == 0 {
             tracing::info!("filling the embedded demo database");
+            let tz = SendingSettings::timezone(&settings.sending, &store.sending_values().await?)?;
             demo::load(
                 &store,
                 demo::DEFAULT_SIZE,
                 demo::DEFAULT_SEED,
-                settings.portal_timezone,
+                tz,
                 Utc::now(),
             )
             .await?;
@@ -95,60 +98,72 @@ impl Guichet {
         }
     }
 
-    /// Delivers the outbox in the background for as long as the database is open (the desktop
-    /// app): at once when a message is committed, and every few seconds for retries. In shared
-    /// mode only the windows of agents who may send links deliver.
+    /// Runs this process's sender in the background for as long as the database is open (the
+    /// desktop app on a standalone database): at once when an agent asks for a link, and every
+    /// second for retries. A shared database's links are sent by its own service, never here.
     pub fn deliver_mail(&self) {
+        if self.mode != Mode::Standalone {
+            return;
+        }
         let guichet = self.clone();
         tokio::spawn(async move {
-            let mut delivery = None;
-            while !guichet.store.is_closed() {
-                if !guichet.may_deliver().await {
-                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-                    continue;
+            let sender = match guichet.sender().await {
+                Ok(sender) => sender,
+                Err(error) => {
+                    tracing::warn!("no sender in this window: {error}");
+                    return;
                 }
-                if delivery.is_none() {
-                    match guichet.delivery().await {
-                        Ok(ready) => delivery = Some(ready),
-                        Err(error) => tracing::warn!("mail delivery not configured: {error}"),
+            };
+            let store = guichet.store.clone();
+            sender
+                .run_until(async move {
+                    while !store.is_closed() {
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     }
-                }
-                if let Some(delivery) = &delivery
-                    && let Err(error) = guichet.deliver_once(delivery).await
-                {
-                    tracing::warn!("outbox round failed: {error}");
-                }
-                let _ = tokio::time::timeout(
-                    std::time::Duration::from_secs(5),
-                    guichet.outbox.notified(),
-                )
+                })
                 .await;
-            }
+            sender.stop().await;
         });
     }
 
-    async fn may_deliver(&self) -> bool {
-        self.mode == Mode::Standalone || self.connected_agent_may(Permission::SendLinks).await
+    /// A sender on this database with this process's settings (the CLI's `send-link
+    /// --deliver`, `outbox --drain` and `sender`). Refused on a shared database unless this
+    /// connection is the sender service's role (or the owner's).
+    pub async fn sender(&self) -> Result<Sender> {
+        Sender::start(
+            self.store.clone(),
+            self.settings.clone(),
+            self.outbox.clone(),
+        )
+        .await
     }
 
-    /// How this database's mail is delivered (see [`crate::mail::outbox::Destination`]).
-    pub async fn delivery(&self) -> Result<crate::mail::outbox::Delivery> {
-        let demo = self.store.is_demo().await?;
-        crate::mail::outbox::Delivery::for_database(&self.settings, demo).await
+    /// The sending settings in effect for this process: the database's, under this
+    /// process's environment.
+    pub async fn sending_settings(&self) -> Result<SendingSettings> {
+        crate::mail::sender::sending_settings(&self.store, &self.settings).await
+    }
+
+    /// The portal's time zone, in which it reads the naive times of its requests.
+    pub async fn portal_timezone(&self) -> Result<chrono_tz::Tz> {
+        SendingSettings::timezone(&self.settings.sending, &self.store.sending_values().await?)
     }
 
     /// Where this database's mail goes (the demonstration rule applied).
-    pub async fn mail_destination(&self) -> Result<crate::mail::outbox::Destination> {
+    pub async fn mail_destination(&self) -> Result<Destination> {
         let demo = self.store.is_demo().await?;
-        crate::mail::outbox::Destination::of(&self.settings, demo)
+        let settings = self.sending_settings().await?;
+        Destination::of(
+            settings.smtp_url.as_deref(),
+            self.settings.outbox_dir(),
+            demo,
+        )
     }
 
-    /// Delivers what is due in the outbox now.
-    pub async fn deliver_once(
-        &self,
-        delivery: &crate::mail::outbox::Delivery,
-    ) -> Result<crate::mail::outbox::DrainReport> {
-        crate::mail::outbox::drain_once(&self.store, delivery, &self.settings, Utc::now()).await
+    /// Whether the links leave: « Les liens ne partent pas : … » otherwise, for every window.
+    pub async fn sending_status(&self, session: &Session) -> Result<SendingStatus> {
+        self.require(session, Permission::Read).await?;
+        crate::mail::sender::status(&self.store, Utc::now()).await
     }
 
     pub(crate) fn wake_outbox(&self) {
@@ -223,14 +238,14 @@ impl Guichet {
             input: uai.trim().into(),
             reason,
         })?;
-        self.store
-            .establishment(&uai, self.settings.portal_timezone, Utc::now())
-            .await
+        let tz = self.portal_timezone().await?;
+        self.store.establishment(&uai, tz, Utc::now()).await
     }
 }
 
-/// The PostgreSQL password from the keyring, for a URL that names a user but carries no
-/// password, unless `PGPASSWORD` gives one for this command (the owner's, once). Best effort:
+/// The PostgreSQL password from the keyring (or the service's credentials), for a URL that
+/// names a user but carries no password, unless `PGPASSWORD` gives one for this command (the
+/// owner's, once). Best effort:
 /// without a keyring or a stored password, the server decides (trust or peer authentication)
 /// and says so if it refuses.
 async fn database_password(url: &str) -> Option<crate::secrets::Secret> {
@@ -242,13 +257,8 @@ async fn database_password(url: &str) -> Option<crate::secrets::Secret> {
     {
         return None;
     }
-    tokio::task::spawn_blocking(|| {
-        crate::secrets::Keyring::from_env()
-            .ok()?
-            .get(crate::secrets::SecretName::DatabasePassword)
-            .ok()?
-    })
-    .await
-    .ok()
-    .flatten()
+    crate::secrets::read_secret(crate::secrets::SecretName::DatabasePassword)
+        .await
+        .ok()
+        .flatten()
 }

@@ -285,6 +285,56 @@ impl Keyring {
     }
 }
 
+/// The folder systemd gives a service its credentials in (`LoadCredential=`,
+/// `LoadCredentialEncrypted=`): one file per credential, readable by the service alone, in
+/// memory, gone when the service stops.
+pub const CREDENTIALS_VARIABLE: &str = "CREDENTIALS_DIRECTORY";
+
+/// A secret of this process: the credential of that name when systemd started it with one
+/// (`$CREDENTIALS_DIRECTORY/portal-signing-key`, one line break at its end ignored), else the
+/// keyring's entry; `None` when neither holds it. Blocking: async callers use [`read_secret`].
+pub fn read_blocking(name: SecretName) -> Result<Option<Secret>, SecretError> {
+    if let Some(dir) = std::env::var_os(CREDENTIALS_VARIABLE).filter(|dir| !dir.is_empty())
+        && let Some(secret) = credential(std::path::Path::new(&dir), name)?
+    {
+        return Ok(Some(secret));
+    }
+    Keyring::from_env()?.get(name)
+}
+
+/// The credential file `name` in `dir`, if there is one.
+fn credential(dir: &std::path::Path, name: SecretName) -> Result<Option<Secret>, SecretError> {
+    let path = dir.join(name.entry_name());
+    let mut bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(SecretError::Unavailable {
+                backend: None,
+                detail: format!("{}: {error}", path.display()),
+            });
+        }
+    };
+    let text = std::str::from_utf8(&bytes).map(|text| {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Secret::new(text.strip_suffix('\r').unwrap_or(text))
+    });
+    bytes.zeroize();
+    let secret = text.map_err(|_| SecretError::NotText { name })?;
+    if secret.expose().is_empty() {
+        return Err(SecretError::Empty { name });
+    }
+    Ok(Some(secret))
+}
+
+/// [`read_blocking`] off the async runtime.
+pub async fn read_secret(name: SecretName) -> crate::Result<Option<Secret>> {
+    tokio::task::spawn_blocking(move || read_blocking(name))
+        .await
+        .map_err(|error| crate::Error::Internal(format!("keyring task: {error}")))?
+        .map_err(crate::Error::from)
+}
+
 /// The error as text without the bytes some variants carry (they may be the secret).
 fn describe(error: keyring_core::Error) -> String {
     match error {
@@ -339,6 +389,32 @@ mod tests {
             assert_eq!(name.entry_name().parse(), Ok(name));
         }
         assert_eq!("smtp".parse::<SecretName>(), Err(()));
+    }
+
+    #[test]
+    fn a_credential_file_of_the_service_is_read_without_its_line_break() {
+        let dir = tempfile::tempdir().expect("folder");
+        std::fs::write(dir.path().join("portal-signing-key"), "kernel-secret\n").expect("file");
+        std::fs::write(dir.path().join("smtp-password"), "").expect("file");
+        std::fs::write(dir.path().join("database-password"), [0xff, 0xfe]).expect("file");
+        let key = credential(dir.path(), SecretName::PortalSigningKey)
+            .expect("read")
+            .expect("present");
+        assert_eq!(key.expose(), "kernel-secret");
+        assert!(matches!(
+            credential(dir.path(), SecretName::SmtpPassword),
+            Err(SecretError::Empty { .. })
+        ));
+        assert!(matches!(
+            credential(dir.path(), SecretName::DatabasePassword),
+            Err(SecretError::NotText { .. })
+        ));
+        let empty = tempfile::tempdir().expect("folder");
+        assert!(
+            credential(empty.path(), SecretName::PortalSigningKey)
+                .expect("read")
+                .is_none()
+        );
     }
 
     #[test]

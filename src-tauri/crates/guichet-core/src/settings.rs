@@ -1,14 +1,16 @@
-//! The settings screen's service (supervisors only): read and save the settings, store secrets
-//! in the keyring (write-only), and try the database and the SMTP server.
+//! The settings screen's service (supervisors only): read and save this PC's settings and the
+//! database's sending settings, store secrets in the keyring (write-only, standalone mode: in
+//! shared mode they are the sender service's), and try the database and the SMTP server.
 
 use serde::Serialize;
 use serde_json::json;
 
 use crate::agents::{Permission, Session};
 use crate::audit::{AuditAction, NewAuditEvent};
-use crate::config::{ENVIRONMENT, Settings, StoredSettings, env_var};
+use crate::config::{ENVIRONMENT, Settings, StoredSettings, env_var, sending_from_environment};
 use crate::error::{Error, Result};
 use crate::guichet::Guichet;
+use crate::mail::sending::{SendingForm, SendingName, SendingSettings, SendingValues};
 use crate::mail::transport::{SmtpConfig, SmtpSender};
 use crate::secrets::{Keyring, Secret, SecretName};
 use crate::store::{Mode, OpenMode, Store};
@@ -23,9 +25,13 @@ pub struct SecretStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct SettingsView {
+    /// This PC's settings (`settings.toml`).
     pub values: StoredSettings,
+    /// The database's sending settings, defaults filled in.
+    pub sending: SendingForm,
     /// Fields an environment variable overrides on this machine (a saved value would not apply).
     pub from_environment: Vec<String>,
+    /// The secrets this PC keeps: none in shared mode, where they are the sender service's.
     pub secrets: Vec<SecretStatus>,
     /// The keyring in use, or why none answers.
     pub keyring: String,
@@ -50,6 +56,22 @@ fn secret_name(name: &str) -> Result<SecretName> {
 impl Guichet {
     pub async fn settings_view(&self, session: &Session) -> Result<SettingsView> {
         self.require(session, Permission::ManageSettings).await?;
+        let sending = self.stored_sending().await?.form();
+        let from_environment = ENVIRONMENT
+            .iter()
+            .filter(|(_, variable)| env_var(variable).is_some())
+            .map(|(field, _)| field.to_string())
+            .chain(sending_from_environment())
+            .collect();
+        if self.mode() == Mode::Shared {
+            return Ok(SettingsView {
+                values: self.settings().stored(),
+                sending,
+                from_environment,
+                secrets: Vec::new(),
+                keyring: "celui du service d’envoi".into(),
+            });
+        }
         let (keyring, secrets) = match keyring_call(|keyring| {
             let statuses = SecretName::ALL
                 .into_iter()
@@ -69,22 +91,49 @@ impl Guichet {
         };
         Ok(SettingsView {
             values: self.settings().stored(),
-            from_environment: ENVIRONMENT
-                .iter()
-                .filter(|(_, variable)| env_var(variable).is_some())
-                .map(|(field, _)| field.to_string())
-                .collect(),
+            sending,
+            from_environment,
             secrets,
             keyring,
         })
     }
 
-    /// Checks and saves the settings; they apply at the next start. Returns what to tell the agent.
-    pub async fn save_settings(&self, session: &Session, values: StoredSettings) -> Result<String> {
+    /// The database's sending settings, defaults filled in (this process's environment aside).
+    async fn stored_sending(&self) -> Result<SendingSettings> {
+        SendingSettings::resolve(
+            &SendingValues::default(),
+            &self.store().sending_values().await?,
+        )
+    }
+
+    /// The database's sending settings, as `guichet-admin settings show` prints them.
+    pub async fn sending_view(&self, session: &Session) -> Result<SendingForm> {
+        self.require(session, Permission::Read).await?;
+        self.sending_view_unchecked().await
+    }
+
+    /// The view itself, for callers that hold the database already (the CLI).
+    pub async fn sending_view_unchecked(&self) -> Result<SendingForm> {
+        Ok(self.stored_sending().await?.form())
+    }
+
+    /// Checks and saves this PC's settings (applied at the next start) and the database's
+    /// sending settings (read by the sender at its next message). Returns what to tell the agent.
+    pub async fn save_settings(
+        &self,
+        session: &Session,
+        values: StoredSettings,
+        sending: SendingForm,
+    ) -> Result<String> {
         let session = self.require(session, Permission::ManageSettings).await?;
         let data_dir = self.settings().data_dir.clone();
         Settings::resolve(&values, |_| None, data_dir.clone())?;
+        let sending = sending.checked()?;
+        self.set_sending(&session, sending).await?;
         let before = StoredSettings::load(&data_dir)?;
+        if before == values {
+            return Ok("Réglages d’envoi enregistrés dans la base\u{a0}: le service d’envoi les applique dès le prochain message.".into());
+        }
         let path = values.save(&data_dir)?;
         let event = NewAuditEvent::new(AuditAction::SettingsChanged)
             .before(serde_json::to_value(&before).unwrap_or_default())
@@ -93,14 +142,93 @@ impl Guichet {
             .append_audit(Some(session.agent().id), chrono::Utc::now(), &event)
             .await?;
         Ok(format!(
-            "Réglages enregistrés dans {}\u{a0}; ils s’appliquent au prochain démarrage du Guichet.",
+            "Réglages enregistrés\u{a0}: ceux d’envoi dans la base, appliqués dès le prochain message\u{a0}; ceux de ce poste dans {}, appliqués au prochain démarrage du Guichet.",
             path.display()
         ))
     }
 
-    /// Stores a secret in the keyring (write-only: it is never read back to the window).
+    /// Sets one sending setting (`guichet-admin settings set NAME VALUE`); an empty value
+    /// brings back its default.
+    pub async fn set_sending_setting(
+        &self,
+        session: &Session,
+        name: &str,
+        value: &str,
+    ) -> Result<SendingForm> {
+        let session = self.require(session, Permission::ManageSettings).await?;
+        let name = SendingName::parse(name)?;
+        let value = name.check(value)?;
+        self.set_sending(&session, vec![(name, value)]).await?;
+        Ok(self.stored_sending().await?.form())
+    }
+
+    /// Stores the sending values that change, journaled with what they were.
+    async fn set_sending(
+        &self,
+        session: &Session,
+        values: Vec<(SendingName, Option<String>)>,
+    ) -> Result<()> {
+        let stored = self.store().sending_values().await?;
+        let defaults = SendingSettings::default().form();
+        let default_of = |name: SendingName| match name {
+            SendingName::PortalUrl => Some(defaults.portal_url.clone()),
+            SendingName::PortalTimezone => Some(defaults.portal_timezone.clone()),
+            SendingName::LinkLifetimeSeconds => Some(defaults.link_lifetime_seconds.to_string()),
+            SendingName::MailFrom => Some(defaults.mail_from.clone()),
+            SendingName::SmtpUrl => None,
+        };
+        // A value equal to its default is not stored: the default applies, should it change.
+        let changes: Vec<(SendingName, Option<String>)> = values
+            .into_iter()
+            .map(|(name, value)| {
+                let value = value.filter(|v| Some(v) != default_of(name).as_ref());
+                (name, value)
+            })
+            .filter(|(name, value)| stored.get(*name) != value.as_deref())
+            .collect();
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let shown = |value: Option<&str>, name: SendingName| {
+            value
+                .map(str::to_string)
+                .or_else(|| default_of(name))
+                .unwrap_or_default()
+        };
+        let before: serde_json::Map<String, serde_json::Value> = changes
+            .iter()
+            .map(|(name, _)| {
+                (
+                    name.name().to_string(),
+                    json!(shown(stored.get(*name), *name)),
+                )
+            })
+            .collect();
+        let after: serde_json::Map<String, serde_json::Value> = changes
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.name().to_string(),
+                    json!(shown(value.as_deref(), *name)),
+                )
+            })
+            .collect();
+        let event = NewAuditEvent::new(AuditAction::SettingsChanged)
+            .before(serde_json::Value::Object(before))
+            .after(serde_json::Value::Object(after));
+        let agent = Some(session.agent().id).filter(|id| *id > 0);
+        self.store()
+            .set_sending_values(&changes, agent, chrono::Utc::now(), &event)
+            .await
+    }
+
+    /// Stores a secret in the keyring (write-only: it is never read back to the window). In
+    /// shared mode the secrets are the sender service's: none is kept on an agent's PC.
     pub async fn set_secret(&self, session: &Session, name: &str, value: String) -> Result<String> {
         let session = self.require(session, Permission::ManageSettings).await?;
+        if self.mode() == Mode::Shared {
+            return Err(Error::SentByTheService);
+        }
         let name = secret_name(name)?;
         let secret = Secret::new(value);
         let backend = keyring_call(move |keyring| {
@@ -163,10 +291,11 @@ impl Guichet {
     /// sign-in with the keyring's password, without sending anything.
     pub async fn test_smtp(&self, session: &Session, url: Option<String>) -> Result<String> {
         self.require(session, Permission::ManageSettings).await?;
-        let Some(url) = url
-            .filter(|u| !u.trim().is_empty())
-            .or_else(|| self.settings().smtp_url.clone())
-        else {
+        if self.mode() == Mode::Shared {
+            return Err(Error::SentByTheService);
+        }
+        let configured = self.sending_settings().await?.smtp_url;
+        let Some(url) = url.filter(|u| !u.trim().is_empty()).or(configured) else {
             return Ok(format!(
                 "Aucun serveur de courriel n’est réglé\u{a0}: les messages sont écrits dans {}.",
                 self.settings().outbox_dir().display()

@@ -1,5 +1,6 @@
 // "Mon lien ne marche pas": the agent pastes what the caller reads out or forwards, and learns
-// whether it is valid, expired, replaced, used, unknown, altered or not a link at all.
+// whether it is valid, expired, replaced, used, unknown, altered or not a link at all (or, for a
+// request the portal made itself, that only the portal can tell).
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
@@ -15,6 +16,7 @@ const TITLES: Record<LinkVerdict, string> = {
   unknown: "Lien inconnu",
   altered: "Lien altéré",
   malformed: "Lien incomplet",
+  portal_only: "Demande faite sur le portail",
 };
 
 const SEVERITY: Record<LinkVerdict, "success" | "warning" | "error" | "info"> = {
@@ -25,6 +27,7 @@ const SEVERITY: Record<LinkVerdict, "success" | "warning" | "error" | "info"> = 
   unknown: "error",
   altered: "error",
   malformed: "error",
+  portal_only: "info",
 };
 
 type Props = { onOpenAddress: (email: string) => void };

@@ -1,11 +1,13 @@
-// Supervisors' settings: database, mail and portal, each with its test; secrets go to the OS
-// keyring through write-only fields and are never shown again.
+// Supervisors' settings: the database's sending settings (portal, lifetime, sender, SMTP server),
+// read by the one sender for every PC, and this PC's own (database, idle lock), each with its
+// test; secrets go to the OS keyring through write-only fields and are never shown again (in
+// shared mode they are the sender service's, not this PC's).
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useEffect, useState, type FormEvent } from "react";
-import { commands, type SettingsView, type StoredSettings } from "../../bindings";
+import { commands, type SendingForm, type SettingsView, type StoredSettings } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
 
 type Outcome = { ok: boolean; message: string } | null;
@@ -16,22 +18,19 @@ const SECRET_LABELS: Record<string, string> = {
   "database-password": "Mot de passe de la base PostgreSQL",
 };
 
-const TEXT_FIELDS: { field: keyof StoredSettings; label: string; hint: string }[] = [
-  { field: "database_url", label: "Base de données", hint: "postgres://utilisateur@hôte/base ou sqlite://chemin\u202f; vide\u00a0: base de démonstration. Sans mot de passe." },
-  { field: "smtp_url", label: "Serveur de courriel", hint: "smtp://hôte:port, smtp://hôte?tls=starttls ou smtps://hôte\u202f; vide\u00a0: fichiers .eml. Sans mot de passe." },
-  { field: "portal_url", label: "Adresse du portail", hint: "Par exemple https://auth.siec.education.fr" },
+type SendingText = "portal_url" | "portal_timezone" | "mail_from" | "smtp_url";
+
+const SENDING_FIELDS: { field: SendingText; label: string; hint: string }[] = [
+  { field: "portal_url", label: "Adresse du portail", hint: "En https, par exemple https://auth.siec.education.fr" },
   { field: "portal_timezone", label: "Fuseau horaire du portail", hint: "Celui de PHP sur le portail, par exemple Europe/Paris." },
   { field: "mail_from", label: "Expéditeur des messages", hint: "Nom <adresse>" },
-];
-
-const NUMBER_FIELDS: { field: "link_lifetime_seconds" | "idle_lock_seconds"; label: string }[] = [
-  { field: "link_lifetime_seconds", label: "Durée de validité d’un lien (secondes)" },
-  { field: "idle_lock_seconds", label: "Verrouillage après inactivité (secondes)" },
+  { field: "smtp_url", label: "Serveur de courriel", hint: "smtp://hôte:port, smtp://hôte?tls=starttls ou smtps://hôte\u202f; vide\u00a0: fichiers .eml. Sans mot de passe." },
 ];
 
 export function SettingsPage() {
   const [view, setView] = useState<SettingsView | null>(null);
   const [values, setValues] = useState<StoredSettings | null>(null);
+  const [sending, setSending] = useState<SendingForm | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [tests, setTests] = useState<Record<string, Outcome>>({});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
@@ -39,16 +38,16 @@ export function SettingsPage() {
 
   useEffect(() => {
     unwrap(commands.settingsView())
-      .then((found) => (setView(found), setValues(found.values)))
+      .then((found) => (setView(found), setValues(found.values), setSending(found.sending)))
       .catch((failure: unknown) => setOutcome({ ok: false, message: messageOf(failure) }));
   }, [revision]);
 
-  if (!view || !values) return outcome ? <Alert severity="error" small description={outcome.message} /> : null;
+  if (!view || !values || !sending) return outcome ? <Alert severity="error" small description={outcome.message} /> : null;
 
   async function save(event: FormEvent) {
     event.preventDefault();
     try {
-      setOutcome({ ok: true, message: await unwrap(commands.saveSettings(values as StoredSettings)) });
+      setOutcome({ ok: true, message: await unwrap(commands.saveSettings(values as StoredSettings, sending as SendingForm)) });
     } catch (failure) {
       setOutcome({ ok: false, message: messageOf(failure) });
     }
@@ -56,7 +55,7 @@ export function SettingsPage() {
 
   async function test(kind: "database" | "smtp") {
     setTests((old) => ({ ...old, [kind]: null }));
-    const url = kind === "database" ? (values?.database_url ?? null) : (values?.smtp_url ?? null);
+    const url = kind === "database" ? (values?.database_url ?? null) : (sending?.smtp_url ?? null);
     try {
       const message = await unwrap(kind === "database" ? commands.testDatabase(url) : commands.testSmtp(url));
       setTests((old) => ({ ...old, [kind]: { ok: true, message } }));
@@ -76,8 +75,10 @@ export function SettingsPage() {
     }
   }
 
-  const set = (field: keyof StoredSettings, text: string) =>
-    setValues((old) => ({ ...(old as StoredSettings), [field]: text.trim() === "" ? null : text }));
+  const setSendingText = (field: SendingText, text: string) =>
+    setSending((old) => ({ ...(old as SendingForm), [field]: field === "smtp_url" && text.trim() === "" ? null : text }));
+  const overridden = (field: string, hint: string) =>
+    view.from_environment.includes(field) ? `${hint} Une variable d’environnement impose la valeur sur ce poste.` : hint;
 
   return (
     <section aria-labelledby="settings-title" className="guichet-narrow-wide">
@@ -86,27 +87,49 @@ export function SettingsPage() {
       </h1>
       {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" id="settings-outcome" />}
       <form onSubmit={save} id="settings-form">
-        {TEXT_FIELDS.map(({ field, label, hint }) => (
+        <h2 className="fr-h5">Envoi des liens, pour tous les postes</h2>
+        <p className="fr-text--sm">Enregistrés dans la base, lus par le service d’envoi dès le message suivant.</p>
+        {SENDING_FIELDS.map(({ field, label, hint }) => (
           <Input
             key={field}
             label={label}
-            hintText={view.from_environment.includes(field) ? `${hint} Une variable d’environnement impose la valeur sur ce poste.` : hint}
-            nativeInputProps={{ id: `setting-${field}`, value: (values[field] as string | null) ?? "", onChange: (e) => set(field, e.target.value), spellCheck: false }}
+            hintText={overridden(field, hint)}
+            nativeInputProps={{ id: `setting-${field}`, value: sending[field] ?? "", onChange: (e) => setSendingText(field, e.target.value), spellCheck: false }}
           />
         ))}
-        {NUMBER_FIELDS.map(({ field, label }) => (
-          <Input
-            key={field}
-            label={label}
-            nativeInputProps={{
-              id: `setting-${field}`,
-              type: "number",
-              min: 1,
-              value: values[field] ?? "",
-              onChange: (e) => setValues((old) => ({ ...(old as StoredSettings), [field]: e.target.value === "" ? null : Number(e.target.value) })),
-            }}
-          />
-        ))}
+        <Input
+          label="Durée de validité d’un lien (secondes)"
+          hintText={overridden("link_lifetime_seconds", "3600 par défaut\u00a0: le message dit alors «\u00a0Ce lien expire dans 1 heure\u00a0».")}
+          nativeInputProps={{
+            id: "setting-link_lifetime_seconds",
+            type: "number",
+            min: 1,
+            value: sending.link_lifetime_seconds,
+            onChange: (e) => setSending((old) => ({ ...(old as SendingForm), link_lifetime_seconds: Number(e.target.value) })),
+          }}
+        />
+        <h2 className="fr-h5 fr-mt-4w">Ce poste</h2>
+        <Input
+          label="Base de données"
+          hintText={overridden("database_url", "postgres://hôte/base (base partagée, sans utilisateur) ou sqlite://chemin\u202f; vide\u00a0: base de démonstration. Sans mot de passe.")}
+          nativeInputProps={{
+            id: "setting-database_url",
+            value: values.database_url ?? "",
+            onChange: (e) => setValues((old) => ({ ...(old as StoredSettings), database_url: e.target.value.trim() === "" ? null : e.target.value })),
+            spellCheck: false,
+          }}
+        />
+        <Input
+          label="Verrouillage après inactivité (secondes)"
+          hintText={overridden("idle_lock_seconds", "600 par défaut.")}
+          nativeInputProps={{
+            id: "setting-idle_lock_seconds",
+            type: "number",
+            min: 1,
+            value: values.idle_lock_seconds ?? "",
+            onChange: (e) => setValues((old) => ({ ...(old as StoredSettings), idle_lock_seconds: e.target.value === "" ? null : Number(e.target.value) })),
+          }}
+        />
         <div className="guichet-lock__actions fr-mb-4w">
           <Button type="submit" id="settings-save">
             Enregistrer les réglages
@@ -125,7 +148,14 @@ export function SettingsPage() {
       </form>
 
       <h2 className="fr-h5 fr-mt-4w">Secrets (trousseau du système&nbsp;: {view.keyring})</h2>
-      <p className="fr-text--sm">Ils ne sont jamais réaffichés ni écrits dans un fichier. Saisir une valeur la remplace.</p>
+      {view.secrets.length === 0 ? (
+        <p className="fr-text--sm" id="secrets-elsewhere">
+          Base partagée&nbsp;: la clé de signature du portail et le mot de passe du serveur de courriel sont dans le trousseau du service d’envoi, à côté de la base. Ce
+          poste n’en garde aucun.
+        </p>
+      ) : (
+        <p className="fr-text--sm">Ils ne sont jamais réaffichés ni écrits dans un fichier. Saisir une valeur la remplace.</p>
+      )}
       {view.secrets.map((secret) => (
         <div key={secret.name} className="guichet-secret">
           <Input

@@ -6,6 +6,7 @@ use std::time::Instant;
 use chrono::Utc;
 use clap::Args;
 use guichet_core::agents::{Role, Session};
+use guichet_core::mail::sending::SendingName;
 use guichet_core::store::{OpenMode, Store};
 use guichet_core::{Error, Guichet, Settings, demo};
 use serde_json::json;
@@ -76,10 +77,14 @@ pub async fn run(settings: Settings, args: AllBench) -> Result<Output, Failure> 
         .database_url
         .is_none()
         .then(|| std::env::temp_dir().join(&file));
-    let settings = Settings {
+    let mut settings = Settings {
         database_url: Some(url),
         ..settings
     };
+    // The one sender mails the campaigns to the bench's server.
+    settings
+        .sending
+        .set(SendingName::SmtpUrl, Some(smtp_url.clone()));
     let result = measure(settings, &args, &smtp_url, load_before).await;
     if let Some(path) = scratch {
         for suffix in ["", "-wal", "-shm"] {
@@ -95,9 +100,9 @@ async fn measure(
     smtp_url: &str,
     load_before: Option<f64>,
 ) -> Result<Output, Failure> {
-    let timezone = settings.portal_timezone;
     let guichet = Guichet::open(settings.clone(), OpenMode::CreateIfMissing).await?;
     let store = guichet.store();
+    let timezone = guichet.portal_timezone().await?;
     if store.count_establishments().await? > 0 {
         return Err(Error::DatabaseNotEmpty.into());
     }
@@ -113,7 +118,7 @@ async fn measure(
         + report.link_pending
         + report.link_expired;
     tracing::info!("inserting addresses one by one");
-    let row_by_row_s = row_by_row(store, args.row_by_row, args.seed, &settings).await?;
+    let row_by_row_s = row_by_row(store, args.row_by_row, args.seed, timezone).await?;
     let per_row_s = row_by_row_s / args.row_by_row.max(1) as f64;
     let (establishments, accounts) = search::sizes(store).await?;
 
@@ -135,14 +140,9 @@ async fn measure(
         operations::measure(&guichet, &agents[0], &uais, args.calls.max(1), args.seed).await?;
 
     tracing::info!("timing mail delivery");
-    let mail = mail::measure(
-        &settings,
-        smtp_url,
-        args.mail_messages,
-        4,
-        args.baseline_mail_messages,
-    )
-    .await?;
+    let mail = mail::measure(smtp_url, args.mail_messages, 4, args.baseline_mail_messages).await?;
+    tracing::info!("timing the sender");
+    let sender = concurrent::sender_rate(&guichet, &supervisor, args.mail_messages).await?;
 
     let concurrent = match store {
         Store::Postgres(_) => {
@@ -150,7 +150,6 @@ async fn measure(
             let options = ConcurrentOptions {
                 seconds: args.seconds,
                 campaign: args.campaign,
-                smtp_url: smtp_url.to_string(),
                 seed: args.seed,
             };
             Some(concurrent::measure(&guichet, &agents, &supervisor, &uais, &options).await?)
@@ -180,6 +179,7 @@ async fn measure(
         "search": search.json,
         "operations": operations.json,
         "mail": mail.json,
+        "sender": sender.json,
         "concurrent": concurrent.as_ref().map(|output| output.json.clone()),
         "load_average": [load_before, super::load_average()],
     });
@@ -187,7 +187,7 @@ async fn measure(
         "Banc complet — {}, {establishments} établissements, {accounts} adresses (graine {}).\n\n\
          Remplissage : {demo_s:.1} s ({rows} lignes, dont {:.1} s de génération) ; une ligne par \
          INSERT, il en prendrait environ {:.0} s ({:.0} lignes/s mesurées sur {} adresses).\n\n\
-         Recherche\n{}\n\nOpérations d’un agent\n{}\nCourriel\n{}\n\nPlusieurs agents\n{}",
+         Recherche\n{}\n\nOpérations d’un agent\n{}\nCourriel\n{}\n{}\n\nPlusieurs agents\n{}",
         super::backend_label(store),
         args.seed,
         report.generate_seconds,
@@ -197,6 +197,7 @@ async fn measure(
         search.text,
         operations.text,
         mail.text,
+        sender.text,
         concurrent
             .map(|output| output.text)
             .unwrap_or_else(|| "Mesuré sur PostgreSQL seulement (la base partagée).".into()),
@@ -232,14 +233,14 @@ async fn row_by_row(
     store: &Store,
     count: usize,
     seed: u64,
-    settings: &Settings,
+    timezone: chrono_tz::Tz,
 ) -> Result<f64, Error> {
     let size = demo::DemoSize {
         establishments: 1,
         accounts: count,
     };
     let now = Utc::now();
-    let (batch, _) = demo::generate(size, seed ^ 0x5EED, settings.portal_timezone, now)?;
+    let (batch, _) = demo::generate(size, seed ^ 0x5EED, timezone, now)?;
     let insert = "INSERT INTO account (email, password, password_changed_at, created_at, \
                   updated_at) VALUES ($1, $2, $3, $4, $4)";
     macro_rules! insert_each {

@@ -7,8 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use guichet_core::agents::Session;
-use guichet_core::mail::outbox::Delivery;
-use guichet_core::mail::transport::{SmtpConfig, SmtpSender};
 use guichet_core::{Error, Guichet};
 use serde_json::{Value, json};
 
@@ -21,7 +19,6 @@ use crate::output::Output;
 pub struct ConcurrentOptions {
     pub seconds: f64,
     pub campaign: usize,
-    pub smtp_url: String,
     pub seed: u64,
 }
 
@@ -54,7 +51,8 @@ impl Phase {
 }
 
 /// `agents` work for `options.seconds` alone, then again while `campaign` e-mails (queued by
-/// `sender` through the core, as a campaign would be) drain to the SMTP server.
+/// `sender` through the core, as a campaign would be) drain to the SMTP server through the one
+/// sender (the Guichet's settings name the server).
 pub async fn measure(
     guichet: &Guichet,
     agents: &[Session],
@@ -70,31 +68,20 @@ pub async fn measure(
     let queued = queue_campaign(guichet, sender, options.campaign).await?;
     let queue_s = started.elapsed().as_secs_f64();
 
-    let delivery = Delivery::Smtp(SmtpSender::new(
-        SmtpConfig::parse(&options.smtp_url)?,
-        None,
-    )?);
+    let mail_sender = guichet.sender().await?;
     let stop = Stop::after(duration);
     let drain = {
-        let guichet = guichet.clone();
         let stop = stop.clone();
         tokio::spawn(async move {
             let started = Instant::now();
-            let mut sent = 0;
-            let mut failed = 0;
-            let outcome = loop {
-                match guichet.deliver_once(&delivery).await {
-                    Ok(report) if report.sent + report.failed + report.retried == 0 => break Ok(()),
-                    Ok(report) => {
-                        sent += report.sent;
-                        failed += report.failed + report.retried;
-                    }
-                    Err(error) => break Err(error),
-                }
-            };
+            let report = mail_sender.deliver_due().await;
+            mail_sender.stop().await;
             // The agents go on at least for the same time as alone, and until the outbox is empty.
             stop.drained.store(true, Ordering::Relaxed);
-            outcome.map(|()| (sent, failed, started.elapsed().as_secs_f64()))
+            report.map(|report| {
+                let failed = report.failed + report.retried + report.deferred;
+                (report.sent, failed, started.elapsed().as_secs_f64())
+            })
         })
     };
     let during = work(guichet, agents, uais, options.seed ^ 1, "campagne", stop).await?;
@@ -203,7 +190,39 @@ async fn work(
     })
 }
 
-/// Sends a link to `count` existing addresses through the core, one after the other; the
+/// Asks for links to `count` addresses, then times the one sender alone draining them: the mail
+/// throughput through the sender (minting, sealing, sending, settling each message).
+pub async fn sender_rate(
+    guichet: &Guichet,
+    sender: &Session,
+    count: usize,
+) -> Result<Output, Error> {
+    let queued = queue_campaign(guichet, sender, count).await?;
+    let mail_sender = guichet.sender().await?;
+    let started = Instant::now();
+    let report = mail_sender.deliver_due().await;
+    let seconds = started.elapsed().as_secs_f64();
+    mail_sender.stop().await;
+    let report = report?;
+    let per_s = report.sent as f64 / seconds.max(f64::EPSILON);
+    Ok(Output {
+        text: format!(
+            "Service d’envoi seul\u{a0}: {} liens créés et envoyés en {seconds:.2}\u{a0}s, {per_s:.0} messages/s \
+             ({queued} demandés, {} échecs).",
+            report.sent,
+            report.failed + report.retried + report.deferred
+        ),
+        json: json!({
+            "queued": queued,
+            "sent": report.sent,
+            "failed": report.failed + report.retried + report.deferred,
+            "seconds": seconds,
+            "messages_per_s": per_s,
+        }),
+    })
+}
+
+/// Asks for a link to `count` existing addresses through the core, one after the other; the
 /// e-mails wait in the outbox (nothing delivers them yet). Returns how many were queued.
 async fn queue_campaign(guichet: &Guichet, sender: &Session, count: usize) -> Result<usize, Error> {
     let sql = "SELECT email FROM account ORDER BY id LIMIT $1";

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 use guichet_core::mail::message::{formatted, reset_email};
+use guichet_core::mail::sending::{SendingName, SendingSettings};
 use guichet_core::mail::transport::{Outgoing, SmtpConfig, SmtpSender, send_with_lettre_default};
 use guichet_core::{Error, Settings};
 use serde::Serialize;
@@ -48,12 +49,18 @@ impl Rate {
 }
 
 /// `count` copies of the guide's e-mail, each to its own recipient and with its own link.
-fn copies(settings: &Settings, count: usize) -> Result<Vec<Outgoing>, Error> {
+fn copies(count: usize) -> Result<Vec<Outgoing>, Error> {
+    let settings = SendingSettings::default();
     (0..count)
         .map(|n| {
             let recipient = format!("bench.{n}@ac-paris.fr");
             let link = format!("{}/reset-password/reset/{:0>40}", settings.portal_url, n);
-            let message = reset_email(&settings.mail_from, &recipient, &link)?;
+            let message = reset_email(
+                &settings.mail_from,
+                &recipient,
+                &link,
+                settings.link_lifetime_seconds,
+            )?;
             Ok(Outgoing {
                 envelope_from: "ne-pas-repondre@siec.education.fr".into(),
                 recipient,
@@ -66,7 +73,6 @@ fn copies(settings: &Settings, count: usize) -> Result<Vec<Outgoing>, Error> {
 pub async fn run(settings: Settings, args: MailBench) -> Result<Output, Failure> {
     let url = smtp_url(&settings, args.smtp_url)?;
     measure(
-        &settings,
         &url,
         args.messages,
         args.concurrency,
@@ -78,7 +84,12 @@ pub async fn run(settings: Settings, args: MailBench) -> Result<Output, Failure>
 /// The local SMTP server to measure against: the one given, else `GUICHET_SMTP_URL`.
 pub fn smtp_url(settings: &Settings, given: Option<String>) -> Result<String, Error> {
     given
-        .or_else(|| settings.smtp_url.clone())
+        .or_else(|| {
+            settings
+                .sending
+                .get(SendingName::SmtpUrl)
+                .map(str::to_string)
+        })
         .ok_or(Error::InvalidSetting {
             name: "--smtp-url",
             reason: "indiquez un serveur SMTP local (--smtp-url smtp://127.0.0.1:2525 ou \
@@ -89,7 +100,6 @@ pub fn smtp_url(settings: &Settings, given: Option<String>) -> Result<String, Er
 
 /// Sends `messages` through the app's sender, then `baseline_messages` the plain lettre way.
 pub async fn measure(
-    settings: &Settings,
     url: &str,
     messages: usize,
     concurrency: usize,
@@ -97,8 +107,8 @@ pub async fn measure(
 ) -> Result<Output, Failure> {
     let mut config = SmtpConfig::parse(url).map_err(Error::from)?;
     config.concurrency = concurrency.max(1);
-    let app_messages = copies(settings, messages)?;
-    let baseline_messages = copies(settings, baseline_messages)?;
+    let app_messages = copies(messages)?;
+    let baseline_messages = copies(baseline_messages)?;
 
     let sender = SmtpSender::new(config.clone(), None).map_err(Error::from)?;
     let started = Instant::now();

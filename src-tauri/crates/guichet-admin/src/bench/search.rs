@@ -81,9 +81,9 @@ pub async fn run(settings: Settings, args: SearchBench) -> Result<Output, Error>
         database_url: Some(url),
         ..settings
     };
-    let timezone = settings.portal_timezone;
     let guichet = Guichet::open(settings, OpenMode::CreateIfMissing).await?;
     let store = guichet.store();
+    let timezone = guichet.portal_timezone().await?;
 
     let demo_s = if store.count_establishments().await? == 0 {
         tracing::info!("filling the database");

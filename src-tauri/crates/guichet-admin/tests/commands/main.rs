@@ -223,11 +223,10 @@ pub fn add_agent(
 
 /// An establishment's page as the database holds it now.
 pub async fn page(db: &TestDb, uai: &str) -> Establishment {
-    let settings = guichet_core::Settings::with_defaults(None, std::env::temp_dir());
     db.store
         .establishment(
             &Uai::parse(uai).expect("valid UAI"),
-            settings.portal_timezone,
+            chrono_tz::Europe::Paris,
             chrono::Utc::now(),
         )
         .await

@@ -21,6 +21,9 @@ pub enum Role {
     Agent,
     /// Also manages agents and settings, and exports the journal.
     Superviseur,
+    /// The sender service of a shared database (`guichet-admin sender`): it mints and mails
+    /// links, and does nothing an agent does; it never signs in to the window.
+    Envoi,
 }
 
 /// What an agent may be allowed to do.
@@ -36,13 +39,14 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Lecture, Role::Agent, Role::Superviseur];
+    pub const ALL: [Role; 4] = [Role::Lecture, Role::Agent, Role::Superviseur, Role::Envoi];
 
     pub fn code(self) -> &'static str {
         match self {
             Role::Lecture => "lecture",
             Role::Agent => "agent",
             Role::Superviseur => "superviseur",
+            Role::Envoi => "envoi",
         }
     }
 
@@ -52,7 +56,7 @@ impl Role {
 
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
-            Permission::Read => true,
+            Permission::Read => self != Role::Envoi,
             Permission::EditAddresses | Permission::SendLinks => {
                 matches!(self, Role::Agent | Role::Superviseur)
             }
@@ -68,6 +72,7 @@ impl Role {
             Role::Lecture => "lecture seule",
             Role::Agent => "agent",
             Role::Superviseur => "superviseur",
+            Role::Envoi => "service d’envoi",
         }
     }
 }
@@ -204,6 +209,7 @@ mod tests {
         assert_eq!(allowed(Role::Lecture), [Read]);
         assert_eq!(allowed(Role::Agent), [Read, EditAddresses, SendLinks]);
         assert_eq!(allowed(Role::Superviseur), all);
+        assert_eq!(allowed(Role::Envoi), []);
     }
 
     #[test]

@@ -167,6 +167,9 @@ impl Guichet {
         check_login(&login)?;
         let display_name = clean_name(display_name)?;
         password::check_policy(password)?;
+        if role == Role::Envoi && self.mode() == Mode::Standalone {
+            return Err(Error::SenderRoleNeedsSharedMode);
+        }
         if self.mode() == Mode::Shared {
             let verifier = scram(password).await?;
             return self
@@ -191,6 +194,9 @@ impl Guichet {
     /// mode it applies from the agent's next operation, open sessions included.
     pub async fn set_agent_role(&self, session: &Session, login: &str, role: Role) -> Result<()> {
         let login = self.managed_login(session, login).await?;
+        if role == Role::Envoi && self.mode() == Mode::Standalone {
+            return Err(Error::SenderRoleNeedsSharedMode);
+        }
         match self.mode() {
             Mode::Shared => self.store().set_shared_agent_role(&login, role).await,
             Mode::Standalone => {
@@ -281,14 +287,6 @@ impl Guichet {
             Mode::Shared => shared::current_agent(self).await,
             Mode::Standalone => Ok(self.current_row(session).await?.agent()),
         }
-    }
-
-    /// Whether the agent whose role this shared-mode Guichet connects as may do `permission`
-    /// now, for work done on its behalf in the background (delivering the outbox).
-    pub(crate) async fn connected_agent_may(&self, permission: Permission) -> bool {
-        shared::current_agent(self)
-            .await
-            .is_ok_and(|agent| agent.role.allows(permission))
     }
 
     /// In shared mode, the session of the database's owner, connected as the URL's own user

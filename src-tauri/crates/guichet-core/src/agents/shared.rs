@@ -54,7 +54,11 @@ fn agent_of(me: Option<Whoami>, login: &str) -> Result<Agent> {
     if !me.in_group {
         return Err(Error::MissingGroupRole(me.login));
     }
-    Ok(me.agent())
+    let agent = me.agent();
+    if agent.role == super::Role::Envoi {
+        return Err(Error::SenderAccount(agent.login));
+    }
+    Ok(agent)
 }
 
 /// What a refused connection means at sign-in: PostgreSQL answers a wrong password and an

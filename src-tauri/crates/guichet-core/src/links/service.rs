@@ -1,25 +1,27 @@
 //! The third daily call: send a fresh link, show every link an address was sent and what became
 //! of it, and tell a caller what is wrong with the link they read out.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::token::{self, ParsedToken, SigningKey, StoredRequest, derive_verifier, parse_link};
+use super::token::{self, SigningKey, StoredRequest, digest_matches, parse_link};
 use crate::agents::{Permission, Session};
 use crate::associations::parse_email;
 use crate::error::{Error, Result};
 use crate::guichet::Guichet;
-use crate::mail::outbox::signing_key;
 use crate::model::establishment::InitStatus;
 use crate::portal_time::from_portal;
+use crate::secrets::{SecretName, read_secret};
 use crate::store::LedgerRow;
+use crate::store::Mode;
 use crate::text::paris_time;
 
-/// What the agent reads once a link is in the outbox.
+/// What the agent reads once a link is asked for: the sender mints and mails it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LinkSent {
     pub email: String,
-    pub expires_at: DateTime<Utc>,
+    /// The link's row in the ledger, to follow it.
+    pub link_id: i32,
     pub message: String,
 }
 
@@ -27,6 +29,8 @@ pub struct LinkSent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Lifecycle {
+    /// Asked for; the sender mints it right before its message leaves.
+    Requested,
     Valid {
         until: DateTime<Utc>,
     },
@@ -63,13 +67,18 @@ pub enum Delivery {
     Failed {
         reason: Option<String>,
     },
+    /// Not sent, rightly: a newer link replaced it before it left.
+    Dropped {
+        reason: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LinkEntry {
     pub id: i32,
     pub requested_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
+    /// `None` until the sender mints it.
+    pub expires_at: Option<DateTime<Utc>>,
     /// The agent who sent it.
     pub agent: Option<String>,
     pub lifecycle: Lifecycle,
@@ -96,6 +105,9 @@ pub enum LinkVerdict {
     Unknown,
     Altered,
     Malformed,
+    /// A request the portal itself issued (« Mot de passe oublié ») whose link only the portal
+    /// can check: the signing key stays with the sender.
+    PortalOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -131,6 +143,18 @@ pub(crate) fn lifecycle(
     newer: Option<&LedgerRow>,
     now: DateTime<Utc>,
 ) -> Lifecycle {
+    let Some(expires_at) = row.expires_at else {
+        // Never minted: replaced while it waited, or still to be.
+        return if row.outbox_state.as_deref() == Some("dropped") {
+            let by = newer.map(|n| n.requested_at);
+            Lifecycle::Replaced {
+                at: by.unwrap_or(row.requested_at),
+                by,
+            }
+        } else {
+            Lifecycle::Requested
+        };
+    };
     if let Some(at) = row.replaced_at {
         return Lifecycle::Replaced {
             at,
@@ -138,19 +162,17 @@ pub(crate) fn lifecycle(
         };
     }
     if row.pending {
-        return if row.expires_at > now {
-            Lifecycle::Valid {
-                until: row.expires_at,
-            }
+        return if expires_at > now {
+            Lifecycle::Valid { until: expires_at }
         } else {
-            Lifecycle::Expired { at: row.expires_at }
+            Lifecycle::Expired { at: expires_at }
         };
     }
     let set_while_valid = row
         .password_changed_at
-        .filter(|at| *at >= row.requested_at && *at <= row.expires_at);
-    if row.expires_at <= now && set_while_valid.is_none() {
-        Lifecycle::Expired { at: row.expires_at }
+        .filter(|at| *at >= row.requested_at && *at <= expires_at);
+    if expires_at <= now && set_while_valid.is_none() {
+        Lifecycle::Expired { at: expires_at }
     } else {
         Lifecycle::Used {
             at: set_while_valid,
@@ -166,6 +188,9 @@ fn delivery(row: &LedgerRow) -> Delivery {
         },
         Some("sending") => Delivery::Sending,
         Some("failed") => Delivery::Failed {
+            reason: row.outbox_reply.clone(),
+        },
+        Some("dropped") => Delivery::Dropped {
             reason: row.outbox_reply.clone(),
         },
         _ => Delivery::Waiting {
@@ -191,8 +216,9 @@ fn entries(rows: &[LedgerRow], now: DateTime<Utc>) -> Vec<LinkEntry> {
 }
 
 impl Guichet {
-    /// Issues a fresh link for an address: the portal's request, the ledger row and the e-mail
-    /// in the outbox, in one transaction; older pending links of the address stop working.
+    /// Asks for a fresh link for an address: the ledger row and its message in the outbox, in
+    /// one transaction with the journal entry. The sender mints the link right before the
+    /// message leaves, and then the address's older links stop working. No key is needed here.
     pub async fn send_link(
         &self,
         session: &Session,
@@ -214,43 +240,33 @@ impl Guichet {
     ) -> Result<LinkSent> {
         let session = self.require(session, Permission::SendLinks).await?;
         let email = parse_email(email)?;
-        let key = signing_key().await?;
-        let settings = self.settings();
-        let tz = settings.portal_timezone;
-        let lifetime = Duration::seconds(i64::from(settings.link_lifetime_seconds));
-        let (account, _, expires_at) = self
+        let (account, link_id) = self
             .store()
-            .issue_link(
-                email.as_str(),
-                |account| {
-                    let issued =
-                        token::issue(account.id, now, lifetime, tz, &key, &mut rand::rng());
-                    let expires_at = from_portal(tz, issued.expires_at);
-                    Ok((
-                        issued.selector,
-                        issued.hashed_token,
-                        issued.requested_at,
-                        issued.expires_at,
-                        expires_at,
-                    ))
-                },
-                session.agent().id,
-                now,
-                note,
-            )
+            .request_link(email.as_str(), session.agent().id, now, note)
             .await?;
         self.wake_outbox();
         self.after_change().await;
         Ok(LinkSent {
             message: format!(
-                "Un lien d’initialisation est prêt pour «\u{a0}{}\u{a0}», valable jusqu’au {}\u{a0}; il part dans l’instant. \
-                 Les liens envoyés avant ne fonctionnent plus.",
-                account.email,
-                paris_time(expires_at)
+                "Un lien d’initialisation est demandé pour «\u{a0}{}\u{a0}»\u{a0}; il part dans l’instant. \
+                 Les liens envoyés avant cessent de fonctionner dès qu’il est créé.",
+                account.email
             ),
             email: account.email,
-            expires_at,
+            link_id,
         })
+    }
+
+    /// One link of the ledger, to follow its message: « en file », « envoyé », « échec ».
+    pub async fn link_entry(&self, session: &Session, link_id: i32) -> Result<Option<LinkEntry>> {
+        self.require(session, Permission::Read).await?;
+        let Some(row) = self.store().ledger_row(link_id).await? else {
+            return Ok(None);
+        };
+        let rows = self.store().ledger(row.account_id).await?;
+        Ok(entries(&rows, Utc::now())
+            .into_iter()
+            .find(|entry| entry.id == link_id))
     }
 
     /// An address's state and the ledger of its links.
@@ -262,9 +278,10 @@ impl Guichet {
             .await?
             .ok_or_else(|| Error::AddressNotFound(email.trim().into()))?;
         let rows = self.store().ledger(account_id).await?;
+        let tz = self.portal_timezone().await?;
         let status = self
             .store()
-            .account_status(account_id, self.settings().portal_timezone, Utc::now())
+            .account_status(account_id, tz, Utc::now())
             .await?;
         Ok(AddressLinks {
             email,
@@ -281,7 +298,11 @@ impl Guichet {
         self.check_link_unchecked(input).await
     }
 
-    /// The check itself, for callers that hold the database already (the CLI).
+    /// The check itself, for callers that hold the database already (the CLI). A link the
+    /// Guichet sent is told intact or altered by the SHA-256 the ledger keeps of its token,
+    /// without the signing key; a request the portal issued itself is checked with the key only
+    /// where this process's sender holds it (standalone mode), else the verdict says that the
+    /// portal alone can tell.
     pub async fn check_link_unchecked(&self, input: &str) -> Result<LinkCheck> {
         let parsed = match parse_link(input) {
             Ok(parsed) => parsed,
@@ -292,83 +313,113 @@ impl Guichet {
                 ));
             }
         };
-        let key = signing_key().await?;
-        let tz = self.settings().portal_timezone;
+        let tz = self.portal_timezone().await?;
         let now = Utc::now();
         let ledger = self.store().ledger_by_selector(&parsed.selector).await?;
         let mut check = LinkCheck::new(LinkVerdict::Unknown, String::new());
         if let Some(row) = &ledger {
             check.email = Some(row.email.clone());
             check.requested_at = Some(row.requested_at);
-            check.expires_at = Some(row.expires_at);
+            check.expires_at = row.expires_at;
+            if let Some(digest) = &row.token_sha256 {
+                if !digest_matches(&parsed.selector, &parsed.verifier, digest) {
+                    (check.verdict, check.message) = (LinkVerdict::Altered, altered());
+                    return Ok(check);
+                }
+                return self.check_in_ledger(check, row, now).await;
+            }
         }
-        if let Some((user_id, hashed_token, expires_local)) =
+        let Some((user_id, hashed_token, expires_local)) =
             self.store().reset_request(&parsed.selector).await?
-        {
-            let stored = StoredRequest {
-                user_id,
-                hashed_token,
-                expires_at: expires_local,
+        else {
+            // A link of an earlier version, whose request the portal no longer has.
+            return match &ledger {
+                Some(row) => self.check_in_ledger(check, row, now).await,
+                None => {
+                    check.message = "Ce lien est inconnu\u{a0}: le Guichet ne l’a pas envoyé et le portail n’a aucune demande \
+                         en cours à ce nom. Il a pu être demandé sur le portail puis utilisé ou expiré\u{a0}: envoyez \
+                         un nouveau lien."
+                        .into();
+                    Ok(check)
+                }
             };
-            let expires_at = from_portal(tz, expires_local);
-            check.expires_at = Some(expires_at);
-            if check.email.is_none() {
-                check.email = self.store().account_email(user_id).await?;
-            }
-            let verdict = token::verify(&key, &stored, &parsed.verifier, now, tz);
-            // An expired request stays on the portal until it is collected; once a newer link
-            // replaced it, "replaced" is what the ledger shows and what the caller needs to hear.
-            let replaced = ledger.as_ref().is_some_and(|row| row.replaced_at.is_some());
-            if replaced && !matches!(verdict, token::Verdict::Mismatch) {
-                return self
-                    .check_in_ledger(check, ledger, &key, &parsed, now)
-                    .await;
-            }
-            (check.verdict, check.message) = match verdict {
-                token::Verdict::Valid => (
-                    LinkVerdict::Valid,
-                    format!("Le lien est valable jusqu’au {}.", paris_time(expires_at)),
-                ),
-                token::Verdict::Expired => (
-                    LinkVerdict::Expired,
-                    format!(
-                        "Le lien a expiré le {}\u{a0}: envoyez-en un nouveau.",
-                        paris_time(expires_at)
-                    ),
-                ),
-                token::Verdict::Mismatch => (LinkVerdict::Altered, altered()),
-            };
-            return Ok(check);
+        };
+        let expires_at = from_portal(tz, expires_local);
+        check.expires_at = Some(expires_at);
+        if check.email.is_none() {
+            check.email = self.store().account_email(user_id).await?;
         }
-        self.check_in_ledger(check, ledger, &key, &parsed, now)
-            .await
+        let replaced = ledger.as_ref().is_some_and(|row| row.replaced_at.is_some());
+        let stored = StoredRequest {
+            user_id,
+            hashed_token,
+            expires_at: expires_local,
+        };
+        let verdict = match self.portal_key().await {
+            Some(key) => token::verify(&key, &stored, &parsed.verifier, now, tz),
+            None if token::is_expired(expires_local, now, tz) => token::Verdict::Expired,
+            None => {
+                check.verdict = LinkVerdict::PortalOnly;
+                check.message = format!(
+                    "Une demande de réinitialisation est en cours pour «\u{a0}{}\u{a0}» jusqu’au {}, mais \
+                     seul le portail peut dire si ce lien est intact\u{a0}: demandez au correspondant de \
+                     l’ouvrir depuis le message reçu, et s’il est refusé, envoyez un nouveau lien.",
+                    check.email.as_deref().unwrap_or("cette adresse"),
+                    paris_time(expires_at)
+                );
+                return Ok(check);
+            }
+        };
+        // An expired request stays on the portal until it is collected; once a newer link
+        // replaced it, "replaced" is what the ledger shows and what the caller needs to hear.
+        if let Some(row) = ledger.as_ref().filter(|_| replaced)
+            && !matches!(verdict, token::Verdict::Mismatch)
+        {
+            return self.check_in_ledger(check.clone(), row, now).await;
+        }
+        (check.verdict, check.message) = match verdict {
+            token::Verdict::Valid => (
+                LinkVerdict::Valid,
+                format!("Le lien est valable jusqu’au {}.", paris_time(expires_at)),
+            ),
+            token::Verdict::Expired => (
+                LinkVerdict::Expired,
+                format!(
+                    "Le lien a expiré le {}\u{a0}: envoyez-en un nouveau.",
+                    paris_time(expires_at)
+                ),
+            ),
+            token::Verdict::Mismatch => (LinkVerdict::Altered, altered()),
+        };
+        Ok(check)
     }
 
-    /// The verdict from the Guichet's ledger, for a link whose request the portal no longer has
-    /// (or has, expired, after a newer link replaced it).
+    /// The portal's key where this process sends links itself (standalone mode): in shared
+    /// mode it stays with the sender service, and nothing here asks the keyring for it.
+    async fn portal_key(&self) -> Option<SigningKey> {
+        if self.mode() != Mode::Standalone {
+            return None;
+        }
+        match read_secret(SecretName::PortalSigningKey).await {
+            Ok(secret) => secret.and_then(|secret| SigningKey::new(secret.expose()).ok()),
+            Err(error) => {
+                tracing::warn!("the link check goes without the signing key: {error}");
+                None
+            }
+        }
+    }
+
+    /// The verdict from the Guichet's ledger: where the link stands now.
     async fn check_in_ledger(
         &self,
         mut check: LinkCheck,
-        ledger: Option<LedgerRow>,
-        key: &SigningKey,
-        parsed: &ParsedToken,
+        row: &LedgerRow,
         now: DateTime<Utc>,
     ) -> Result<LinkCheck> {
-        let Some(row) = ledger else {
-            check.message = "Ce lien est inconnu\u{a0}: le Guichet ne l’a pas envoyé et le portail n’a aucune demande \
-                 en cours à ce nom. Il a pu être demandé sur le portail puis utilisé ou expiré\u{a0}: envoyez \
-                 un nouveau lien."
-                .into();
-            return Ok(check);
-        };
-        if derive_verifier(key, &row.selector).expose() != parsed.verifier.expose() {
-            (check.verdict, check.message) = (LinkVerdict::Altered, altered());
-            return Ok(check);
-        }
         let newer = self.store().ledger(row.account_id).await?;
         let position = newer.iter().position(|r| r.id == row.id).unwrap_or(0);
         let after = position.checked_sub(1).and_then(|i| newer.get(i));
-        (check.verdict, check.message) = match lifecycle(&row, after, now) {
+        (check.verdict, check.message) = match lifecycle(row, after, now) {
             Lifecycle::Replaced { by, .. } => {
                 check.replaced_by = by;
                 let when = by
@@ -404,6 +455,8 @@ impl Guichet {
                 LinkVerdict::Valid,
                 format!("Le lien est valable jusqu’au {}.", paris_time(until)),
             ),
+            // A pasted link has a selector: the sender minted it.
+            Lifecycle::Requested => (LinkVerdict::Unknown, String::new()),
         };
         Ok(check)
     }

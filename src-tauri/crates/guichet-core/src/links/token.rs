@@ -90,6 +90,14 @@ impl SigningKey {
         Ok(SigningKey(secret))
     }
 
+    /// A key of its own for another use (`label` names it), derived with HMAC-SHA256: knowing
+    /// it tells nothing of the signing key.
+    pub(crate) fn derive(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        let mut mac = self.mac();
+        mac.update(label);
+        Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
     fn mac(&self) -> Hmac<Sha256> {
         // HMAC accepts a key of any length; this never fails.
         Hmac::<Sha256>::new_from_slice(self.0.expose().as_bytes())
@@ -160,8 +168,9 @@ pub fn issue(
     rng: &mut impl CryptoRng,
 ) -> IssuedToken {
     let mut fill = |buf: &mut [u8]| rng.fill_bytes(buf);
+    // The bundle's order: the verifier first, then the selector.
+    let verifier = Secret(random_alnum(&mut fill));
     let selector = random_alnum(&mut fill);
-    let verifier = derive_verifier(key, &selector);
 
     let expires = now + lifetime;
     let mut expires_at = to_portal(tz, expires);
@@ -199,31 +208,27 @@ fn random_alnum(fill: &mut impl FnMut(&mut [u8])) -> String {
     out
 }
 
-/// The verifier of a selector. The bundle draws it at random; here it is derived from the signing
-/// key (HMAC-SHA256 over a labelled selector, alphanumerics of its base64), which the portal cannot
-/// tell apart and which needs no storage: the outbox composes the e-mail from the selector when it
-/// sends, and a pasted link is checked even after the portal deleted its row. Without the key it
-/// is as unpredictable as a random one.
-pub fn derive_verifier(key: &SigningKey, selector: &str) -> Secret {
-    let mut out = Zeroizing::new(String::with_capacity(SELECTOR_LENGTH));
-    let mut round: u8 = 0;
-    // 32 bytes give about 42 alphanumerics, so one round almost always suffices.
-    while out.len() < SELECTOR_LENGTH {
-        let mut mac = key.mac();
-        mac.update(b"guichet-siec/verifier/v1/");
-        mac.update(&[round]);
-        mac.update(selector.as_bytes());
-        let encoded = Zeroizing::new(BASE64.encode(mac.finalize().into_bytes()));
-        let missing = SELECTOR_LENGTH - out.len();
-        out.extend(
-            encoded
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(missing),
-        );
-        round = round.wrapping_add(1);
-    }
-    Secret(std::mem::take(&mut *out))
+/// The SHA-256 of a whole token (selector + verifier), in lower-case hex: what the ledger keeps
+/// so that a pasted link is told intact or altered without the signing key. It cannot be turned
+/// back into the token (the verifier alone holds about 119 random bits).
+pub fn token_digest(selector: &str, verifier: &Secret) -> String {
+    use sha2::Digest;
+    let mut hasher = Sha256::new();
+    hasher.update(selector.as_bytes());
+    hasher.update(verifier.expose().as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Whether `verifier` completes `selector` into the token whose digest the ledger keeps,
+/// compared in constant time.
+pub fn digest_matches(selector: &str, verifier: &Secret, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let digest = token_digest(selector, verifier);
+    digest.len() == expected.len() && bool::from(digest.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 /// The bundle's `hashed_token`: base64(HMAC-SHA256(key, json_encode([verifier, "user_id", ts]))).
@@ -796,31 +801,66 @@ mod tests {
         assert_eq!(calls, vec![20, 7]);
     }
 
-    const DERIVED_VERIFIER: &str = "BVqHQYMnorHaCF7NzEcl";
+    const TOKEN_DIGEST: &str = "a01f54975277adfa4c15eec00c1ee0a707ccd98078cefba6dab4879c8f4412e4";
 
     #[test]
-    fn the_verifier_is_derived_from_the_key_and_the_selector() {
-        // Expected value computed independently with Python:
-        //   m = hmac.new(b"test-kernel-secret", b"guichet-siec/verifier/v1/" + bytes([0])
-        //                + b"VmuBQ7epOgsaacQ5tand", hashlib.sha256).digest()
-        //   "".join(c for c in base64.b64encode(m).decode() if c.isalnum())[:20]
-        let key = SigningKey::new("test-kernel-secret").expect("key");
-        let derived = derive_verifier(&key, "VmuBQ7epOgsaacQ5tand");
-        assert_eq!(derived.expose(), DERIVED_VERIFIER);
-        assert_eq!(
-            derive_verifier(&key, "VmuBQ7epOgsaacQ5tand").expose(),
-            derived.expose(),
-            "stable"
+    fn the_digest_is_the_sha256_of_the_whole_token() {
+        // Expected value computed independently:
+        //   hashlib.sha256(b"VmuBQ7epOgsaacQ5tand" + b"BVqHQYMnorHaCF7NzEcl").hexdigest()
+        let verifier = Secret::new("BVqHQYMnorHaCF7NzEcl");
+        let digest = token_digest("VmuBQ7epOgsaacQ5tand", &verifier);
+        assert_eq!(digest, TOKEN_DIGEST);
+        assert!(digest_matches(
+            "VmuBQ7epOgsaacQ5tand",
+            &verifier,
+            TOKEN_DIGEST
+        ));
+        let altered = Secret::new("BVqHQYMnorHaCF7NzEcm");
+        assert!(!digest_matches(
+            "VmuBQ7epOgsaacQ5tand",
+            &altered,
+            TOKEN_DIGEST
+        ));
+        assert!(!digest_matches(
+            "VmuBQ7epOgsaacQ5tand",
+            &verifier,
+            &TOKEN_DIGEST[..63]
+        ));
+    }
+
+    #[test]
+    fn verifiers_are_drawn_at_random_not_from_the_key() {
+        let now = utc(2026, 1, 15, 9, 0);
+        let a = issue(
+            42,
+            now,
+            hour(),
+            Paris,
+            &key(),
+            &mut ChaCha20Rng::seed_from_u64(1),
         );
-        assert_ne!(
-            derive_verifier(&key, "VmuBQ7epOgsaacQ5tane").expose(),
-            derived.expose()
+        let b = issue(
+            42,
+            now,
+            hour(),
+            Paris,
+            &key(),
+            &mut ChaCha20Rng::seed_from_u64(2),
         );
+        assert_ne!(a.verifier.expose(), b.verifier.expose());
+        // The same random bytes give the same token whatever the key: nothing is derived from it.
         let other = SigningKey::new("another-secret").expect("key");
-        assert_ne!(
-            derive_verifier(&other, "VmuBQ7epOgsaacQ5tand").expose(),
-            derived.expose()
+        let c = issue(
+            42,
+            now,
+            hour(),
+            Paris,
+            &other,
+            &mut ChaCha20Rng::seed_from_u64(1),
         );
+        assert_eq!(a.verifier.expose(), c.verifier.expose());
+        assert_eq!(a.selector, c.selector);
+        assert_ne!(a.hashed_token, c.hashed_token);
     }
 
     #[test]

@@ -12,7 +12,6 @@ pub const SUBJECT: &str = "Portail d'authentification - Réinitialisation de mot
 
 const GREETING: &str = "Bonjour,";
 const INTRO: &str = "Pour réinitialiser votre mot de passe, veuillez cliquer sur le lien suivant :";
-const VALIDITY: &str = "Ce lien expire dans 1 heure.";
 const SIGNATURE: &str = "Les services de la Maison des examens";
 
 #[derive(Debug, thiserror::Error)]
@@ -57,8 +56,15 @@ impl MessageError {
 }
 
 /// The reset e-mail from `from` (a mailbox: `Name <address>` or a bare address) to the address
-/// `to`, with `link` in a plain-text and an HTML part, both UTF-8, quoted-printable.
-pub fn reset_email(from: &str, to: &str, link: &str) -> Result<Message, MessageError> {
+/// `to`, with `link` in a plain-text and an HTML part, both UTF-8, quoted-printable, saying how
+/// long the link lives (« Ce lien expire dans 1 heure. » at the default). Its `Message-ID` is new;
+/// [`message_id`] reads it back.
+pub fn reset_email(
+    from: &str,
+    to: &str,
+    link: &str,
+    lifetime_seconds: u32,
+) -> Result<Message, MessageError> {
     let from = parse_sender(from)?;
     let to = to
         .trim()
@@ -74,9 +80,13 @@ pub fn reset_email(from: &str, to: &str, link: &str) -> Result<Message, MessageE
     }
     // The Message-ID names the sender's domain rather than this machine's host name.
     let message_id = format!("<{:032x}@{}>", rand::random::<u128>(), from.email.domain());
+    let validity = format!(
+        "Ce lien expire dans {}.",
+        crate::mail::sending::lifetime_in_words(lifetime_seconds)
+    );
     let parts = MultiPart::alternative()
-        .singlepart(part(ContentType::TEXT_PLAIN, text_body(link)))
-        .singlepart(part(ContentType::TEXT_HTML, html_body(link)));
+        .singlepart(part(ContentType::TEXT_PLAIN, text_body(link, &validity)))
+        .singlepart(part(ContentType::TEXT_HTML, html_body(link, &validity)));
     Ok(Message::builder()
         .from(from)
         .to(Mailbox::new(None, to))
@@ -90,7 +100,12 @@ pub fn formatted(message: &Message) -> Vec<u8> {
     message.formatted()
 }
 
-fn parse_sender(value: &str) -> Result<Mailbox, MessageError> {
+/// The message's `Message-ID`, `<…@domain>`: a message sent again after a crash keeps it.
+pub fn message_id(message: &Message) -> Option<String> {
+    message.headers().get_raw("Message-ID").map(str::to_owned)
+}
+
+pub(crate) fn parse_sender(value: &str) -> Result<Mailbox, MessageError> {
     let invalid = |source| MessageError::InvalidSender {
         value: value.to_owned(),
         source,
@@ -117,11 +132,11 @@ fn part(content_type: ContentType, text: String) -> SinglePart {
     SinglePart::builder().header(content_type).body(body)
 }
 
-fn text_body(link: &str) -> String {
-    [GREETING, INTRO, link, VALIDITY, SIGNATURE].join("\r\n\r\n") + "\r\n"
+fn text_body(link: &str, validity: &str) -> String {
+    [GREETING, INTRO, link, validity, SIGNATURE].join("\r\n\r\n") + "\r\n"
 }
 
-fn html_body(link: &str) -> String {
+fn html_body(link: &str, validity: &str) -> String {
     let link = escape_html(link);
     format!(
         "<!DOCTYPE html>\r\n\
@@ -134,11 +149,12 @@ fn html_body(link: &str) -> String {
          <p>{GREETING}</p>\r\n\
          <p>{INTRO}</p>\r\n\
          <p><a href=\"{link}\">{link}</a></p>\r\n\
-         <p>{VALIDITY}</p>\r\n\
+         <p>{validity}</p>\r\n\
          <p>{SIGNATURE}</p>\r\n\
          </body>\r\n\
          </html>\r\n",
         title = escape_html(SUBJECT),
+        validity = escape_html(validity),
     )
 }
 
@@ -165,8 +181,13 @@ mod tests {
     const LINK: &str = "https://auth.siec.education.fr/reset-password/reset/VmuBQ7epOgsaacQ5tanduNV61YtdvHZL77M7Yt1H";
     const TO: &str = "ce.0750655e@ac-paris.fr";
 
+    /// The guide's message: a link that lives one hour.
+    fn email(from: &str, to: &str, link: &str) -> Result<Message, MessageError> {
+        reset_email(from, to, link, 3_600)
+    }
+
     fn bytes() -> Vec<u8> {
-        formatted(&reset_email(DEFAULT_FROM, TO, LINK).expect("message"))
+        formatted(&email(DEFAULT_FROM, TO, LINK).expect("message"))
     }
 
     #[test]
@@ -262,7 +283,7 @@ mod tests {
     #[test]
     fn html_link_is_escaped() {
         let link = "https://portal.example/reset-password/reset/abc?a=1&b=\"2\"<x>'";
-        let message = reset_email(DEFAULT_FROM, TO, link).expect("message");
+        let message = email(DEFAULT_FROM, TO, link).expect("message");
         let raw = formatted(&message);
         let parsed = MessageParser::default().parse(&raw).expect("parses");
         let html = parsed.body_html(0).expect("html");
@@ -280,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_bare_sender_address_is_accepted() {
-        let message = reset_email("ne-pas-repondre@siec.education.fr", TO, LINK).expect("message");
+        let message = email("ne-pas-repondre@siec.education.fr", TO, LINK).expect("message");
         let raw = formatted(&message);
         let parsed = MessageParser::default().parse(&raw).expect("parses");
         let from = parsed.from().and_then(|from| from.first()).expect("from");
@@ -290,7 +311,7 @@ mod tests {
 
     #[test]
     fn the_envelope_is_the_sender_and_the_recipient() {
-        let message = reset_email(DEFAULT_FROM, &format!("  {TO} "), LINK).expect("message");
+        let message = email(DEFAULT_FROM, &format!("  {TO} "), LINK).expect("message");
         let envelope = message.envelope();
         assert_eq!(
             envelope.from().map(|a| a.to_string()),
@@ -313,7 +334,7 @@ mod tests {
             "Nom <ce.0750655e@ac-paris.fr>",
             "ce.0750655e@ac paris.fr",
         ] {
-            match reset_email(DEFAULT_FROM, bad, LINK) {
+            match email(DEFAULT_FROM, bad, LINK) {
                 Err(error @ MessageError::InvalidRecipient { .. }) => {
                     assert!(error.message().contains(bad), "{}", error.message());
                     assert!(error.message().contains("n’est pas une adresse"));
@@ -333,7 +354,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    reset_email(bad, TO, LINK),
+                    email(bad, TO, LINK),
                     Err(MessageError::InvalidSender { .. })
                 ),
                 "{bad:?}"
@@ -350,7 +371,7 @@ mod tests {
             "https://auth.siec.education.fr/reset password",
             "https://auth.siec.education.fr/\r\nBcc: x@y.fr",
         ] {
-            match reset_email(DEFAULT_FROM, TO, bad) {
+            match email(DEFAULT_FROM, TO, bad) {
                 Err(error @ MessageError::InvalidLink) => {
                     assert!(bad.is_empty() || !error.to_string().contains(bad));
                 }
@@ -374,9 +395,25 @@ mod tests {
     }
 
     #[test]
+    fn the_validity_line_follows_the_lifetime() {
+        for (seconds, line) in [
+            (5_400, "Ce lien expire dans 1 heure 30."),
+            (7_200, "Ce lien expire dans 2 heures."),
+            (2_700, "Ce lien expire dans 45 minutes."),
+        ] {
+            let raw = formatted(&reset_email(DEFAULT_FROM, TO, LINK, seconds).expect("message"));
+            let parsed = MessageParser::default().parse(&raw).expect("parses");
+            let text = parsed.body_text(0).expect("text").to_string();
+            assert!(text.lines().any(|l| l.trim() == line), "{line:?} in {text}");
+            let html = parsed.body_html(0).expect("html").to_string();
+            assert!(html.contains(&format!("<p>{line}</p>")), "{html}");
+        }
+    }
+
+    #[test]
     fn message_ids_differ() {
-        let first = reset_email(DEFAULT_FROM, TO, LINK).expect("message");
-        let second = reset_email(DEFAULT_FROM, TO, LINK).expect("message");
+        let first = email(DEFAULT_FROM, TO, LINK).expect("message");
+        let second = email(DEFAULT_FROM, TO, LINK).expect("message");
         let id = |message: &Message| {
             message
                 .headers()
@@ -385,5 +422,6 @@ mod tests {
                 .expect("Message-ID")
         };
         assert_ne!(id(&first), id(&second));
+        assert_eq!(message_id(&first), Some(id(&first)));
     }
 }

@@ -1,6 +1,10 @@
-//! Mail the helpdesk sends: messages built (`message`, no I/O) and delivered over SMTP or into the
-//! outbox folder (`transport`).
+//! Mail the helpdesk sends: the guide's message (`message`, no I/O), the sending settings
+//! (`sending`), delivery over SMTP or into `.eml` files (`transport`), and the one sender that
+//! mints links and drains the outbox (`sender`, with `sealed` for what it keeps until a message
+//! has left).
 
 pub mod message;
-pub mod outbox;
+pub mod sealed;
+pub mod sender;
+pub mod sending;
 pub mod transport;

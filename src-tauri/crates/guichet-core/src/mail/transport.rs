@@ -263,8 +263,12 @@ pub struct Accepted {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// Worth trying again later: no connection, connection lost, timeout, TLS failure, 4xx reply.
-    /// A failure after the data was sent may still mean the server kept the message.
+    /// The server cannot be reached at all (no connection, no greeting, TLS refused): nothing
+    /// about this message; every message waits until it can be reached again.
+    #[error("server unreachable: {reason}")]
+    Unreachable { reason: String },
+    /// Worth trying again later: connection lost, timeout, 4xx reply. A failure after the data
+    /// was sent may still mean the server kept the message.
     #[error("temporary failure: {reason}")]
     Temporary { reason: String },
     /// The server refused this message for good (5xx); `reply` is its code and text.
@@ -280,11 +284,27 @@ pub enum SendError {
 
 impl SendError {
     pub fn is_temporary(&self) -> bool {
-        matches!(self, SendError::Temporary { .. })
+        matches!(
+            self,
+            SendError::Temporary { .. } | SendError::Unreachable { .. }
+        )
+    }
+
+    /// A failure of the server or of the settings, not of one message: the sender stops and
+    /// says why, and the messages wait.
+    pub fn is_about_the_server(&self) -> bool {
+        matches!(
+            self,
+            SendError::Unreachable { .. } | SendError::Authentication { .. }
+        )
     }
 
     pub fn message(&self) -> String {
         match self {
+            SendError::Unreachable { reason } => format!(
+                "Le serveur de courriel est injoignable ({reason})\u{a0}: les messages attendent dans \
+                 la boîte d’envoi qu’il réponde."
+            ),
             SendError::Temporary { .. } => {
                 "Le serveur de courriel est injoignable ou demande de réessayer plus tard\u{a0}: le \
                  courriel reste dans la boîte d’envoi."
@@ -458,6 +478,21 @@ impl SmtpSender {
         results.into_iter().flatten().collect()
     }
 
+    /// Makes sure a connection is open (opening one if none is kept), so that the sender learns
+    /// the server is down before it claims a message.
+    pub async fn reachable(&self) -> Result<(), SendError> {
+        if self.lock_idle().is_empty() {
+            let connection = self.connect().await?;
+            self.put_back(connection);
+        }
+        Ok(())
+    }
+
+    /// How many messages go at once.
+    pub fn concurrency(&self) -> usize {
+        self.inner.config.concurrency.max(1)
+    }
+
     /// Connects, says EHLO, negotiates TLS and authenticates as configured, then says QUIT: the
     /// settings screen's "tester la connexion".
     pub async fn test_connection(&self) -> Result<(), SendError> {
@@ -479,7 +514,7 @@ impl SmtpSender {
         tokio::time::timeout(config.timeout, self.open())
             .await
             .unwrap_or_else(|_| {
-                Err(SendError::Temporary {
+                Err(SendError::Unreachable {
                     reason: format!(
                         "no answer from {}:{} within {:?}",
                         config.host, config.port, config.timeout
@@ -496,7 +531,7 @@ impl SmtpSender {
             login,
             ..
         } = &*self.inner;
-        let unreachable = |error: io::Error| SendError::Temporary {
+        let unreachable = |error: io::Error| SendError::Unreachable {
             reason: format!("cannot connect to {}:{}: {error}", config.host, config.port),
         };
         let tcp = TcpStream::connect((config.host.as_str(), config.port))
@@ -509,7 +544,7 @@ impl SmtpSender {
                 connector
                     .connect(name.clone(), tcp)
                     .await
-                    .map_err(|error| SendError::Temporary {
+                    .map_err(|error| SendError::Unreachable {
                         reason: format!("TLS with {}:{} failed: {error}", config.host, config.port),
                     })?,
             )),
@@ -600,9 +635,9 @@ fn classify(stage: Stage, error: &SmtpError) -> SendError {
     let detail = || reply.clone().unwrap_or_else(|| error.to_string());
     match stage {
         // A refusal before any message is about the server or the settings, not this message.
-        Stage::Connect => SendError::Temporary { reason: detail() },
+        Stage::Connect => SendError::Unreachable { reason: detail() },
         Stage::Auth if error.is_transient() || (reply.is_none() && !error.is_client()) => {
-            SendError::Temporary { reason: detail() }
+            SendError::Unreachable { reason: detail() }
         }
         Stage::Auth => SendError::Authentication { reply: detail() },
         // 530: the server wants AUTH and no user is configured.

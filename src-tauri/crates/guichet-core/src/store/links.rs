@@ -1,11 +1,13 @@
-//! Reset links in the database: the portal's `reset_password_request` rows, the helpdesk's ledger
-//! (`reset_link`) and the mail outbox, written together in one transaction.
+//! Reset links in the database, as agents see them: the request an agent makes (the ledger row,
+//! its message in the outbox and the journal entry, in one transaction), the ledger of every
+//! link with what the portal and the outbox say of it, and the portal's own requests. The
+//! sender's side (minting, claiming, settling) is in `outbox.rs`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
 use super::audit::append_audit;
-use super::{Backend, Store, on_pool};
+use super::{Store, on_pool};
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
 
@@ -23,9 +25,12 @@ pub(crate) struct LedgerRow {
     pub id: i32,
     pub account_id: i32,
     pub email: String,
-    pub selector: String,
+    /// `None` until the sender mints the link.
+    pub selector: Option<String>,
     pub requested_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The SHA-256 of the whole token; `None` before minting and for links of earlier versions.
+    pub token_sha256: Option<String>,
     pub agent: Option<String>,
     pub replaced_at: Option<DateTime<Utc>>,
     /// The portal still holds the request.
@@ -37,18 +42,8 @@ pub(crate) struct LedgerRow {
     pub attempts: Option<i32>,
 }
 
-/// A message the sender has claimed: compose it from the ledger and deliver it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub(crate) struct ClaimedMail {
-    pub id: i32,
-    pub recipient: String,
-    pub selector: Option<String>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub attempts: i32,
-}
-
 const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, \
-     g.display_name AS agent, l.replaced_at, \
+     l.token_sha256, g.display_name AS agent, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_password_request r \
          WHERE r.user_id = l.account_id AND r.selector = l.selector) AS pending, \
      a.password_changed_at, o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, o.attempts \
@@ -57,25 +52,19 @@ const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requeste
      LEFT JOIN mail_outbox o ON o.reset_link_id = l.id";
 
 impl Store {
-    /// Writes a new link in one transaction: the portal's request, the ledger row, the older
-    /// pending requests of the same account deleted (and marked replaced), the message in the
-    /// outbox and the journal entry. The account row is locked first, so that two agents sending
-    /// at the same moment leave exactly one valid link.
-    pub(crate) async fn issue_link(
+    /// An agent asks for a new link: the ledger row and its message in the outbox, with the
+    /// journal entry, in one transaction. The sender mints the link when the message leaves
+    /// (and only then do older links stop working). The account row is written first, so that
+    /// requests for one address queue behind each other.
+    pub(crate) async fn request_link(
         &self,
         email: &str,
-        issue: impl FnOnce(
-            &LinkAccount,
-        )
-            -> Result<(String, String, NaiveDateTime, NaiveDateTime, DateTime<Utc>)>,
         agent_id: i32,
         now: DateTime<Utc>,
         note: Option<&str>,
-    ) -> Result<(LinkAccount, i32, DateTime<Utc>)> {
+    ) -> Result<(LinkAccount, i32)> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            // A write first: it takes the row lock (PostgreSQL) or the database's write lock
-            // (SQLite) before anything is read, so concurrent senders queue here.
             let account: Option<LinkAccount> = sqlx::query_as(
                 "UPDATE account SET updated_at = $2 WHERE lower(email) = lower($1) RETURNING id, email, disabled",
             )
@@ -87,40 +76,11 @@ impl Store {
             if account.disabled {
                 return Err(Error::AccountDisabled(account.email));
             }
-            let (selector, hashed_token, requested_local, expires_local, expires_at) = issue(&account)?;
-            // Older links still valid on the portal become "replaced".
-            sqlx::query(
-                "UPDATE reset_link SET replaced_at = $2 WHERE account_id = $1 AND replaced_at IS NULL \
-                 AND selector IN (SELECT selector FROM reset_password_request WHERE user_id = $1)",
-            )
-            .bind(account.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM reset_password_request WHERE user_id = $1 AND expires_at > $2")
-                .bind(account.id)
-                .bind(requested_local)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(account.id)
-            .bind(&selector)
-            .bind(&hashed_token)
-            .bind(requested_local)
-            .bind(expires_local)
-            .execute(&mut *tx)
-            .await?;
             let link_id: i32 = sqlx::query_scalar(
-                "INSERT INTO reset_link (account_id, selector, requested_at, expires_at, agent_id) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO reset_link (account_id, requested_at, agent_id) VALUES ($1, $2, $3) RETURNING id",
             )
             .bind(account.id)
-            .bind(&selector)
             .bind(now)
-            .bind(expires_at)
             .bind(agent_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -134,10 +94,10 @@ impl Store {
             .await?;
             append_audit!(tx, Some(agent_id), now, NewAuditEvent::new(AuditAction::LinkSent)
                 .email(account.email.as_str())
-                .after(json!({ "lien": format!("{}…", &selector[..6]), "expire": crate::text::paris_time(expires_at) }))
+                .after(json!({ "lien": format!("n°\u{a0}{link_id}"), "état": "demandé" }))
                 .note(note));
             tx.commit().await?;
-            Ok((account, link_id, expires_at))
+            Ok((account, link_id))
         })
     }
 
@@ -161,6 +121,16 @@ impl Store {
             .bind(uai)
             .fetch_all(pool)
             .await?
+        }))
+    }
+
+    /// One link of the ledger.
+    pub(crate) async fn ledger_row(&self, link_id: i32) -> Result<Option<LedgerRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(&format!("{LEDGER} WHERE l.id = $1"))
+                .bind(link_id)
+                .fetch_optional(pool)
+                .await?
         }))
     }
 
@@ -197,88 +167,7 @@ impl Store {
         }))
     }
 
-    /// Claims up to `limit` due messages for sending: they move to 'sending' in their own
-    /// committed transaction before anything is sent, so that no other sender takes them.
-    pub(crate) async fn claim_mail(
-        &self,
-        now: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<ClaimedMail>> {
-        let skip_locked = if self.backend() == Backend::Postgres {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as(&format!(
-                "UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = $1 \
-                 WHERE id IN (SELECT id FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1 \
-                              ORDER BY next_attempt_at, id LIMIT $2{skip_locked}) \
-                 RETURNING id, recipient, \
-                     (SELECT l.selector FROM reset_link l WHERE l.id = mail_outbox.reset_link_id) AS selector, \
-                     (SELECT l.expires_at FROM reset_link l WHERE l.id = mail_outbox.reset_link_id) AS expires_at, \
-                     attempts"
-            ))
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-
-    /// Records what became of a batch of claimed messages, in one transaction: one commit for
-    /// the batch rather than one per message (on PostgreSQL, each commit waits for the disk).
-    pub(crate) async fn finish_mail(
-        &self,
-        outcomes: Vec<(i32, MailOutcome)>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_with(self.begin_write()).await?;
-            for (id, outcome) in outcomes {
-                let (state, reply, next, sent_at) = match outcome {
-                    MailOutcome::Sent { reply } => ("sent", Some(reply), now, Some(now)),
-                    MailOutcome::Retry { reason, at } => ("waiting", Some(reason), at, None),
-                    MailOutcome::Failed { reason } => ("failed", Some(reason), now, None),
-                };
-                sqlx::query(
-                    "UPDATE mail_outbox SET state = $2, last_reply = $3, next_attempt_at = $4, sent_at = $5 \
-                     WHERE id = $1 AND state = 'sending'",
-                )
-                .bind(id)
-                .bind(state)
-                .bind(reply)
-                .bind(next)
-                .bind(sent_at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// Messages left 'sending' (claimed before `claimed_before`, long past any send timeout) by a
-    /// sender that stopped mid-delivery, the app killed: the server may have accepted them, so
-    /// they are never sent again but shown as failed, for the agent to check and resend.
-    pub(crate) async fn abandon_interrupted_mail(
-        &self,
-        claimed_before: DateTime<Utc>,
-    ) -> Result<u64> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE mail_outbox SET state = 'failed', last_reply = $2 \
-                 WHERE state = 'sending' AND next_attempt_at < $1",
-            )
-            .bind(claimed_before)
-            .bind(INTERRUPTED)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        }))
-    }
-
-    /// How many messages wait, are being sent, were sent or failed.
+    /// How many messages wait, are being sent, were sent, failed or were dropped.
     pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as("SELECT state, count(*) FROM mail_outbox GROUP BY state ORDER BY state")
@@ -286,17 +175,6 @@ impl Store {
                 .await?
         }))
     }
-}
-
-pub(crate) const INTERRUPTED: &str = "Envoi interrompu (le Guichet s’est arrêté pendant l’envoi)\u{a0}: le message \
-     a pu partir\u{a0}; il n’est pas renvoyé automatiquement.";
-
-/// What became of one delivery attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum MailOutcome {
-    Sent { reply: String },
-    Retry { reason: String, at: DateTime<Utc> },
-    Failed { reason: String },
 }
 
 impl Store {

@@ -10,7 +10,9 @@ pub(crate) mod audit;
 mod bulk;
 mod establishments;
 mod links;
+mod outbox;
 mod search;
+mod sending;
 mod shared;
 
 use std::path::PathBuf;
@@ -29,7 +31,8 @@ pub(crate) use agents::{AgentChange, AgentRow, NewAgent, SignInOutcome};
 pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::{NewAttachment, NewEstablishment};
-pub(crate) use links::{ClaimedMail, LedgerRow, MailOutcome};
+pub(crate) use links::LedgerRow;
+pub(crate) use outbox::{Claim, MailOutcome, Minted, Minter, ToMint};
 pub use search::ChangeRow;
 pub(crate) use shared::Whoami;
 

@@ -1,0 +1,373 @@
+//! The sending settings: the portal's address and time zone, a link's lifetime, the sender of
+//! the e-mail and the SMTP server. They live in the database (`sending_setting`, a row per value
+//! a supervisor changed) so that the one sender and every window read the same ones; an
+//! environment variable still overrides a value for the process that reads it.
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_PORTAL_URL: &str = "https://auth.siec.education.fr";
+pub const DEFAULT_PORTAL_TIMEZONE: Tz = chrono_tz::Europe::Paris;
+/// The bundle's lifetime, and the guide's « Ce lien expire dans 1 heure ».
+pub const DEFAULT_LINK_LIFETIME_SECONDS: u32 = 3_600;
+/// Longer than a day, a link sent in the morning would still open someone's account the next.
+pub const MAX_LINK_LIFETIME_SECONDS: u32 = 86_400;
+
+/// A sending setting, by the name `settings.toml` gave it and `guichet-admin settings` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SendingName {
+    PortalUrl,
+    PortalTimezone,
+    LinkLifetimeSeconds,
+    MailFrom,
+    SmtpUrl,
+}
+
+impl SendingName {
+    pub const ALL: [SendingName; 5] = [
+        SendingName::PortalUrl,
+        SendingName::PortalTimezone,
+        SendingName::LinkLifetimeSeconds,
+        SendingName::MailFrom,
+        SendingName::SmtpUrl,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SendingName::PortalUrl => "portal_url",
+            SendingName::PortalTimezone => "portal_timezone",
+            SendingName::LinkLifetimeSeconds => "link_lifetime_seconds",
+            SendingName::MailFrom => "mail_from",
+            SendingName::SmtpUrl => "smtp_url",
+        }
+    }
+
+    /// The environment variable that overrides it.
+    pub fn variable(self) -> &'static str {
+        match self {
+            SendingName::PortalUrl => "GUICHET_PORTAL_URL",
+            SendingName::PortalTimezone => "GUICHET_PORTAL_TIMEZONE",
+            SendingName::LinkLifetimeSeconds => "GUICHET_LINK_LIFETIME_SECONDS",
+            SendingName::MailFrom => "GUICHET_MAIL_FROM",
+            SendingName::SmtpUrl => "GUICHET_SMTP_URL",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<SendingName> {
+        SendingName::ALL
+            .into_iter()
+            .find(|known| known.name() == name.trim())
+            .ok_or_else(|| Error::InvalidSetting {
+                name: "réglage",
+                reason: format!(
+                    "«\u{a0}{}\u{a0}» n’est pas un réglage d’envoi (portal_url, portal_timezone, \
+                     link_lifetime_seconds, mail_from, smtp_url)",
+                    name.trim()
+                ),
+            })
+    }
+
+    /// Checks a value and returns it as it is stored; `None` for an empty one (the default).
+    pub fn check(self, value: &str) -> Result<Option<String>> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let invalid = |reason: String| Error::InvalidSetting {
+            name: self.name(),
+            reason,
+        };
+        let checked = match self {
+            SendingName::PortalUrl => {
+                let url = value.trim_end_matches('/');
+                let https = url::Url::parse(url)
+                    .is_ok_and(|parsed| parsed.scheme() == "https" && parsed.host().is_some());
+                if !https {
+                    return Err(invalid(format!(
+                        "«\u{a0}{url}\u{a0}» n’est pas une adresse https://… complète\u{a0}: les liens \
+                         portent un secret et ne voyagent qu’en https"
+                    )));
+                }
+                url.to_string()
+            }
+            SendingName::PortalTimezone => {
+                value.parse::<Tz>().map_err(|_| {
+                    invalid(format!(
+                        "«\u{a0}{value}\u{a0}» n’est pas un fuseau horaire connu (exemple\u{a0}: Europe/Paris)"
+                    ))
+                })?;
+                value.to_string()
+            }
+            SendingName::LinkLifetimeSeconds => {
+                let seconds: u32 = value
+                    .parse()
+                    .ok()
+                    .filter(|s| (1..=MAX_LINK_LIFETIME_SECONDS).contains(s))
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "«\u{a0}{value}\u{a0}» n’est pas une durée en secondes entre 1 et {MAX_LINK_LIFETIME_SECONDS} (24\u{a0}heures)"
+                        ))
+                    })?;
+                seconds.to_string()
+            }
+            SendingName::MailFrom => {
+                crate::mail::message::parse_sender(value)
+                    .map_err(|_| invalid(format!(
+                        "«\u{a0}{value}\u{a0}» n’est pas un expéditeur valide (exemple\u{a0}: SIEC <ne-pas-repondre@siec.education.fr>)"
+                    )))?;
+                value.to_string()
+            }
+            SendingName::SmtpUrl => {
+                crate::mail::transport::SmtpConfig::parse(value)?;
+                value.to_string()
+            }
+        };
+        Ok(Some(checked))
+    }
+}
+
+/// Values as text, each `None` where nothing is set: the database's rows, or the environment's
+/// overrides.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendingValues {
+    values: [Option<String>; 5],
+}
+
+impl SendingValues {
+    pub fn get(&self, name: SendingName) -> Option<&str> {
+        self.values[name as usize].as_deref()
+    }
+
+    pub fn set(&mut self, name: SendingName, value: Option<String>) {
+        self.values[name as usize] = value.filter(|v| !v.trim().is_empty());
+    }
+
+    /// The variables of this process that override the database.
+    pub fn from_env() -> SendingValues {
+        let mut values = SendingValues::default();
+        for name in SendingName::ALL {
+            values.set(name, crate::config::env_var(name.variable()));
+        }
+        values
+    }
+
+    /// The names this set gives a value.
+    pub fn names(&self) -> Vec<SendingName> {
+        SendingName::ALL
+            .into_iter()
+            .filter(|name| self.get(*name).is_some())
+            .collect()
+    }
+}
+
+/// The settings in effect, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendingSettings {
+    /// Without a trailing slash; always `https://`.
+    pub portal_url: String,
+    /// The portal's PHP time zone, in which it reads `reset_password_request` times.
+    pub portal_timezone: Tz,
+    pub link_lifetime_seconds: u32,
+    /// `Name <address>`.
+    pub mail_from: String,
+    /// `None`: `.eml` files in the outbox folder.
+    pub smtp_url: Option<String>,
+}
+
+impl Default for SendingSettings {
+    fn default() -> Self {
+        SendingSettings {
+            portal_url: DEFAULT_PORTAL_URL.into(),
+            portal_timezone: DEFAULT_PORTAL_TIMEZONE,
+            link_lifetime_seconds: DEFAULT_LINK_LIFETIME_SECONDS,
+            mail_from: crate::mail::message::DEFAULT_FROM.into(),
+            smtp_url: None,
+        }
+    }
+}
+
+impl SendingSettings {
+    /// Each value from `overrides`, else `stored`, else its default; every one checked.
+    pub fn resolve(overrides: &SendingValues, stored: &SendingValues) -> Result<SendingSettings> {
+        let mut settings = SendingSettings::default();
+        for name in SendingName::ALL {
+            let Some(raw) = overrides.get(name).or_else(|| stored.get(name)) else {
+                continue;
+            };
+            let Some(value) = name.check(raw)? else {
+                continue;
+            };
+            match name {
+                SendingName::PortalUrl => settings.portal_url = value,
+                SendingName::PortalTimezone => {
+                    settings.portal_timezone = value.parse().unwrap_or(DEFAULT_PORTAL_TIMEZONE);
+                }
+                SendingName::LinkLifetimeSeconds => {
+                    settings.link_lifetime_seconds =
+                        value.parse().unwrap_or(DEFAULT_LINK_LIFETIME_SECONDS);
+                }
+                SendingName::MailFrom => settings.mail_from = value,
+                SendingName::SmtpUrl => settings.smtp_url = Some(value),
+            }
+        }
+        Ok(settings)
+    }
+
+    /// The portal's time zone alone, for the screens that read its naive times: an override
+    /// that is not a time zone is refused, whatever the other values are.
+    pub fn timezone(overrides: &SendingValues, stored: &SendingValues) -> Result<Tz> {
+        let name = SendingName::PortalTimezone;
+        match overrides.get(name).or_else(|| stored.get(name)) {
+            Some(raw) => Ok(name
+                .check(raw)?
+                .and_then(|tz| tz.parse().ok())
+                .unwrap_or(DEFAULT_PORTAL_TIMEZONE)),
+            None => Ok(DEFAULT_PORTAL_TIMEZONE),
+        }
+    }
+
+    /// The values as text, as `settings show --json` prints them and the settings screen edits them.
+    pub fn form(&self) -> SendingForm {
+        SendingForm {
+            portal_url: self.portal_url.clone(),
+            portal_timezone: self.portal_timezone.name().to_string(),
+            link_lifetime_seconds: self.link_lifetime_seconds,
+            mail_from: self.mail_from.clone(),
+            smtp_url: self.smtp_url.clone(),
+        }
+    }
+}
+
+/// The sending settings as an object of their names (the JSON of `settings show`, the fields of
+/// the settings screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct SendingForm {
+    pub portal_url: String,
+    pub portal_timezone: String,
+    pub link_lifetime_seconds: u32,
+    pub mail_from: String,
+    /// `None`: `.eml` files in the outbox folder.
+    pub smtp_url: Option<String>,
+}
+
+impl SendingForm {
+    /// The form's values, each checked, as rows to store (`None` where a field is empty).
+    pub fn checked(&self) -> Result<Vec<(SendingName, Option<String>)>> {
+        let lifetime = self.link_lifetime_seconds.to_string();
+        [
+            (SendingName::PortalUrl, self.portal_url.as_str()),
+            (SendingName::PortalTimezone, self.portal_timezone.as_str()),
+            (SendingName::LinkLifetimeSeconds, lifetime.as_str()),
+            (SendingName::MailFrom, self.mail_from.as_str()),
+            (SendingName::SmtpUrl, self.smtp_url.as_deref().unwrap_or("")),
+        ]
+        .into_iter()
+        .map(|(name, value)| Ok((name, name.check(value)?)))
+        .collect()
+    }
+}
+
+/// A link's lifetime as the e-mail says it: « 1 heure » (the guide's text at the default),
+/// « 1 heure 30 », « 2 heures », « 45 minutes », « 1 minute et 30 secondes ».
+pub fn lifetime_in_words(seconds: u32) -> String {
+    let (hours, minutes, seconds) = (seconds / 3_600, seconds % 3_600 / 60, seconds % 60);
+    let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n > 1 { "s" } else { "" });
+    match (hours, minutes, seconds) {
+        (0, 0, s) => plural(s, "seconde"),
+        (0, m, 0) => plural(m, "minute"),
+        (0, m, s) => format!("{} et {}", plural(m, "minute"), plural(s, "seconde")),
+        (h, 0, 0) => plural(h, "heure"),
+        (h, m, 0) => format!("{} {m:02}", plural(h, "heure")),
+        (h, m, s) => format!(
+            "{} {} et {}",
+            plural(h, "heure"),
+            plural(m, "minute"),
+            plural(s, "seconde")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lifetime_reads_as_the_guide_writes_it() {
+        assert_eq!(lifetime_in_words(3_600), "1 heure");
+        assert_eq!(lifetime_in_words(5_400), "1 heure 30");
+        assert_eq!(lifetime_in_words(7_200), "2 heures");
+        assert_eq!(lifetime_in_words(2_700), "45 minutes");
+        assert_eq!(lifetime_in_words(60), "1 minute");
+        assert_eq!(lifetime_in_words(3_900), "1 heure 05");
+        assert_eq!(lifetime_in_words(90), "1 minute et 30 secondes");
+        assert_eq!(lifetime_in_words(4), "4 secondes");
+        assert_eq!(lifetime_in_words(1), "1 seconde");
+        assert_eq!(lifetime_in_words(3_661), "1 heure 1 minute et 1 seconde");
+    }
+
+    fn values(pairs: &[(SendingName, &str)]) -> SendingValues {
+        let mut values = SendingValues::default();
+        for (name, value) in pairs {
+            values.set(*name, Some((*value).to_string()));
+        }
+        values
+    }
+
+    #[test]
+    fn overrides_win_over_the_database_which_wins_over_defaults() {
+        let stored = values(&[
+            (SendingName::PortalUrl, "https://auth.example.fr/"),
+            (SendingName::LinkLifetimeSeconds, "1800"),
+        ]);
+        let overrides = values(&[(SendingName::LinkLifetimeSeconds, "900")]);
+        let settings = SendingSettings::resolve(&overrides, &stored).expect("valid");
+        assert_eq!(settings.portal_url, "https://auth.example.fr");
+        assert_eq!(settings.link_lifetime_seconds, 900);
+        assert_eq!(settings.mail_from, crate::mail::message::DEFAULT_FROM);
+        assert_eq!(settings.smtp_url, None);
+        let none = SendingValues::default();
+        assert_eq!(
+            SendingSettings::resolve(&none, &none).expect("defaults"),
+            SendingSettings::default()
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let bad = [
+            (SendingName::PortalUrl, "http://auth.siec.education.fr"),
+            (SendingName::PortalUrl, "auth.siec.education.fr"),
+            (SendingName::PortalTimezone, "Europe/Paname"),
+            (SendingName::LinkLifetimeSeconds, "0"),
+            (SendingName::LinkLifetimeSeconds, "86401"),
+            (SendingName::LinkLifetimeSeconds, "une heure"),
+            (SendingName::MailFrom, "pas une adresse"),
+            (
+                SendingName::SmtpUrl,
+                "smtp://user:hunter2-pw@relay.example.fr",
+            ),
+        ];
+        for (name, value) in bad {
+            let expected = if name == SendingName::SmtpUrl {
+                crate::ErrorKind::SmtpSettings
+            } else {
+                crate::ErrorKind::InvalidSetting
+            };
+            let error = name.check(value).expect_err(value);
+            assert_eq!(error.kind(), expected, "{value}");
+            assert!(!error.message().contains("hunter2-pw"));
+            let error =
+                SendingSettings::resolve(&values(&[(name, value)]), &SendingValues::default())
+                    .expect_err(value);
+            assert_eq!(error.kind(), expected);
+        }
+        assert!(SendingName::parse("portail").is_err());
+        assert_eq!(
+            SendingName::parse("smtp_url").expect("known"),
+            SendingName::SmtpUrl
+        );
+        assert_eq!(SendingName::PortalUrl.check("  ").expect("empty"), None);
+    }
+}
