@@ -33,6 +33,8 @@ pub struct Desktop {
     display: String,
     /// The webview's own storage (the theme chosen, …), new for each window.
     _profile: tempfile::TempDir,
+    /// The app's credentials folder, when the test gave it one.
+    _credentials: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for Desktop {
@@ -61,7 +63,28 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// The portal's key of a standalone PC the tests configure, handed to the app as a service's
+/// credential (`CREDENTIALS_DIRECTORY`), so that its own sender has it without a keyring.
+pub const STANDALONE_SIGNING_KEY: &str = "Cle-du-portail-du-poste-de-demonstration";
+
 impl Desktop {
+    /// [`Desktop::launch`] on a standalone PC whose portal key is stored: its window says
+    /// nothing of links that cannot leave.
+    pub async fn launch_configured(env: &[(&str, &str)]) -> Desktop {
+        let credentials = tempfile::tempdir().expect("credentials folder");
+        std::fs::write(
+            credentials.path().join("portal-signing-key"),
+            STANDALONE_SIGNING_KEY,
+        )
+        .expect("key written");
+        let folder = credentials.path().display().to_string();
+        let mut env = env.to_vec();
+        env.push(("CREDENTIALS_DIRECTORY", &folder));
+        let mut desktop = Desktop::launch(&env).await;
+        desktop._credentials = Some(credentials);
+        desktop
+    }
+
     /// Starts a display of its own, tauri-driver, and the app with `env` added to its environment.
     pub async fn launch(env: &[(&str, &str)]) -> Desktop {
         let number = free_display();
@@ -139,6 +162,7 @@ impl Desktop {
             processes,
             display,
             _profile: profile,
+            _credentials: None,
         }
     }
 

@@ -101,6 +101,25 @@ impl Aiosmtpd {
 }
 
 impl Aiosmtpd {
+    /// How many messages the server stored, without reading them.
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.dir.path().join("maildir/new")).map_or(0, |entries| entries.count())
+    }
+
+    /// The `Message-ID` of each stored message, in the order `messages` gives, with its bytes.
+    pub fn by_message_id(&self) -> Vec<(String, Vec<u8>)> {
+        self.messages()
+            .into_iter()
+            .map(|raw| {
+                let id = mail_parser::MessageParser::default()
+                    .parse(&raw)
+                    .and_then(|message| message.message_id().map(str::to_string))
+                    .expect("a Message-ID");
+                (id, raw)
+            })
+            .collect()
+    }
+
     /// The reset link of each stored message, in the order `messages` gives.
     pub fn reset_links(&self) -> Vec<String> {
         self.messages().iter().map(|raw| reset_link(raw)).collect()

@@ -301,3 +301,104 @@ async fn a_new_secretariat_replaces_the_principal_address_with_the_keyboard_alon
     desktop.gone("#help-panel").await;
     desktop.quit().await;
 }
+
+/// The desk's sender service running in the background, mailing `smtp`, until told to stop.
+async fn run_service(
+    desk: &guichet_tests::cluster::SharedDesk,
+    smtp: &str,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let sender = desk.sender(smtp).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(async move {
+        sender
+            .run_until(async {
+                let _ = stopped.await;
+            })
+            .await;
+        sender.stop().await;
+    });
+    (stop, running)
+}
+
+// The sender runs on the test's runtime while the test waits for the SMTP server: two threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_shared_mode_the_sender_service_mails_what_the_window_asks_for() {
+    let Some(_secrets) = in_session_keyring() else {
+        return;
+    };
+    let desk = guichet_tests::cluster::SharedDesk::start().await;
+    let server = Aiosmtpd::start();
+    let caller = "secretariat.partage@ac-paris.fr";
+    let (guichet, camille) = desk
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect("camille");
+    guichet
+        .attach(&camille, caller, &[HENRI_IV.into()], false, None, None)
+        .await
+        .expect("attached");
+    guichet.sign_out().await;
+
+    // The sender service holds the key; its SMTP server does not answer yet.
+    store_signing_key(SIGNING_KEY);
+    let down = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("free port")
+        .port();
+    let (stop_dead, dead) = run_service(&desk, &format!("smtp://127.0.0.1:{down}")).await;
+
+    // The agent's window holds no key: its keyring entries are of their own, and empty.
+    let data = tempfile::tempdir().expect("temporary directory");
+    let url = desk.agents_url();
+    let desktop = Desktop::launch(&[
+        ("GUICHET_DATABASE_URL", url.as_str()),
+        (
+            "GUICHET_DATA_DIR",
+            data.path().to_str().expect("UTF-8 path"),
+        ),
+        ("GUICHET_KEYRING", "keyutils"),
+        ("GUICHET_KEYRING_SERVICE", "guichet-siec-poste-sans-cle"),
+    ])
+    .await;
+    desktop.sign_in("camille", AGENT_PASSWORD).await;
+    desktop.type_into("#search-input", "0750654d").await;
+    desktop.element_with_text("#search-result-0", "HENRI").await;
+    desktop.press(Key::Enter).await;
+    desktop.element("#establishment-name").await;
+    desktop
+        .click(&format!("tr[data-email='{caller}'] [data-action=links]"))
+        .await;
+    desktop.click("#send-link").await;
+    desktop.click("#send-confirm").await;
+    desktop.element_with_text("#send-outcome", caller).await;
+    // In the queue; every window says why it does not leave.
+    desktop
+        .element("#link-ledger tr[data-delivery=waiting][data-lifecycle=requested]")
+        .await;
+    desktop
+        .element_with_text("#sending-problem", "Les liens ne partent pas")
+        .await;
+    desktop
+        .element_with_text("#sending-problem", "injoignable")
+        .await;
+    desktop.check_screen("liens-ne-partent-pas").await;
+
+    // The server is put right: the link leaves, and the window follows it through the change log.
+    stop_dead.send(()).expect("stop");
+    dead.await.expect("stopped");
+    let (stop_live, live) = run_service(&desk, &server.url()).await;
+    let messages = server.wait_for_messages(1);
+    desktop
+        .element("#link-ledger tr[data-delivery=sent][data-lifecycle=valid]")
+        .await;
+    desktop.gone("#sending-problem").await;
+    desktop.check_screen("liens-partage-envoye").await;
+    let link = reset_link(&messages[0]);
+    assert_eq!(verdict_of(&desktop, &link).await, "valid");
+    desktop.quit().await;
+    stop_live.send(()).expect("stop");
+    live.await.expect("stopped");
+}

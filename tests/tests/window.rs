@@ -12,7 +12,7 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
     let data = tempfile::tempdir().expect("temporary directory");
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
 
     desktop
         .element_with_text("#database-indicator", "Base de démonstration")
@@ -125,7 +125,7 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
 async fn a_new_database_asks_for_its_first_supervisor_with_the_password_policy() {
     let data = tempfile::tempdir().expect("temporary directory");
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
     desktop.type_into("#new-login", "sandrine.petit").await;
     desktop.type_into("#new-name", "Sandrine Petit").await;
     desktop.type_into("#new-password", "court").await;
@@ -165,7 +165,7 @@ async fn an_idle_window_locks_and_keeps_its_page() {
     let data = tempfile::tempdir().expect("temporary directory");
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[
+    let desktop = Desktop::launch_configured(&[
         ("GUICHET_DATA_DIR", data_dir),
         ("GUICHET_IDLE_LOCK_SECONDS", "3"),
     ])
@@ -222,7 +222,7 @@ async fn an_idle_window_locks_and_keeps_its_page() {
 async fn an_ill_formed_database_url_is_explained_in_the_window() {
     let data = tempfile::tempdir().expect("temporary directory");
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[
+    let desktop = Desktop::launch_configured(&[
         ("GUICHET_DATA_DIR", data_dir),
         ("GUICHET_DATABASE_URL", "mysql://siec/comptes"),
     ])
@@ -256,7 +256,7 @@ async fn a_misspelt_lycee_gets_a_new_principal_address() {
     let data = tempfile::tempdir().expect("temporary directory");
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
     desktop.sign_in("camille", AGENT_PASSWORD).await;
 
     desktop
@@ -343,7 +343,7 @@ async fn a_read_only_agent_sees_the_changes_it_may_not_make_disabled_with_the_re
     let data = tempfile::tempdir().expect("temporary directory");
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
     desktop.sign_in("lea", AGENT_PASSWORD).await;
     desktop.type_into("#search-input", "0750654D").await;
     desktop
@@ -416,7 +416,7 @@ async fn the_page_runs_under_a_strict_content_security_policy_and_sees_other_age
     let data = tempfile::tempdir().expect("temporary directory");
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
     desktop.sign_in("lea", AGENT_PASSWORD).await;
     desktop.element("#search-input").await;
     let probe = desktop
@@ -481,7 +481,7 @@ async fn every_screen_of_a_supervisor_passes_axe_and_french_typography_in_both_t
     let data = tempfile::tempdir().expect("temporary directory");
     demo_team(data.path()).await;
     let data_dir = data.path().to_str().expect("UTF-8 path");
-    let desktop = Desktop::launch(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
     desktop
         .sign_in("sandrine", guichet_tests::SUPERVISOR_PASSWORD)
         .await;

@@ -30,11 +30,11 @@ export function SendingBanner({ active }: { active: boolean }) {
 
   if (!active || !status?.problem) return null;
   return (
-    <div className="fr-container fr-mt-2w" id="sending-problem" role="status">
+    <div className="fr-container guichet-sending-problem" id="sending-problem" role="status">
       <Alert
         severity="error"
         small
-        description={status.since ? `${status.problem} (depuis le ${formatDateTime(status.since)})` : status.problem}
+        description={status.since ? `${status.problem} Depuis le ${formatDateTime(status.since)}.` : status.problem}
       />
     </div>
   );

@@ -7,6 +7,7 @@ mod audit;
 mod diagnose;
 mod roles;
 mod secrets;
+mod settings;
 mod shared;
 
 use std::io::Write;

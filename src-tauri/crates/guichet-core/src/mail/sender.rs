@@ -271,7 +271,8 @@ impl Sender {
             }
         };
         if let Err(error) = ready.transport.reachable().await {
-            self.say(Some(error.message())).await;
+            self.say_why(Some(error.message()), &error.to_string())
+                .await;
             return Ok(report);
         }
         let stopped = AtomicBool::new(false);
@@ -294,6 +295,9 @@ impl Sender {
                             .transport
                             .deliver(outbox_id, &ready.envelope_from, &recipient, bytes)
                             .await;
+                        if let Err(error) = &result {
+                            tracing::info!("sender {}: message {outbox_id}: {error}", self.id);
+                        }
                         (Some(outbox_id), outcome(result, attempts, clock()))
                     }
                 };
@@ -433,6 +437,11 @@ impl Sender {
     /// Says (once, in the log and in `mail_sender`) why the links do not leave, or that they
     /// leave again.
     async fn say(&self, problem: Option<String>) {
+        self.say_why(problem, "").await;
+    }
+
+    /// [`Sender::say`], the log also giving the precise cause (`detail`, in English).
+    async fn say_why(&self, problem: Option<String>, detail: &str) {
         let changed = {
             let mut said = self.problem.lock().unwrap_or_else(PoisonError::into_inner);
             let changed = *said != problem;
@@ -444,7 +453,10 @@ impl Sender {
         }
         match &problem {
             Some(problem) => {
-                tracing::warn!("sender {}: the links do not leave: {problem}", self.id)
+                tracing::warn!(
+                    "sender {}: the links do not leave: {problem} {detail}",
+                    self.id
+                )
             }
             None => tracing::info!("sender {}: the links leave again", self.id),
         }

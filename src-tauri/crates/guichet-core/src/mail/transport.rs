@@ -301,10 +301,10 @@ impl SendError {
 
     pub fn message(&self) -> String {
         match self {
-            SendError::Unreachable { reason } => format!(
-                "Le serveur de courriel est injoignable ({reason})\u{a0}: les messages attendent dans \
-                 la boîte d’envoi qu’il réponde."
-            ),
+            SendError::Unreachable { .. } => "Le serveur de courriel est injoignable (pas de \
+                 connexion, pas de réponse ou chiffrement refusé)\u{a0}: les messages attendent dans la \
+                 boîte d’envoi qu’il réponde."
+                .into(),
             SendError::Temporary { .. } => {
                 "Le serveur de courriel est injoignable ou demande de réessayer plus tard\u{a0}: le \
                  courriel reste dans la boîte d’envoi."
