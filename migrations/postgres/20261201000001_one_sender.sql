@@ -111,3 +111,27 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mail_secret TO guichet_envoi;
 GRANT SELECT, INSERT, UPDATE (heartbeat_at, problem, problem_since), DELETE ON mail_sender
     TO guichet_envoi;
 GRANT SELECT ON sending_setting TO guichet_envoi;
+
+-- The sender writes the portal's requests once or twice a message: their changes are logged by
+-- a function of static SQL (planned once per session) rather than log_change()'s dynamic one.
+CREATE FUNCTION log_reset_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO change_log (entity, key) SELECT DISTINCT 'reset', user_id::text FROM new_rows;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO change_log (entity, key) SELECT DISTINCT 'reset', user_id::text FROM old_rows;
+    END IF;
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER reset_password_request_log_insert ON reset_password_request;
+DROP TRIGGER reset_password_request_log_update ON reset_password_request;
+DROP TRIGGER reset_password_request_log_delete ON reset_password_request;
+CREATE TRIGGER reset_password_request_log_insert AFTER INSERT ON reset_password_request
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION log_reset_change();
+CREATE TRIGGER reset_password_request_log_update AFTER UPDATE ON reset_password_request
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION log_reset_change();
+CREATE TRIGGER reset_password_request_log_delete AFTER DELETE ON reset_password_request
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION log_reset_change();

@@ -31,6 +31,8 @@ FIGURES = [
     ("floor commit p95", ["operations", "floor", "commit", "p95_ms"]),
     ("mail app (msg/s)", ["mail", "app", "rate", "messages_per_s"]),
     ("mail lettre default (msg/s)", ["mail", "lettre_default", "messages_per_s"]),
+    ("sender alone (msg/s)", ["sender", "messages_per_s"]),
+    ("sender alone sent", ["sender", "sent"]),
     ("agents alone (ops/s)", ["concurrent", "alone", "operations_per_s"]),
     ("agents alone p95", ["concurrent", "alone", "all", "p95_ms"]),
     ("agents during campaign (ops/s)", ["concurrent", "during_campaign", "operations_per_s"]),

@@ -92,8 +92,9 @@ impl AppState {
     }
 }
 
-/// Keeps the search index current, delivers the outbox and tells the window what other agents
-/// changed, for as long as `guichet`'s connections are open.
+/// Keeps the search index current, runs the sender of a standalone database (a shared one has
+/// its own service) and tells the window what other agents changed, for as long as `guichet`'s
+/// connections are open.
 pub fn run_in_background<R: Runtime>(app: tauri::AppHandle<R>, guichet: Guichet) {
     guichet.follow_changes();
     guichet.deliver_mail();

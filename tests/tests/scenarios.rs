@@ -1,6 +1,7 @@
 //! The three calls of the helpdesk's day, end to end: the real window under Xvfb, the demo
-//! database on SQLite, a kernel keyring of the test's own and aiosmtpd on loopback. The last one
-//! is done with the keyboard alone.
+//! database on SQLite, a kernel keyring of the test's own and aiosmtpd on loopback. One is done
+//! with the keyboard alone; the last one is the third call on a shared database, where the sender
+//! service, not the window, mails the link.
 
 use guichet_core::agents::Session;
 use guichet_core::mail::sending::SendingName;

@@ -1010,7 +1010,8 @@ async fn an_agent_asks_for_a_link_the_sender_mails_it_and_a_reader_follows_it() 
     owner
         .execute(
             "INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
-             SELECT id, 'PortailPortailPortai', 'x', localtimestamp(0), localtimestamp(0) + interval '1 hour' \
+             SELECT id, 'PortailPortailPortai', 'x', date_trunc('second', now() AT TIME ZONE 'Europe/Paris'), \
+                    date_trunc('second', now() AT TIME ZONE 'Europe/Paris') + interval '1 hour' \
              FROM account WHERE email = 'secretariat.lien@ac-paris.fr'",
         )
         .await

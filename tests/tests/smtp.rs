@@ -282,7 +282,10 @@ fn smtp_urls_parse_or_are_refused_clearly() {
     }
     let config = SmtpConfig::parse("smtp://[::1]:2525").expect("IPv6");
     assert_eq!((config.host.as_str(), config.port), ("::1", 2525));
-    assert_eq!(config.concurrency, 4);
+    assert_eq!(
+        config.concurrency, 8,
+        "eight connections at once, as the sender's workers"
+    );
 
     for (bad, expected) in [
         ("", SmtpConfigError::Unparseable),

@@ -41,6 +41,9 @@ pub const STALE_AFTER: Duration = Duration::seconds(10);
 pub const POLL: StdDuration = StdDuration::from_secs(1);
 /// How long a message may wait without any sender alive before the windows say so.
 const UNSERVED_AFTER: Duration = Duration::seconds(15);
+/// With nothing to send, how often the sender still checks its key, settings and server, so
+/// that the windows learn of a problem before the next link is asked for.
+const IDLE_CHECK: StdDuration = StdDuration::from_secs(60);
 
 /// Where a database's mail goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +185,11 @@ pub struct Sender {
     transport: tokio::sync::Mutex<Option<(Option<String>, Arc<Transport>)>>,
     /// The last problem said, so that the log says each once.
     problem: Mutex<Option<String>>,
+    /// When the key, the settings and the server were last checked.
+    checked: Mutex<Option<std::time::Instant>>,
+    /// SQLite has one writer: the workers take turns here rather than in SQLite's busy
+    /// handler, which sleeps for milliseconds each time it finds the database locked.
+    write_turn: Option<tokio::sync::Mutex<()>>,
 }
 
 impl Sender {
@@ -231,7 +239,6 @@ impl Sender {
         });
         tracing::info!("sender {id} started on {host} as {login}");
         Ok(Sender {
-            store,
             local,
             id,
             demo,
@@ -239,6 +246,10 @@ impl Sender {
             heartbeat,
             transport: tokio::sync::Mutex::new(None),
             problem: Mutex::new(None),
+            checked: Mutex::new(None),
+            write_turn: (store.backend() == crate::store::Backend::Sqlite)
+                .then(|| tokio::sync::Mutex::new(())),
+            store,
         })
     }
 
@@ -259,10 +270,26 @@ impl Sender {
         let mut report = DrainReport {
             requeued: self
                 .store
-                .requeue_orphans(clock() - STALE_AFTER, clock() - Duration::days(1), clock())
+                .requeue_orphans(
+                    self.id,
+                    clock() - STALE_AFTER,
+                    clock() - Duration::days(1),
+                    clock(),
+                )
                 .await?,
             ..DrainReport::default()
         };
+        // Idle, the keyring (a D-Bus call, perhaps a prompt) and the server are asked once a minute.
+        let recently = self
+            .checked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < IDLE_CHECK);
+        if recently && !self.store.mail_due(clock()).await? {
+            return Ok(report);
+        }
+        *self.checked.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(std::time::Instant::now());
         let ready = match self.prepare().await {
             Ok(ready) => ready,
             Err(problem) => {
@@ -279,12 +306,24 @@ impl Sender {
         let server_problem = Mutex::new(None);
         let worker = || async {
             let mut done = DrainReport::default();
+            // The outcome of the message this worker sent last, recorded with its next claim.
+            let mut sent: Option<(i32, MailOutcome)> = None;
             while !stopped.load(Ordering::Relaxed) {
-                let Some(claim) = self.store.claim_next(self.id, clock(), &ready).await? else {
+                let claimed = {
+                    let _turn = self.write_turn().await;
+                    let previous = sent.as_ref().map(|(id, outcome)| (*id, outcome));
+                    let claimed = self
+                        .store
+                        .claim_next(self.id, previous, clock(), &ready)
+                        .await?;
+                    sent = None;
+                    claimed
+                };
+                let Some(claim) = claimed else {
                     break;
                 };
-                let (outbox_id, outcome) = match claim {
-                    Claim::Settled(outcome) => (None, outcome),
+                let outcome = match claim {
+                    Claim::Settled(outcome) => outcome,
                     Claim::Send {
                         outbox_id,
                         recipient,
@@ -298,7 +337,9 @@ impl Sender {
                         if let Err(error) = &result {
                             tracing::info!("sender {}: message {outbox_id}: {error}", self.id);
                         }
-                        (Some(outbox_id), outcome(result, attempts, clock()))
+                        let outcome = outcome(result, attempts, clock());
+                        sent = Some((outbox_id, outcome.clone()));
+                        outcome
                     }
                 };
                 if let MailOutcome::Deferred { reason, .. } = &outcome {
@@ -307,12 +348,13 @@ impl Sender {
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner) = Some(reason.clone());
                 }
-                if let Some(outbox_id) = outbox_id {
-                    self.store
-                        .settle_mail(self.id, outbox_id, &outcome, clock())
-                        .await?;
-                }
                 done.count(&outcome);
+            }
+            if let Some((outbox_id, outcome)) = &sent {
+                let _turn = self.write_turn().await;
+                self.store
+                    .settle_mail(self.id, *outbox_id, outcome, clock())
+                    .await?;
             }
             Ok::<_, Error>(done)
         };
@@ -330,6 +372,14 @@ impl Sender {
             .unwrap_or_else(PoisonError::into_inner);
         self.say(problem).await;
         Ok(report)
+    }
+
+    /// This worker's turn to write, on SQLite.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_turn {
+            Some(turn) => Some(turn.lock().await),
+            None => None,
+        }
     }
 
     /// Sends what is due whenever woken (or every [`POLL`]), until `stop` completes.

@@ -47,7 +47,7 @@ use crate::links::token::Secret;
 /// The environment variable holding the SMTP server's URL.
 pub const URL_VARIABLE: &str = "GUICHET_SMTP_URL";
 /// Connections kept open and used at the same time, unless the caller chooses.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Limit for opening a connection, and for each message's exchange.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 

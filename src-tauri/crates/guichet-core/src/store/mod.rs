@@ -156,8 +156,9 @@ impl Store {
         if let Some(password) = password {
             options = options.password(password.expose());
         }
+        // The sender's workers (one per SMTP connection, 8) each hold one while they claim.
         let pool = PgPoolOptions::new()
-            .max_connections(8)
+            .max_connections(12)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;

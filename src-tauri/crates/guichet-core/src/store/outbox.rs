@@ -92,25 +92,69 @@ pub(crate) enum Claim {
     Settled(MailOutcome),
 }
 
+/// A claimed message and what its link and account say, read in the claim's transaction.
 #[derive(sqlx::FromRow)]
-struct Claimed {
+struct ClaimRow {
     id: i32,
     reset_link_id: Option<i32>,
     recipient: String,
     attempts: i32,
-}
-
-#[derive(sqlx::FromRow)]
-struct LinkState {
-    account_id: i32,
-    email: String,
-    disabled: bool,
+    account_id: Option<i32>,
+    email: Option<String>,
+    disabled: Option<bool>,
     selector: Option<String>,
     expires_at: Option<DateTime<Utc>>,
     replaced_at: Option<DateTime<Utc>>,
-    superseded: bool,
+    /// A newer request of the same account exists (later, as the ledger orders them): this one
+    /// is replaced before it leaves.
+    superseded: Option<bool>,
     sealed: Option<Vec<u8>>,
 }
+
+/// The next due message, moved to 'sending' by `$2` (SQLite: one writer at a time).
+const CLAIM: &str = "UPDATE mail_outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
+     WHERE id = (SELECT id FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1 \
+                 ORDER BY next_attempt_at, id LIMIT 1) \
+     RETURNING id";
+/// What the claim needs to know of message `$1`: its link, its account, what is kept of it.
+const CLAIMED: &str = "SELECT o.id, o.reset_link_id, o.recipient, o.attempts, l.account_id, a.email, a.disabled, \
+     l.selector, l.expires_at, l.replaced_at, \
+     EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id \
+         AND (n.requested_at, n.id) > (l.requested_at, l.id)) AS superseded, \
+     s.sealed \
+     FROM mail_outbox o LEFT JOIN reset_link l ON l.id = o.reset_link_id \
+     LEFT JOIN account a ON a.id = l.account_id LEFT JOIN mail_secret s ON s.outbox_id = o.id \
+     WHERE o.id = $1";
+/// PostgreSQL: both in one round trip, the row locked so that another sender skips it, and the
+/// account locked until the transaction ends, so that two senders minting for one account take
+/// turns and one link stays valid (the mint, a statement of its own, reads after the lock).
+const CLAIM_POSTGRES: &str = "WITH c AS ( \
+         UPDATE mail_outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1 \
+                     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, reset_link_id, recipient, attempts) \
+     SELECT c.id, c.reset_link_id, c.recipient, c.attempts, l.account_id, a.email, a.disabled, \
+     l.selector, l.expires_at, l.replaced_at, \
+     EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id \
+         AND (n.requested_at, n.id) > (l.requested_at, l.id)) AS superseded, \
+     s.sealed, \
+     pg_advisory_xact_lock(1735, l.account_id)::text = '' AS locked \
+     FROM c LEFT JOIN reset_link l ON l.id = c.reset_link_id \
+     LEFT JOIN account a ON a.id = l.account_id LEFT JOIN mail_secret s ON s.outbox_id = c.id";
+/// PostgreSQL: the whole mint in one statement (every part sees the same snapshot, taken after
+/// the account's lock): older pending links replaced and their requests deleted, the new
+/// request, the link's minted columns, the Message-ID, the sealed message.
+const MINT_POSTGRES: &str = "WITH replaced AS ( \
+         UPDATE reset_link SET replaced_at = $2 WHERE account_id = $1 AND id <> $3 AND replaced_at IS NULL \
+         AND selector IN (SELECT selector FROM reset_password_request WHERE user_id = $1) RETURNING id), \
+     gone AS (DELETE FROM reset_password_request WHERE user_id = $1 AND (expires_at > $4 OR selector = $5) RETURNING id), \
+     added AS (INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
+               VALUES ($1, $6, $7, $4, $8) RETURNING id), \
+     minted AS (UPDATE reset_link SET selector = $6, expires_at = $9, minted_at = $2, token_sha256 = $10 \
+                WHERE id = $3 RETURNING id), \
+     message AS (UPDATE mail_outbox SET message_id = $11 WHERE id = $12 RETURNING id) \
+     INSERT INTO mail_secret (outbox_id, sealed) VALUES ($12, $13) \
+     ON CONFLICT (outbox_id) DO UPDATE SET sealed = excluded.sealed";
 
 /// What every window shows of the senders.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -118,6 +162,56 @@ pub(crate) struct SenderBeat {
     pub heartbeat_at: DateTime<Utc>,
     pub problem: Option<String>,
     pub problem_since: Option<DateTime<Utc>>,
+}
+
+/// Records, in transaction `$tx`, the outcome of message `$id` claimed by `$sender`; the kept
+/// message is erased once it has left (or never will). A sender whose claim was taken back
+/// meanwhile (taken for dead) records nothing.
+macro_rules! record_outcome {
+    ($tx:expr, $postgres:expr, $sender:expr, $id:expr, $outcome:expr, $now:expr) => {{
+        let outcome: &MailOutcome = $outcome;
+        let (state, reply, next, done) = outcome.columns($now);
+        let sent_at = (state == "sent").then_some($now);
+        // A deferred attempt gives back the attempt its claim counted.
+        let uncounted = i32::from(matches!(outcome, MailOutcome::Deferred { .. }));
+        let update = "UPDATE mail_outbox SET state = $3, last_reply = $4, next_attempt_at = $5, sent_at = $6, \
+             attempts = attempts - $7, claimed_by = CASE WHEN $3 = 'waiting' THEN NULL ELSE claimed_by END \
+             WHERE id = $1 AND state = 'sending' AND claimed_by = $2";
+        if $postgres {
+            sqlx::query(&format!(
+                "WITH settled AS ({update} RETURNING id) \
+                 DELETE FROM mail_secret WHERE $8 AND outbox_id IN (SELECT id FROM settled)"
+            ))
+            .bind($id)
+            .bind($sender)
+            .bind(state)
+            .bind(reply)
+            .bind(next)
+            .bind(sent_at)
+            .bind(uncounted)
+            .bind(done)
+            .execute(&mut *$tx)
+            .await?;
+        } else {
+            let settled = sqlx::query(update)
+                .bind($id)
+                .bind($sender)
+                .bind(state)
+                .bind(reply)
+                .bind(next)
+                .bind(sent_at)
+                .bind(uncounted)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected();
+            if settled == 1 && done {
+                sqlx::query("DELETE FROM mail_secret WHERE outbox_id = $1")
+                    .bind($id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    }};
 }
 
 pub(crate) const REPLACED_BEFORE_SENDING: &str =
@@ -205,10 +299,12 @@ impl Store {
     }
 
     /// Messages claimed by a sender that stopped beating before `alive_after` (killed, or cut
-    /// off from the database) go back to the queue, to be sent again identically; rows of
-    /// senders silent since `forget_before` are removed.
+    /// off from the database) go back to the queue, to be sent again identically, and so do
+    /// those `sender` itself left claimed (a pass that failed midway: between passes it has none
+    /// in flight); rows of senders silent since `forget_before` are removed.
     pub(crate) async fn requeue_orphans(
         &self,
+        sender: i64,
         alive_after: DateTime<Utc>,
         forget_before: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -217,12 +313,13 @@ impl Store {
             let mut tx = pool.begin_with(self.begin_write()).await?;
             let requeued = sqlx::query(
                 "UPDATE mail_outbox SET state = 'waiting', claimed_by = NULL, last_reply = $2, next_attempt_at = $3 \
-                 WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by NOT IN \
+                 WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by = $4 OR claimed_by NOT IN \
                      (SELECT id FROM mail_sender WHERE heartbeat_at > $1))",
             )
             .bind(alive_after)
             .bind(INTERRUPTED)
             .bind(now)
+            .bind(sender)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -235,33 +332,42 @@ impl Store {
         }))
     }
 
-    /// Claims the next due message for `sender`, in a transaction of its own: the message is
-    /// 'sending', its link minted if it has none that still works (the account's older pending
-    /// requests deleted, as the portal expects of a new one), its bytes kept sealed. A message
-    /// whose link a newer request replaced is dropped instead. `None` when nothing is due.
+    /// Claims the next due message for `sender`, in a transaction of its own that first records
+    /// the outcome of the `previous` message the same worker sent (one transaction a message):
+    /// the message is 'sending', its link minted if it has none that still works (the account's
+    /// older pending requests deleted, as the portal expects of a new one), its bytes kept
+    /// sealed. A message whose link a newer request replaced is dropped instead. `None` when
+    /// nothing is due.
     pub(crate) async fn claim_next(
         &self,
         sender: i64,
+        previous: Option<(i32, &MailOutcome)>,
         now: DateTime<Utc>,
         minter: &(dyn Minter + Sync),
     ) -> Result<Option<Claim>> {
-        let skip_locked = if self.backend() == Backend::Postgres {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let postgres = self.backend() == Backend::Postgres;
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            let claimed: Option<Claimed> = sqlx::query_as(&format!(
-                "UPDATE mail_outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
-                 WHERE id = (SELECT id FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1 \
-                             ORDER BY next_attempt_at, id LIMIT 1{skip_locked}) \
-                 RETURNING id, reset_link_id, recipient, attempts"
-            ))
-            .bind(now)
-            .bind(sender)
-            .fetch_optional(&mut *tx)
-            .await?;
+            if let Some((id, outcome)) = previous {
+                record_outcome!(tx, postgres, sender, id, outcome, now);
+            }
+            let claimed: Option<ClaimRow> = if postgres {
+                sqlx::query_as(CLAIM_POSTGRES)
+                    .bind(now)
+                    .bind(sender)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            } else {
+                let id: Option<i32> = sqlx::query_scalar(CLAIM)
+                    .bind(now)
+                    .bind(sender)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match id {
+                    Some(id) => Some(sqlx::query_as(CLAIMED).bind(id).fetch_one(&mut *tx).await?),
+                    None => None,
+                }
+            };
             let Some(claimed) = claimed else {
                 tx.commit().await?;
                 return Ok(None);
@@ -288,31 +394,23 @@ impl Store {
                     return Ok(Some(Claim::Settled(outcome)));
                 }};
             }
-            let Some(link_id) = claimed.reset_link_id else {
+            let (Some(link_id), Some(account_id), Some(email)) =
+                (claimed.reset_link_id, claimed.account_id, claimed.email.clone())
+            else {
                 settle!(MailOutcome::Failed { reason: "Message sans lien\u{a0}: rien à envoyer.".into() });
             };
-            let link: LinkState = sqlx::query_as(
-                "SELECT l.account_id, a.email, a.disabled, l.selector, l.expires_at, l.replaced_at, \
-                 EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id AND n.id > l.id) AS superseded, \
-                 (SELECT s.sealed FROM mail_secret s WHERE s.outbox_id = $2) AS sealed \
-                 FROM reset_link l JOIN account a ON a.id = l.account_id WHERE l.id = $1",
-            )
-            .bind(link_id)
-            .bind(claimed.id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let outcome = if link.superseded || link.replaced_at.is_some() {
+            let outcome = if claimed.superseded.unwrap_or(false) || claimed.replaced_at.is_some() {
                 Some(MailOutcome::Dropped { reason: REPLACED_BEFORE_SENDING.into() })
-            } else if link.disabled {
+            } else if claimed.disabled.unwrap_or(false) {
                 Some(MailOutcome::Failed {
                     reason: "Le compte de cette adresse est désactivé\u{a0}: le lien n’est pas parti.".into(),
                 })
-            } else if !claimed.recipient.eq_ignore_ascii_case(&link.email) {
+            } else if !claimed.recipient.eq_ignore_ascii_case(&email) {
                 Some(MailOutcome::Failed {
                     reason: format!(
                         "Le message était adressé à «\u{a0}{}\u{a0}», qui n’est pas l’adresse du compte \
-                         («\u{a0}{}\u{a0}»)\u{a0}: le lien n’est pas parti.",
-                        claimed.recipient, link.email
+                         («\u{a0}{email}\u{a0}»)\u{a0}: le lien n’est pas parti.",
+                        claimed.recipient
                     ),
                 })
             } else {
@@ -322,7 +420,7 @@ impl Store {
                 settle!(outcome);
             }
             // A link minted earlier goes again as it was, while it works and its message opens.
-            let kept = match (&link.expires_at, &link.sealed) {
+            let kept = match (&claimed.expires_at, &claimed.sealed) {
                 (Some(expires_at), Some(sealed)) if *expires_at > now => minter.open(claimed.id, sealed),
                 _ => None,
             };
@@ -337,71 +435,83 @@ impl Store {
             }
             let job = ToMint {
                 outbox_id: claimed.id,
-                account_id: link.account_id,
+                account_id,
                 recipient: claimed.recipient.clone(),
             };
             let minted = match minter.mint(&job, now) {
                 Ok(minted) => minted,
                 Err(reason) => settle!(MailOutcome::Failed { reason }),
             };
-            // Two senders minting for one account take turns, so that one link stays valid.
-            if self.backend() == Backend::Postgres {
-                sqlx::query("SELECT pg_advisory_xact_lock(1735, $1)")
-                    .bind(link.account_id)
+            if postgres {
+                sqlx::query(MINT_POSTGRES)
+                    .bind(account_id)
+                    .bind(now)
+                    .bind(link_id)
+                    .bind(minted.requested_local)
+                    .bind(&claimed.selector)
+                    .bind(&minted.selector)
+                    .bind(&minted.hashed_token)
+                    .bind(minted.expires_local)
+                    .bind(minted.expires_at)
+                    .bind(&minted.token_sha256)
+                    .bind(&minted.message_id)
+                    .bind(claimed.id)
+                    .bind(&minted.sealed)
                     .execute(&mut *tx)
                     .await?;
-            }
-            sqlx::query(
-                "UPDATE reset_link SET replaced_at = $2 WHERE account_id = $1 AND id <> $3 AND replaced_at IS NULL \
-                 AND selector IN (SELECT selector FROM reset_password_request WHERE user_id = $1)",
-            )
-            .bind(link.account_id)
-            .bind(now)
-            .bind(link_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM reset_password_request WHERE user_id = $1 AND (expires_at > $2 OR selector = $3)",
-            )
-            .bind(link.account_id)
-            .bind(minted.requested_local)
-            .bind(&link.selector)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(link.account_id)
-            .bind(&minted.selector)
-            .bind(&minted.hashed_token)
-            .bind(minted.requested_local)
-            .bind(minted.expires_local)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE reset_link SET selector = $2, expires_at = $3, minted_at = $4, token_sha256 = $5 WHERE id = $1",
-            )
-            .bind(link_id)
-            .bind(&minted.selector)
-            .bind(minted.expires_at)
-            .bind(now)
-            .bind(&minted.token_sha256)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE mail_outbox SET message_id = $2 WHERE id = $1")
-                .bind(claimed.id)
-                .bind(&minted.message_id)
+            } else {
+                sqlx::query(
+                    "UPDATE reset_link SET replaced_at = $2 WHERE account_id = $1 AND id <> $3 AND replaced_at IS NULL \
+                     AND selector IN (SELECT selector FROM reset_password_request WHERE user_id = $1)",
+                )
+                .bind(account_id)
+                .bind(now)
+                .bind(link_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "INSERT INTO mail_secret (outbox_id, sealed) VALUES ($1, $2) \
-                 ON CONFLICT (outbox_id) DO UPDATE SET sealed = excluded.sealed",
-            )
-            .bind(claimed.id)
-            .bind(&minted.sealed)
-            .execute(&mut *tx)
-            .await?;
+                sqlx::query(
+                    "DELETE FROM reset_password_request WHERE user_id = $1 AND (expires_at > $2 OR selector = $3)",
+                )
+                .bind(account_id)
+                .bind(minted.requested_local)
+                .bind(&claimed.selector)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO reset_password_request (user_id, selector, hashed_token, requested_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(account_id)
+                .bind(&minted.selector)
+                .bind(&minted.hashed_token)
+                .bind(minted.requested_local)
+                .bind(minted.expires_local)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE reset_link SET selector = $2, expires_at = $3, minted_at = $4, token_sha256 = $5 WHERE id = $1",
+                )
+                .bind(link_id)
+                .bind(&minted.selector)
+                .bind(minted.expires_at)
+                .bind(now)
+                .bind(&minted.token_sha256)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE mail_outbox SET message_id = $2 WHERE id = $1")
+                    .bind(claimed.id)
+                    .bind(&minted.message_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO mail_secret (outbox_id, sealed) VALUES ($1, $2) \
+                     ON CONFLICT (outbox_id) DO UPDATE SET sealed = excluded.sealed",
+                )
+                .bind(claimed.id)
+                .bind(&minted.sealed)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(Some(Claim::Send {
                 outbox_id: claimed.id,
@@ -412,9 +522,9 @@ impl Store {
         })
     }
 
-    /// Records what became of a message `sender` claimed; the kept message is erased once it
-    /// has left (or never will). A sender whose claim was taken back meanwhile records nothing.
-    /// On PostgreSQL the commit does not wait for the disk: a lost outcome costs one repeat.
+    /// Records what became of a message `sender` claimed, in a transaction of its own (the last
+    /// message of a pass: the others' outcomes ride in the next claim). On PostgreSQL the
+    /// commit does not wait for the disk: a lost outcome costs one repeat.
     pub(crate) async fn settle_mail(
         &self,
         sender: i64,
@@ -422,36 +532,15 @@ impl Store {
         outcome: &MailOutcome,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (state, reply, next, done) = outcome.columns(now);
-        let sent_at = (state == "sent").then_some(now);
-        // A deferred attempt gives back the attempt its claim counted.
-        let uncounted = i32::from(matches!(outcome, MailOutcome::Deferred { .. }));
+        let postgres = self.backend() == Backend::Postgres;
+        let begin = if postgres {
+            "BEGIN; SET LOCAL synchronous_commit TO OFF"
+        } else {
+            self.begin_write()
+        };
         on_pool!(self, pool => {
-            let mut tx = pool.begin_with(self.begin_write()).await?;
-            if self.backend() == Backend::Postgres {
-                sqlx::query("SET LOCAL synchronous_commit TO OFF").execute(&mut *tx).await?;
-            }
-            let settled = sqlx::query(
-                "UPDATE mail_outbox SET state = $3, last_reply = $4, next_attempt_at = $5, sent_at = $6, \
-                 attempts = attempts - $7, claimed_by = CASE WHEN $3 = 'waiting' THEN NULL ELSE claimed_by END \
-                 WHERE id = $1 AND state = 'sending' AND claimed_by = $2",
-            )
-            .bind(outbox_id)
-            .bind(sender)
-            .bind(state)
-            .bind(reply)
-            .bind(next)
-            .bind(sent_at)
-            .bind(uncounted)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if settled == 1 && done {
-                sqlx::query("DELETE FROM mail_secret WHERE outbox_id = $1")
-                    .bind(outbox_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            let mut tx = pool.begin_with(begin).await?;
+            record_outcome!(tx, postgres, sender, outbox_id, outcome, now);
             tx.commit().await?;
         });
         Ok(())
@@ -466,6 +555,18 @@ impl Store {
             )
             .bind(alive_after)
             .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Whether a message is due now.
+    pub(crate) async fn mail_due(&self, now: DateTime<Utc>) -> Result<bool> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1)",
+            )
+            .bind(now)
+            .fetch_one(pool)
             .await?
         }))
     }
