@@ -164,6 +164,12 @@ pub(crate) struct SenderBeat {
     pub problem_since: Option<DateTime<Utc>>,
 }
 
+/// A claimed message's outcome, unless its claim was taken back meanwhile.
+const UPDATE_OUTCOME: &str = "UPDATE mail_outbox SET state = $3, last_reply = $4, next_attempt_at = $5, \
+     sent_at = $6, attempts = attempts - $7, \
+     claimed_by = CASE WHEN $3 = 'waiting' THEN NULL ELSE claimed_by END \
+     WHERE id = $1 AND state = 'sending' AND claimed_by = $2";
+
 /// Records, in transaction `$tx`, the outcome of message `$id` claimed by `$sender`; the kept
 /// message is erased once it has left (or never will). A sender whose claim was taken back
 /// meanwhile (taken for dead) records nothing.
@@ -174,36 +180,27 @@ macro_rules! record_outcome {
         let sent_at = (state == "sent").then_some($now);
         // A deferred attempt gives back the attempt its claim counted.
         let uncounted = i32::from(matches!(outcome, MailOutcome::Deferred { .. }));
-        let update = "UPDATE mail_outbox SET state = $3, last_reply = $4, next_attempt_at = $5, sent_at = $6, \
-             attempts = attempts - $7, claimed_by = CASE WHEN $3 = 'waiting' THEN NULL ELSE claimed_by END \
-             WHERE id = $1 AND state = 'sending' AND claimed_by = $2";
-        if $postgres {
-            sqlx::query(&format!(
-                "WITH settled AS ({update} RETURNING id) \
+        // PostgreSQL erases the kept message in the same statement; SQLite, after.
+        let sql = if $postgres {
+            format!(
+                "WITH settled AS ({UPDATE_OUTCOME} RETURNING id) \
                  DELETE FROM mail_secret WHERE $8 AND outbox_id IN (SELECT id FROM settled)"
-            ))
+            )
+        } else {
+            UPDATE_OUTCOME.to_string()
+        };
+        let query = sqlx::query(&sql)
             .bind($id)
             .bind($sender)
             .bind(state)
             .bind(reply)
             .bind(next)
             .bind(sent_at)
-            .bind(uncounted)
-            .bind(done)
-            .execute(&mut *$tx)
-            .await?;
+            .bind(uncounted);
+        if $postgres {
+            query.bind(done).execute(&mut *$tx).await?;
         } else {
-            let settled = sqlx::query(update)
-                .bind($id)
-                .bind($sender)
-                .bind(state)
-                .bind(reply)
-                .bind(next)
-                .bind(sent_at)
-                .bind(uncounted)
-                .execute(&mut *$tx)
-                .await?
-                .rows_affected();
+            let settled = query.execute(&mut *$tx).await?.rows_affected();
             if settled == 1 && done {
                 sqlx::query("DELETE FROM mail_secret WHERE outbox_id = $1")
                     .bind($id)
