@@ -336,10 +336,7 @@ impl Guichet {
             return match &ledger {
                 Some(row) => self.check_in_ledger(check, row, now).await,
                 None => {
-                    check.message = "Ce lien est inconnu\u{a0}: le Guichet ne l’a pas envoyé et le portail n’a aucune demande \
-                         en cours à ce nom. Il a pu être demandé sur le portail puis utilisé ou expiré\u{a0}: envoyez \
-                         un nouveau lien."
-                        .into();
+                    check.message = unknown();
                     Ok(check)
                 }
             };
@@ -455,11 +452,18 @@ impl Guichet {
                 LinkVerdict::Valid,
                 format!("Le lien est valable jusqu’au {}.", paris_time(until)),
             ),
-            // A pasted link has a selector: the sender minted it.
-            Lifecycle::Requested => (LinkVerdict::Unknown, String::new()),
+            // A pasted link has a selector, so the sender minted it: not seen here.
+            Lifecycle::Requested => (LinkVerdict::Unknown, unknown()),
         };
         Ok(check)
     }
+}
+
+fn unknown() -> String {
+    "Ce lien est inconnu\u{a0}: le Guichet ne l’a pas envoyé et le portail n’a aucune demande \
+     en cours à ce nom. Il a pu être demandé sur le portail puis utilisé ou expiré\u{a0}: envoyez \
+     un nouveau lien."
+        .into()
 }
 
 fn altered() -> String {
