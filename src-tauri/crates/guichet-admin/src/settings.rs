@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 use guichet_core::Settings;
-use guichet_core::mail::sending::SendingForm;
+use guichet_core::mail::sending::{SendingForm, SendingName};
 use guichet_core::store::Mode;
 use serde_json::json;
 
@@ -74,28 +74,19 @@ pub async fn run(settings: Settings, command: SettingsCommand) -> Result<Output,
 
 fn describe(form: &SendingForm) -> String {
     let overridden = guichet_core::config::sending_from_environment();
-    let line = |name: &str, value: String| {
-        let note = if overridden.iter().any(|o| o == name) {
-            " (remplacé sur ce poste par une variable d’environnement)"
-        } else {
-            ""
-        };
-        format!("{name} = {value}{note}")
-    };
-    [
-        line("portal_url", form.portal_url.clone()),
-        line("portal_timezone", form.portal_timezone.clone()),
-        line(
-            "link_lifetime_seconds",
-            form.link_lifetime_seconds.to_string(),
-        ),
-        line("mail_from", form.mail_from.clone()),
-        line(
-            "smtp_url",
-            form.smtp_url
-                .clone()
-                .unwrap_or_else(|| "(aucun : fichiers .eml)".into()),
-        ),
-    ]
-    .join("\n")
+    SendingName::ALL
+        .into_iter()
+        .map(|name| {
+            let value = form
+                .value(name)
+                .unwrap_or_else(|| "(aucun\u{a0}: fichiers .eml)".into());
+            let note = if overridden.iter().any(|o| o == name.name()) {
+                " (remplacé sur ce poste par une variable d’environnement)"
+            } else {
+                ""
+            };
+            format!("{} = {value}{note}", name.name())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

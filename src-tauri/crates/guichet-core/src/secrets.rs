@@ -153,7 +153,7 @@ impl SecretError {
             SecretError::Failed { name, .. } => format!(
                 "Le trousseau de secrets a refusé l’opération ({})\u{a0}; réessayez, et si cela \
                  persiste, contactez l’équipe technique.",
-                lowercase_first(name.label())
+                crate::text::lowercase_first(name.label())
             ),
             SecretError::NotText { name } => format!(
                 "{} enregistré dans le trousseau est illisible\u{a0}: enregistrez-le à nouveau.",
@@ -164,14 +164,6 @@ impl SecretError {
             }
         }
     }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// The OS keyring, opened once; clones share the same store.

@@ -170,13 +170,7 @@ impl Guichet {
     ) -> Result<()> {
         let stored = self.store().sending_values().await?;
         let defaults = SendingSettings::default().form();
-        let default_of = |name: SendingName| match name {
-            SendingName::PortalUrl => Some(defaults.portal_url.clone()),
-            SendingName::PortalTimezone => Some(defaults.portal_timezone.clone()),
-            SendingName::LinkLifetimeSeconds => Some(defaults.link_lifetime_seconds.to_string()),
-            SendingName::MailFrom => Some(defaults.mail_from.clone()),
-            SendingName::SmtpUrl => None,
-        };
+        let default_of = |name: SendingName| defaults.value(name);
         // A value equal to its default is not stored: the default applies, should it change.
         let changes: Vec<(SendingName, Option<String>)> = values
             .into_iter()

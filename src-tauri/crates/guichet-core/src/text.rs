@@ -7,6 +7,15 @@ pub fn paris_time(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// The text with its first letter in lower case, to go on after « … : ».
+pub fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Lower case, accents removed and ligatures spelt out: "Lycée Œdipe" → "lycee oedipe".
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -11,13 +11,11 @@
 //! the same message. The server unreachable, the key missing, a setting wrong: the sender says
 //! why (in its log and, through `mail_sender`, in every agent's window) and the messages wait.
 
-use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use lettre::message::Mailbox;
 use serde::Serialize;
 
 use super::message::{formatted, message_id, reset_email};
@@ -165,12 +163,10 @@ pub async fn status(store: &Store, now: DateTime<Utc>) -> Result<SendingStatus> 
 
 /// « Les liens ne partent pas : » and the reason, its capital lowered.
 fn stated(reason: &str) -> String {
-    let mut chars = reason.chars();
-    let reason: String = chars
-        .next()
-        .map(|first| first.to_lowercase().chain(chars).collect())
-        .unwrap_or_default();
-    format!("Les liens ne partent pas\u{a0}: {reason}")
+    format!(
+        "Les liens ne partent pas\u{a0}: {}",
+        crate::text::lowercase_first(reason)
+    )
 }
 
 /// A running sender, registered in `mail_sender` and beating until it stops.
@@ -428,18 +424,10 @@ impl Sender {
             .and_then(|secret| {
                 SigningKey::new(secret.expose()).map_err(|_| Error::MissingSigningKey.message())
             })?;
-        let envelope_from = Mailbox::from_str(&settings.mail_from)
+        // The sender's address, as the message's From gives it (checked with the settings).
+        let envelope_from = super::message::parse_sender(&settings.mail_from)
             .map(|mailbox| mailbox.email.to_string())
-            .map_err(|_| {
-                Error::InvalidSetting {
-                    name: "mail_from",
-                    reason: format!(
-                        "«\u{a0}{}\u{a0}» n’est pas un expéditeur valide",
-                        settings.mail_from
-                    ),
-                }
-                .message()
-            })?;
+            .map_err(|error| error.message())?;
         let transport = self
             .transport(&settings)
             .await

@@ -253,19 +253,23 @@ pub struct SendingForm {
 }
 
 impl SendingForm {
+    /// One setting's value as text, `None` where it has none (no SMTP server: files).
+    pub fn value(&self, name: SendingName) -> Option<String> {
+        match name {
+            SendingName::PortalUrl => Some(self.portal_url.clone()),
+            SendingName::PortalTimezone => Some(self.portal_timezone.clone()),
+            SendingName::LinkLifetimeSeconds => Some(self.link_lifetime_seconds.to_string()),
+            SendingName::MailFrom => Some(self.mail_from.clone()),
+            SendingName::SmtpUrl => self.smtp_url.clone(),
+        }
+    }
+
     /// The form's values, each checked, as rows to store (`None` where a field is empty).
     pub fn checked(&self) -> Result<Vec<(SendingName, Option<String>)>> {
-        let lifetime = self.link_lifetime_seconds.to_string();
-        [
-            (SendingName::PortalUrl, self.portal_url.as_str()),
-            (SendingName::PortalTimezone, self.portal_timezone.as_str()),
-            (SendingName::LinkLifetimeSeconds, lifetime.as_str()),
-            (SendingName::MailFrom, self.mail_from.as_str()),
-            (SendingName::SmtpUrl, self.smtp_url.as_deref().unwrap_or("")),
-        ]
-        .into_iter()
-        .map(|(name, value)| Ok((name, name.check(value)?)))
-        .collect()
+        SendingName::ALL
+            .into_iter()
+            .map(|name| Ok((name, name.check(&self.value(name).unwrap_or_default())?)))
+            .collect()
     }
 }
 
