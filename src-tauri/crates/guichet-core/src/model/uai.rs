@@ -50,7 +50,10 @@ impl Uai {
     /// Parses a UAI typed by a person: surrounding spaces and lower case are accepted.
     pub fn parse(input: &str) -> Result<Uai, UaiError> {
         let text = input.trim().to_uppercase();
-        let (digits, letter) = text.split_at(text.len().min(7));
+        // Byte 7 may fall inside a character typed in place of a digit: that is no UAI.
+        let (digits, letter) = text
+            .split_at_checked(text.len().min(7))
+            .ok_or(UaiError::Malformed)?;
         if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(UaiError::Malformed);
         }
@@ -158,6 +161,9 @@ mod tests {
             "075 654D",
             "0750654-",
             "é",
+            // A multi-byte character across the seventh byte (found by the property tests).
+            "123456é",
+            "0000\u{3347a}00A",
         ] {
             assert_eq!(Uai::parse(bad), Err(UaiError::Malformed), "{bad:?}");
         }
