@@ -118,7 +118,12 @@ impl EmailAddress {
         {
             return Err(EmailError::InvalidDomain);
         }
-        Ok(EmailAddress(format!("{local}@{domain}")))
+        // Lower case may lengthen the domain ("İ" is "i̇"): the stored form must fit too.
+        let address = format!("{local}@{domain}");
+        if address.chars().count() > 254 {
+            return Err(EmailError::TooLong);
+        }
+        Ok(EmailAddress(address))
     }
 
     pub fn as_str(&self) -> &str {
@@ -197,5 +202,22 @@ mod tests {
             assert_eq!(EmailAddress::parse(input), Err(expected), "{input:?}");
         }
         assert!(EmailError::MissingAt.message().contains("@"));
+    }
+
+    #[test]
+    fn the_stored_form_is_no_longer_than_254_characters() {
+        // 254 characters as typed, 255 once "İ" is lower-cased to "i̇" (found by the property
+        // tests): accepted, it would be refused when read back.
+        let label = "b".repeat(50);
+        let typed = format!(
+            "{}@İb.{label}.{label}.{label}.{}fr",
+            "a".repeat(64),
+            "c".repeat(31)
+        );
+        assert_eq!(typed.chars().count(), 254);
+        assert_eq!(EmailAddress::parse(&typed), Err(EmailError::TooLong));
+        let shorter = typed.replacen('c', "", 1);
+        let email = EmailAddress::parse(&shorter).expect("254 characters once lower-cased");
+        assert_eq!(EmailAddress::parse(email.as_str()), Ok(email));
     }
 }
