@@ -12,6 +12,13 @@ pub const OWNER_PASSWORD: &str = "Proprietaire-2026!";
 /// How long the server makes a wrong password wait.
 pub const AUTH_DELAY_MS: u64 = 300;
 
+/// How [`PrivateCluster::stop`] stops the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopMode {
+    Immediate,
+    Fast,
+}
+
 #[derive(Debug)]
 pub struct PrivateCluster {
     dir: tempfile::TempDir,
@@ -117,6 +124,27 @@ impl PrivateCluster {
     /// The server's log: every statement it ran, every connection it refused.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.path().join("log")).expect("the server's log")
+    }
+
+    /// Stops the server: `immediate` as a crash would (no checkpoint, recovery from the WAL at
+    /// the next start), `fast` as an operator's restart (open transactions rolled back). Every
+    /// connection is cut; new ones are refused until [`PrivateCluster::start_again`].
+    pub fn stop(&self, mode: StopMode) {
+        let mode = match mode {
+            StopMode::Immediate => "immediate",
+            StopMode::Fast => "fast",
+        };
+        run_as_postgres(self.pg_ctl().args(["-m", mode, "-w", "stop"]));
+    }
+
+    /// Starts the stopped server again, on the same port and data, and waits until it accepts
+    /// connections.
+    pub fn start_again(&self) {
+        run_as_postgres(
+            self.pg_ctl()
+                .args(["-w", "start", "-l"])
+                .arg(self.path().join("log")),
+        );
     }
 
     /// Turns TLS off (or on again) without a restart, and waits until the server says so.

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod cluster;
 pub mod desktop;
+pub mod sender;
 pub mod smtp;
 
 use guichet_core::store::{Backend, OpenMode, Store};

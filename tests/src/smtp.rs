@@ -18,9 +18,12 @@ const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_server.p
 /// aiosmtpd run by `support/smtp_server.py`; killed on drop.
 #[derive(Debug)]
 pub struct Aiosmtpd {
-    child: Child,
+    /// `None` while stopped (see [`Aiosmtpd::stop`]).
+    child: Option<Child>,
     pub port: u16,
     dir: tempfile::TempDir,
+    /// The script's arguments, to start it again on the same port and Maildir.
+    args: Vec<std::ffi::OsString>,
 }
 
 /// How `Aiosmtpd` is started.
@@ -41,43 +44,47 @@ impl Aiosmtpd {
 
     pub fn start_with(options: AiosmtpdOptions) -> Aiosmtpd {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let mut command = Command::new(PYTHON);
-        command
-            .arg(SCRIPT)
-            .arg("--maildir")
-            .arg(dir.path().join("maildir"));
+        let mut args: Vec<std::ffi::OsString> = vec![
+            SCRIPT.into(),
+            "--maildir".into(),
+            dir.path().join("maildir").into(),
+        ];
         if let Some((user, password)) = &options.auth {
-            command.arg("--auth").arg(format!("{user}:{password}"));
+            args.push("--auth".into());
+            args.push(format!("{user}:{password}").into());
         }
         if let Some(tls) = options.tls {
             let (cert, key) = self_signed_certificate(dir.path());
-            command
-                .args(["--tls", tls, "--cert"])
-                .arg(cert)
-                .arg("--key")
-                .arg(key);
+            args.extend(["--tls".into(), tls.into(), "--cert".into()]);
+            args.extend([cert.into(), "--key".into(), key.into()]);
         }
         if let Some(seconds) = options.idle_timeout {
-            command.arg("--idle-timeout").arg(seconds.to_string());
+            args.push("--idle-timeout".into());
+            args.push(seconds.to_string().into());
         }
-        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot run {PYTHON} {SCRIPT}: {error}"));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("server's first line");
-        let port = line.trim().parse().unwrap_or_else(|_| {
+        let (child, port) = spawn(dir.path(), &args, 0);
+        Aiosmtpd {
+            child: Some(child),
+            port,
+            dir,
+            args,
+        }
+    }
+
+    /// Kills the server (SIGKILL, as a crash or a pulled cable would): the connections it held
+    /// break, new ones are refused. What it stored stays in its Maildir.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
-            let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
-            panic!("aiosmtpd did not start (is python3-aiosmtpd installed?):\n{log}")
-        });
-        Aiosmtpd { child, port, dir }
+        }
+    }
+
+    /// Starts the server again on the same port, storing into the same Maildir.
+    pub fn start_again(&mut self) {
+        self.stop();
+        let (child, _) = spawn(self.dir.path(), &self.args, self.port);
+        self.child = Some(child);
     }
 
     /// `smtp://127.0.0.1:<port>`.
@@ -158,9 +165,38 @@ pub fn reset_link(raw: &[u8]) -> String {
 
 impl Drop for Aiosmtpd {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
+}
+
+/// Runs `support/smtp_server.py` with `args` on `port` (0: a free one); the child and its port
+/// once it listens.
+fn spawn(dir: &Path, args: &[std::ffi::OsString], port: u16) -> (Child, u16) {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .expect("log file");
+    let mut child = Command::new(PYTHON)
+        .args(args)
+        .arg("--port")
+        .arg(port.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {PYTHON} {SCRIPT}: {error}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("server's first line");
+    let Ok(port) = line.trim().parse() else {
+        let _ = child.kill();
+        let _ = child.wait();
+        let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+        panic!("aiosmtpd did not start (is python3-aiosmtpd installed?):\n{log}")
+    };
+    (child, port)
 }
 
 fn self_signed_certificate(dir: &Path) -> (PathBuf, PathBuf) {

@@ -64,6 +64,7 @@ async def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--idle-timeout", type=float, help="seconds before closing an idle client")
+    parser.add_argument("--port", type=int, default=0, help="a port to listen on (0: a free one)")
     args = parser.parse_args()
 
     handler = Handler(args.maildir)
@@ -88,7 +89,7 @@ async def main():
     server = await loop.create_server(
         lambda: SMTP(handler, **options),
         "127.0.0.1",
-        0,
+        args.port,
         ssl=context if args.tls == "implicit" else None,
     )
     print(server.sockets[0].getsockname()[1], flush=True)

@@ -3,28 +3,17 @@
 //! credentials), mailing what agents whose keyrings are empty ask for. On a PostgreSQL cluster
 //! with TLS and passwords, aiosmtpd on the loopback; killed with SIGKILL while it sends.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use guichet_core::links::token::{SigningKey, StoredRequest, parse_link, verify};
 use guichet_tests::cluster::{SENDER_PASSWORD, SharedDesk};
+use guichet_tests::sender::{KEY, OWN_KEYRING, Received, credentials};
 use guichet_tests::smtp::{Aiosmtpd, reset_link};
 use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD};
 use serde_json::Value;
 use sqlx::{Connection, PgConnection};
-
-const KEY: &str = "Kernel-Secret-Du-Portail-7c41e9";
-/// A keyring of its own, and a user namespace of its own, so that the kernel's persistent
-/// keyring (which keyutils links to every session of a user) is empty too.
-const OWN_KEYRING: [&str; 6] = [
-    "unshare",
-    "--user",
-    "--map-root-user",
-    "keyctl",
-    "session",
-    "-",
-];
 
 /// `guichet-admin` with `args`, `env`, under `wrapper` (a keyring of its own).
 fn command(wrapper: &[&str], args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -89,31 +78,14 @@ fn sender_in_its_keyring(desk: &SharedDesk, args: &str, env: &[(&str, &str)]) ->
     command
 }
 
-/// The service's credentials, as systemd gives them (`LoadCredentialEncrypted=`): a folder
-/// with one file per secret.
-fn credentials() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("credentials folder");
-    std::fs::write(dir.path().join("portal-signing-key"), format!("{KEY}\n")).expect("key");
-    std::fs::write(dir.path().join("database-password"), SENDER_PASSWORD).expect("password");
-    dir
-}
-
 /// A running `guichet-admin sender` with its credentials, in an empty keyring.
 fn spawn_sender(desk: &SharedDesk, dir: &std::path::Path, smtp: &str) -> Child {
-    command(
-        &OWN_KEYRING,
-        &["sender"],
-        &[
-            ("GUICHET_DATABASE_URL", &desk.sender_url()),
-            ("CREDENTIALS_DIRECTORY", &dir.display().to_string()),
-            ("GUICHET_SMTP_URL", smtp),
-            ("RUST_LOG", "warn"),
-        ],
+    guichet_tests::sender::spawn_sender(
+        std::path::Path::new(env!("CARGO_BIN_EXE_guichet-admin")),
+        &desk.sender_url(),
+        dir,
+        smtp,
     )
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .expect("the sender starts")
 }
 
 /// Asks, as camille through the core, for a link to each of `count` addresses of the demo.
@@ -130,21 +102,7 @@ async fn ask_for_links(desk: &SharedDesk, count: i64) -> Vec<String> {
         .sign_in("camille", AGENT_PASSWORD)
         .await
         .expect("camille");
-    let mut tasks = Vec::new();
-    for chunk in emails.chunks(emails.len().div_ceil(8)) {
-        let (guichet, camille, chunk) = (guichet.clone(), camille.clone(), chunk.to_vec());
-        tasks.push(tokio::spawn(async move {
-            for email in chunk {
-                guichet
-                    .send_link(&camille, &email, None)
-                    .await
-                    .expect("asked");
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.expect("task");
-    }
+    guichet_tests::sender::ask_for_links(&guichet, &camille, &emails).await;
     guichet.sign_out().await;
     emails
 }
@@ -413,25 +371,17 @@ async fn a_dozen_kills_during_two_thousand_messages_lose_none_and_repeat_only_wh
     all_sent(&desk, MESSAGES, Duration::from_secs(120)).await;
     stop(last_sender);
 
-    let received = server.by_message_id();
-    let mut copies: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
-    for (id, raw) in received.iter().cloned() {
-        copies.entry(id).or_default().push(raw);
-    }
+    // Every repeat the same message byte for byte (checked as they are counted).
+    let received = Received::count(server.by_message_id());
+    let copies = &received.copies;
     assert_eq!(copies.len() as i64, MESSAGES, "every message arrived");
-    let repeats = received.len() - copies.len();
+    let repeats = received.repeats;
     // At most what was in flight at each kill: one message per SMTP connection (eight).
     let connections = guichet_core::mail::transport::DEFAULT_CONCURRENCY;
     assert!(
         repeats <= KILLS * connections,
         "{repeats} repeats for {KILLS} kills"
     );
-    for (id, versions) in &copies {
-        assert!(
-            versions.iter().all(|v| v == &versions[0]),
-            "{id} repeated differently"
-        );
-    }
     // The ledger says sent for exactly what the server holds, and keeps nothing of them.
     let states = outbox(&desk).await;
     assert!(states.iter().all(|(state, _)| state == "sent"));
