@@ -143,6 +143,13 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
+            // A disk full (or an I/O error) at COMMIT makes SQLite roll the transaction back by
+            // itself; sqlx's own ROLLBACK then fails and the connection comes back to the pool
+            // still counted inside a transaction, so that every later write on it would fail.
+            // Such a connection is closed instead of being handed out (tests/faults.rs).
+            .before_acquire(|connection, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(connection)) })
+            })
             .connect_with(options)
             .await?;
         Ok(Store::Sqlite(pool))
