@@ -313,9 +313,11 @@ async fn wait_until(
     sender: &mut Child,
     log: &std::path::Path,
     recoveries: &mut [Recovery],
-    within: Duration,
     mut done: impl AsyncFnMut() -> bool,
 ) {
+    // Generous: a message held by a killed sender waits STALE_AFTER, one interrupted by the
+    // SMTP server's stop its 15 s back-off.
+    let within = Duration::from_secs(300);
     let start = Instant::now();
     let mut polled = Instant::now();
     while !done().await {
@@ -426,7 +428,6 @@ async fn sender_killed(bed: Bed) {
             &mut sender,
             &sender_log(credentials.path()),
             &mut recoveries,
-            Duration::from_secs(300),
             async || server.count() >= target,
         )
         .await;
@@ -457,7 +458,6 @@ async fn sender_killed(bed: Bed) {
         &mut sender,
         &sender_log(credentials.path()),
         &mut recoveries,
-        Duration::from_secs(300),
         async || {
             scalar(
                 &bed.inspector,
@@ -538,7 +538,6 @@ async fn smtp_stopped(bed: Bed) {
             &mut sender,
             &sender_log(credentials.path()),
             &mut recoveries,
-            Duration::from_secs(300),
             async || server.count() >= target,
         )
         .await;
@@ -560,7 +559,6 @@ async fn smtp_stopped(bed: Bed) {
         &mut sender,
         &sender_log(credentials.path()),
         &mut recoveries,
-        Duration::from_secs(300),
         async || {
             scalar(
                 &bed.inspector,
@@ -930,7 +928,6 @@ async fn postgres_restarted_under_agents_and_the_sender_loses_nothing() {
         &mut sender,
         &sender_log(credentials.path()),
         &mut no_recoveries,
-        Duration::from_secs(120),
         async || {
             scalar(
                 &bed.inspector,
