@@ -4,6 +4,8 @@ mod addresses;
 pub mod index;
 pub mod live;
 mod normalise;
+#[cfg(test)]
+mod properties;
 mod vocab;
 
 pub use addresses::AddressRows;
