@@ -108,7 +108,7 @@ impl Settings {
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}", self.embedded_database_path().display()),
+            None => sqlite_url(&self.embedded_database_path()),
         }
     }
 
@@ -131,6 +131,13 @@ impl Settings {
     pub fn uses_embedded_database(&self) -> bool {
         self.database_url.is_none()
     }
+}
+
+/// The SQLite address of a file: sqlx reads a `?` as the start of parameters and decodes `%XX`,
+/// so both are written encoded, and a data folder named `a?b` or `100%41` opens its own file.
+fn sqlite_url(path: &Path) -> String {
+    let path = path.display().to_string();
+    format!("sqlite://{}", path.replace('%', "%25").replace('?', "%3F"))
 }
 
 /// The variables that override the stored settings, by field.
@@ -296,6 +303,19 @@ mod tests {
         let error = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"))
             .expect_err("not a number");
         assert!(error.message().contains("GUICHET_IDLE_LOCK_SECONDS"));
+    }
+
+    #[test]
+    fn the_demo_database_address_names_its_file_whatever_the_folder() {
+        // A `?` made the address unreadable and a `%41` opened another file (found by the
+        // property tests).
+        use std::str::FromStr;
+        for folder in ["a?b", "100%", "a%41b", "c#d", "x&y=z", "sp ace"] {
+            let settings = Settings::with_defaults(None, PathBuf::from("/tmp").join(folder));
+            let url = settings.effective_database_url();
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url).expect(&url);
+            assert_eq!(options.get_filename(), settings.embedded_database_path());
+        }
     }
 
     #[test]
