@@ -138,3 +138,57 @@ on_both_backends!(keyring connection_tests_say_what_answers_and_what_does_not, |
     let none = guichet.test_smtp(&supervisor, None).await.expect("no SMTP configured");
     assert!(none.contains(".eml") || none.contains("fichiers") || none.contains("écrits"), "{none}");
 });
+
+on_both_backends!(keyring the_smtp_password_goes_only_to_the_configured_server, |db| {
+    let dir = tempfile::tempdir().expect("folder");
+    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    // A host that would take the password: it listens, and must never see a connection.
+    let lure = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    lure.set_nonblocking(true).expect("non-blocking");
+    let lure_port = lure.local_addr().expect("address").port();
+    guichet
+        .set_sending_setting(&supervisor, "smtp_url", "smtp://guichet@127.0.0.1:2525")
+        .await
+        .expect("configured server");
+    guichet.set_secret(&supervisor, "smtp-password", "Relais-Secret-42".into()).await.expect("stored");
+    for typed in [
+        format!("smtp://guichet@127.0.0.1:{lure_port}"),
+        "smtp://autre@127.0.0.1:2525".to_string(),
+        "smtp://guichet@localhost:2525".to_string(),
+    ] {
+        let error = guichet.test_smtp(&supervisor, Some(typed.clone())).await.expect_err(&typed);
+        assert_eq!(error.kind(), ErrorKind::SmtpPasswordElsewhere, "{typed}");
+        assert!(error.message().contains("127.0.0.1:2525"), "{}", error.message());
+        assert!(!error.message().contains("Relais-Secret-42"));
+    }
+    assert_eq!(
+        lure.accept().map(|_| ()).map_err(|e| e.kind()),
+        Err(std::io::ErrorKind::WouldBlock),
+        "nothing connected to the other host"
+    );
+    // Without a user, a typed server is tested without the password.
+    let server = Aiosmtpd::start();
+    let plain = guichet.test_smtp(&supervisor, Some(server.url())).await.expect("no password needed");
+    assert!(plain.starts_with("Connexion réussie"), "{plain}");
+});
+
+on_both_backends!(
+    a_typed_database_address_with_a_password_is_refused_unread,
+    |db| {
+        let dir = tempfile::tempdir().expect("folder");
+        let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+        let error = guichet
+            .test_database(
+                &supervisor,
+                Some("postgres://postgres:Base-Secret-42@127.0.0.1/siec".into()),
+            )
+            .await
+            .expect_err("refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidSetting);
+        assert!(error.message().contains("trousseau"), "{}", error.message());
+        assert!(
+            !error.message().contains("Base-Secret-42")
+                && !error.to_string().contains("Base-Secret-42")
+        );
+    }
+);

@@ -152,6 +152,9 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<Output, Failure> {
     let mut settings = Settings::from_env()?;
     settings.database_url = cli.database_url.filter(|url| !url.trim().is_empty());
+    if let Some(url) = &settings.database_url {
+        guichet_core::config::refuse_password_in_url("--database-url", url)?;
+    }
     // The CLI's own commands may fail with errors the core does not know: `?` passes them on.
     let outcome: Result<Output, Error> = match cli.command {
         Command::Migrate { shared } => {

@@ -317,10 +317,14 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
+/// What a cell may not start with: a spreadsheet runs `=`, `+`, `-` and `@` as a formula, and
+/// may drop a leading tab or carriage return before reading one.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Quotes a field when it holds a separator, a quote or a line break, and defuses a leading
-/// `=`, `+`, `-` or `@` that a spreadsheet would run as a formula.
+/// character of [`FORMULA_STARTS`] with a quote mark.
 fn csv_field(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@']) {
+    let field = if field.starts_with(FORMULA_STARTS) {
         format!("'{field}")
     } else {
         field.to_string()
@@ -374,6 +378,10 @@ mod tests {
         assert_eq!(csv_field("il a dit \"oui\""), "\"il a dit \"\"oui\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("-1"), "'-1");
+        assert_eq!(csv_field("\t=1+1"), "'\t=1+1");
+        assert_eq!(csv_field("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("+33 1 23"), "'+33 1 23");
     }
 
     #[test]

@@ -25,6 +25,43 @@ pub struct Settings {
 }
 
 pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 600;
+/// The longest idle lock, a working day: a window left open overnight asks for its password.
+pub const MAX_IDLE_LOCK_SECONDS: u32 = 8 * 3_600;
+
+/// An idle lock between one second and [`MAX_IDLE_LOCK_SECONDS`].
+pub fn check_idle_lock(name: &'static str, seconds: u32) -> Result<u32> {
+    if (1..=MAX_IDLE_LOCK_SECONDS).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(Error::InvalidSetting {
+            name,
+            reason: format!(
+                "la durée doit être comprise entre 1 et {MAX_IDLE_LOCK_SECONDS} secondes (8\u{a0}heures)"
+            ),
+        })
+    }
+}
+
+/// Refuses a database address that carries a password, after its user or as a `password=`
+/// parameter: passwords belong in the keyring (or in `PGPASSWORD` for a one-off command). The
+/// error never repeats the address.
+pub fn refuse_password_in_url(name: &'static str, url: &str) -> Result<()> {
+    let Ok(parsed) = url::Url::parse(url.trim()) else {
+        return Ok(());
+    };
+    let in_query = parsed
+        .query_pairs()
+        .any(|(key, _)| key.eq_ignore_ascii_case("password"));
+    if parsed.password().is_some() || in_query {
+        return Err(Error::InvalidSetting {
+            name,
+            reason: "l’adresse contient un mot de passe\u{a0}: enregistrez-le dans le trousseau \
+                     (secret database-password), jamais dans l’adresse"
+                .into(),
+        });
+    }
+    Ok(())
+}
 
 impl Settings {
     /// Every setting at its default, on `database_url` (the embedded demo database if `None`).
@@ -68,26 +105,24 @@ impl Settings {
     ) -> Result<Settings> {
         let name = "GUICHET_IDLE_LOCK_SECONDS";
         let idle_lock_seconds = match env(name) {
-            Some(text) => text.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                Error::InvalidSetting {
+            Some(text) => {
+                let seconds = text.trim().parse().map_err(|_| Error::InvalidSetting {
                     name,
-                    reason: format!("«\u{a0}{text}\u{a0}» n’est pas un nombre de secondes positif"),
-                }
-            })?,
+                    reason: format!("«\u{a0}{text}\u{a0}» n’est pas un nombre de secondes"),
+                })?;
+                check_idle_lock(name, seconds)?
+            }
             None => match stored.idle_lock_seconds {
-                Some(0) => {
-                    return Err(Error::InvalidSetting {
-                        name,
-                        reason: "la durée doit être positive".into(),
-                    });
-                }
-                Some(seconds) => seconds,
+                Some(seconds) => check_idle_lock(name, seconds)?,
                 None => DEFAULT_IDLE_LOCK_SECONDS,
             },
         };
         let database_url = env("GUICHET_DATABASE_URL")
             .or_else(|| stored.database_url.clone().filter(|v| !v.trim().is_empty()))
             .map(|url| url.trim().to_string());
+        if let Some(url) = &database_url {
+            refuse_password_in_url("GUICHET_DATABASE_URL", url)?;
+        }
         Ok(Settings {
             database_url,
             data_dir,
@@ -235,17 +270,11 @@ impl StoredSettings {
     /// Writes `settings.toml` whole (a temporary file renamed over it), refusing a URL that
     /// carries a password: passwords belong in the keyring.
     pub fn save(&self, data_dir: &Path) -> Result<PathBuf> {
-        for (name, url) in [("GUICHET_DATABASE_URL", &self.database_url)] {
-            if url
-                .as_deref()
-                .and_then(|u| url::Url::parse(u).ok())
-                .is_some_and(|u| u.password().is_some())
-            {
-                return Err(Error::InvalidSetting {
-                    name,
-                    reason: "l’adresse contient un mot de passe\u{a0}: enregistrez-le dans le trousseau, pas dans les réglages".into(),
-                });
-            }
+        if let Some(url) = &self.database_url {
+            refuse_password_in_url("GUICHET_DATABASE_URL", url)?;
+        }
+        if let Some(seconds) = self.idle_lock_seconds {
+            check_idle_lock("GUICHET_IDLE_LOCK_SECONDS", seconds)?;
         }
         let text =
             toml::to_string(self).map_err(|error| Error::Internal(format!("settings: {error}")))?;
@@ -303,6 +332,58 @@ mod tests {
         let error = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"))
             .expect_err("not a number");
         assert!(error.message().contains("GUICHET_IDLE_LOCK_SECONDS"));
+        // Past a working day the window's timer would overflow long before it fires.
+        for seconds in [MAX_IDLE_LOCK_SECONDS + 1, 2_147_484, u32::MAX] {
+            let stored = StoredSettings {
+                idle_lock_seconds: Some(seconds),
+                ..Default::default()
+            };
+            let error = Settings::resolve(&stored, no_env, PathBuf::from("/tmp"))
+                .expect_err("beyond the bound");
+            assert!(
+                error.message().contains("8\u{a0}heures"),
+                "{}",
+                error.message()
+            );
+            let dir = tempfile::tempdir().expect("folder");
+            assert!(stored.save(dir.path()).is_err());
+        }
+        let longest = StoredSettings {
+            idle_lock_seconds: Some(MAX_IDLE_LOCK_SECONDS),
+            ..Default::default()
+        };
+        assert!(Settings::resolve(&longest, no_env, PathBuf::from("/tmp")).is_ok());
+    }
+
+    #[test]
+    fn a_database_address_never_carries_a_password() {
+        for leaky in [
+            "postgres://guichet:hunter2@db.siec.example/siec",
+            "postgres://db.siec.example/siec?sslmode=require&password=hunter2",
+            "postgresql://:hunter2@db/siec",
+        ] {
+            let env = |name: &str| (name == "GUICHET_DATABASE_URL").then(|| leaky.to_string());
+            let error = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"))
+                .expect_err(leaky);
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidSetting);
+            assert!(!error.message().contains("hunter2"));
+            assert!(!error.to_string().contains("hunter2"));
+            let stored = StoredSettings {
+                database_url: Some(leaky.into()),
+                ..Default::default()
+            };
+            assert!(Settings::resolve(&stored, no_env, PathBuf::from("/tmp")).is_err());
+        }
+        for clean in [
+            "postgres://guichet@db.siec.example/siec?sslmode=verify-full",
+            "postgres://db.siec.example/siec",
+            "sqlite:///var/lib/guichet/siec.sqlite",
+        ] {
+            assert!(
+                refuse_password_in_url("GUICHET_DATABASE_URL", clean).is_ok(),
+                "{clean}"
+            );
+        }
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub enum Error {
     AgentDisabled,
     #[error("no agent signed in")]
     NotSignedIn,
+    #[error(
+        "session idle for more than {idle_seconds} s: locked until the password is typed again"
+    )]
+    SessionLocked { idle_seconds: u32 },
     #[error("role {role:?} lacks permission {permission:?}")]
     Forbidden { role: Role, permission: Permission },
     #[error("password breaks the policy: {0:?}")]
@@ -141,6 +145,11 @@ pub enum Error {
     AccountDisabled(String),
     #[error("SMTP settings: {0}")]
     SmtpSettings(#[from] crate::mail::transport::SmtpConfigError),
+    #[error("the stored SMTP password is for {configured:?}, not for {typed}: not sent there")]
+    SmtpPasswordElsewhere {
+        typed: String,
+        configured: Option<String>,
+    },
     #[error("e-mail not built: {0}")]
     MailMessage(#[from] crate::mail::message::MessageError),
 }
@@ -170,6 +179,7 @@ pub enum ErrorKind {
     LoginLocked,
     AgentDisabled,
     NotSignedIn,
+    SessionLocked,
     Forbidden,
     WeakPassword,
     InvalidLogin,
@@ -206,6 +216,7 @@ pub enum ErrorKind {
     SmtpUnreachable,
     AccountDisabled,
     SmtpSettings,
+    SmtpPasswordElsewhere,
     MailMessage,
 }
 
@@ -235,6 +246,7 @@ impl Error {
             Error::LoginLocked(_) => ErrorKind::LoginLocked,
             Error::AgentDisabled => ErrorKind::AgentDisabled,
             Error::NotSignedIn => ErrorKind::NotSignedIn,
+            Error::SessionLocked { .. } => ErrorKind::SessionLocked,
             Error::Forbidden { .. } => ErrorKind::Forbidden,
             Error::WeakPassword(_) => ErrorKind::WeakPassword,
             Error::InvalidLogin(_) => ErrorKind::InvalidLogin,
@@ -271,6 +283,7 @@ impl Error {
             Error::SmtpUnreachable(_) => ErrorKind::SmtpUnreachable,
             Error::AccountDisabled(_) => ErrorKind::AccountDisabled,
             Error::SmtpSettings(_) => ErrorKind::SmtpSettings,
+            Error::SmtpPasswordElsewhere { .. } => ErrorKind::SmtpPasswordElsewhere,
             Error::MailMessage(_) => ErrorKind::MailMessage,
         }
     }
@@ -356,6 +369,11 @@ impl Error {
                 "Ce compte d’agent est désactivé. Adressez-vous à un superviseur.".into()
             }
             Error::NotSignedIn => "Votre session est terminée\u{a0}: reconnectez-vous.".into(),
+            Error::SessionLocked { idle_seconds } => format!(
+                "L’écran s’est verrouillé après {} d’inactivité\u{a0}: saisissez votre mot de passe \
+                 pour reprendre.",
+                crate::mail::sending::lifetime_in_words(*idle_seconds)
+            ),
             Error::Forbidden { role, permission } => format!(
                 "Votre rôle ({}) ne permet pas de {}. Demandez à un agent ou à un superviseur.",
                 role.label(),
@@ -484,6 +502,12 @@ impl Error {
                 "Le compte «\u{a0}{email}\u{a0}» est désactivé sur le portail\u{a0}: un lien ne lui servirait à rien."
             ),
             Error::SmtpSettings(error) => error.message(),
+            Error::SmtpPasswordElsewhere { typed, configured } => format!(
+                "Le mot de passe du trousseau ne sert qu’avec le serveur réglé ({})\u{a0}: il n’est \
+                 envoyé à aucun autre. Pour tester {typed}, enregistrez d’abord ce serveur dans les \
+                 réglages et son mot de passe dans le trousseau.",
+                configured.as_deref().unwrap_or("aucun pour l’instant")
+            ),
             Error::MailMessage(error) => error.message(),
         }
     }

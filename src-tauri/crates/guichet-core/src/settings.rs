@@ -245,10 +245,13 @@ impl Guichet {
     pub async fn test_database(&self, session: &Session, url: Option<String>) -> Result<String> {
         self.require(session, Permission::ManageSettings).await?;
         let configured = self.settings().effective_database_url();
-        let url = url
+        let typed = url
             .filter(|u| !u.trim().is_empty())
-            .map(|u| u.trim().to_string())
-            .unwrap_or(configured.clone());
+            .map(|u| u.trim().to_string());
+        if let Some(typed) = &typed {
+            crate::config::refuse_password_in_url("database_url", typed)?;
+        }
+        let url = typed.unwrap_or(configured.clone());
         // A shared database is reached with each agent's own role: test this agent's connection.
         if self.mode() == Mode::Shared && url == configured {
             let version = self.store().schema_version().await?;
@@ -289,7 +292,7 @@ impl Guichet {
             return Err(Error::SentByTheService);
         }
         let configured = self.sending_settings().await?.smtp_url;
-        let Some(url) = url.filter(|u| !u.trim().is_empty()).or(configured) else {
+        let Some(url) = url.filter(|u| !u.trim().is_empty()).or(configured.clone()) else {
             return Ok(format!(
                 "Aucun serveur de courriel n’est réglé\u{a0}: les messages sont écrits dans {}.",
                 self.settings().outbox_dir().display()
@@ -297,6 +300,16 @@ impl Guichet {
         };
         let config = SmtpConfig::parse(url.trim())?;
         let password = if config.user.is_some() {
+            // The keyring's password is the configured server's: never offered to another host.
+            let stored = configured.as_deref().map(SmtpConfig::parse).transpose()?;
+            let server = |c: &SmtpConfig| (c.host.to_lowercase(), c.port, c.user.clone());
+            if stored.as_ref().map(server) != Some(server(&config)) {
+                let address = |c: &SmtpConfig| format!("{}:{}", c.host, c.port);
+                return Err(Error::SmtpPasswordElsewhere {
+                    typed: address(&config),
+                    configured: stored.as_ref().map(address),
+                });
+            }
             keyring_call(|keyring| keyring.get(SecretName::SmtpPassword)).await?
         } else {
             None
