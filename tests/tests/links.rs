@@ -201,6 +201,19 @@ on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_ac
     let check = desk.guichet.check_link(&desk.reader, &format!("voici le lien : <{link}>")).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Valid);
     assert_eq!(check.email.as_deref(), Some(HENRI_IV_PRINCIPAL));
+    // The same intact token on a look-alike site is a lure, never « valable ».
+    let token = token_of(&link);
+    for lure in [
+        format!("https://auth.siec.education.fr.example.com/reset-password/reset/{token}"),
+        format!("https://\u{430}uth.siec.education.fr/reset-password/reset/{token}"),
+        format!("https://auth.siec.education.fr@phish.example/reset-password/reset/{token}"),
+        format!("auth-siec-education.fr/reset-password/reset/{token}"),
+    ] {
+        let check = desk.guichet.check_link(&desk.reader, &lure).await.expect("check");
+        assert_eq!(check.verdict, LinkVerdict::OtherSite, "{lure}");
+        assert!(check.message.starts_with("Lien d’un autre site"), "{}", check.message);
+        assert!(check.message.contains("auth.siec.education.fr"), "{}", check.message);
+    }
     // The verifier is nowhere in the database: the ledger keeps the SHA-256 of the token.
     let verifier = &token_of(&link)[20..];
     for table in ["reset_password_request", "reset_link", "mail_outbox", "mail_secret", "audit_event", "change_log"] {

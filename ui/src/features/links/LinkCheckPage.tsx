@@ -17,6 +17,7 @@ const TITLES: Record<LinkVerdict, string> = {
   altered: "Lien altéré",
   malformed: "Lien incomplet",
   portal_only: "Demande faite sur le portail",
+  other_site: "Lien d’un autre site",
 };
 
 const SEVERITY: Record<LinkVerdict, "success" | "warning" | "error" | "info"> = {
@@ -28,6 +29,7 @@ const SEVERITY: Record<LinkVerdict, "success" | "warning" | "error" | "info"> = 
   altered: "error",
   malformed: "error",
   portal_only: "info",
+  other_site: "error",
 };
 
 type Props = { onOpenAddress: (email: string) => void };

@@ -108,6 +108,9 @@ pub enum LinkVerdict {
     /// A request the portal itself issued (« Mot de passe oublié ») whose link only the portal
     /// can check: the signing key stays with the sender.
     PortalOnly,
+    /// A link to another site than the portal's (a look-alike name, a lure): never valid,
+    /// whatever its token.
+    OtherSite,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -313,6 +316,15 @@ impl Guichet {
                 ));
             }
         };
+        if let Some(site) = &parsed.site {
+            let portal = self.sending_settings().await?.portal_url;
+            if !same_site(site, &portal) {
+                return Ok(LinkCheck::new(
+                    LinkVerdict::OtherSite,
+                    other_site(site, &portal),
+                ));
+            }
+        }
         let tz = self.portal_timezone().await?;
         let now = Utc::now();
         let ledger = self.store().ledger_by_selector(&parsed.selector).await?;
@@ -457,6 +469,20 @@ impl Guichet {
         };
         Ok(check)
     }
+}
+
+/// Whether a pasted link's site (`host[:port]`, as [`parse_link`] reads it) is the portal's.
+fn same_site(site: &str, portal_url: &str) -> bool {
+    token::site_of(portal_url).as_deref() == Some(site)
+}
+
+fn other_site(site: &str, portal_url: &str) -> String {
+    let portal = token::site_of(portal_url).unwrap_or_else(|| portal_url.to_string());
+    format!(
+        "Lien d’un autre site\u{a0}: il mène à «\u{a0}{site}\u{a0}», pas au portail «\u{a0}{portal}\u{a0}». \
+         Demandez au correspondant de ne pas l’ouvrir ni d’y saisir son mot de passe, et envoyez-lui \
+         un nouveau lien depuis le Guichet."
+    )
 }
 
 fn unknown() -> String {

@@ -334,6 +334,9 @@ pub fn verify(
 pub struct ParsedToken {
     pub selector: String,
     pub verifier: Secret,
+    /// The host (and port, where one is written) the pasted link points to, lower-case and
+    /// in ASCII (`xn--…` for an internationalised name); `None` for a token or a bare path.
+    pub site: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -401,15 +404,59 @@ pub fn parse_link(input: &str) -> Result<ParsedToken, LinkParseError> {
     if text.trim().is_empty() {
         return Err(LinkParseError::Empty);
     }
-    let token = Zeroizing::new(match after_marker(&text) {
-        Some(rest) => token_after_path(rest)?,
+    let (site, token) = match after_marker(&text) {
+        Some((before, rest)) => (link_site(before), token_after_path(rest)?),
         None if looks_like_url(&text) => return Err(LinkParseError::NotAResetLink),
-        None => bare_token(&text),
-    });
+        None => (None, bare_token(&text)),
+    };
+    let token = Zeroizing::new(token);
     if token.is_empty() {
         return Err(LinkParseError::Empty);
     }
-    check_token(&token)
+    let mut parsed = check_token(&token)?;
+    parsed.site = site;
+    Ok(parsed)
+}
+
+/// The site a link's text before its path names: `https://host[:port]` (after any `user@`, as
+/// a browser reads it), or a bare `host` written without its scheme.
+fn link_site(before: &str) -> Option<String> {
+    let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
+    let address = match compact.rfind("://") {
+        Some(separator) => {
+            let scheme_start = after_last(&compact[..separator], |c| {
+                !(c.is_ascii_alphanumeric() || "+.-".contains(c))
+            });
+            compact[scheme_start..].to_string()
+        }
+        None => {
+            let path = compact.trim_end_matches('/');
+            let start = after_last(path, |c| !(c.is_alphanumeric() || ".-:@".contains(c)));
+            if path[start..].is_empty() {
+                return None;
+            }
+            format!("https://{}/", &path[start..])
+        }
+    };
+    site_of(&address)
+}
+
+/// Where the text after the last character matching `stop` begins (0 when none does).
+fn after_last(text: &str, stop: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rfind(|(_, c)| stop(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// The site of an address as a browser goes to it: its host, lower-case and in ASCII, with its
+/// port where it is not the scheme's own.
+pub fn site_of(address: &str) -> Option<String> {
+    let url = url::Url::parse(address).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
 }
 
 fn undo_mail_wrapping(input: &str) -> Zeroizing<String> {
@@ -421,8 +468,9 @@ fn undo_mail_wrapping(input: &str) -> Zeroizing<String> {
     Zeroizing::new(text.chars().filter(|c| !INVISIBLE.contains(c)).collect())
 }
 
-/// The text after the first `reset-password/reset` (any case, line breaks allowed inside).
-fn after_marker(text: &str) -> Option<&str> {
+/// The text before and after the first `reset-password/reset` (any case, line breaks allowed
+/// inside).
+fn after_marker(text: &str) -> Option<(&str, &str)> {
     let marker: Vec<char> = RESET_PATH.trim_start_matches('/').chars().collect();
     let compact: Vec<(usize, char)> = text
         .char_indices()
@@ -435,7 +483,7 @@ fn after_marker(text: &str) -> Option<&str> {
             .all(|((_, c), m)| c.eq_ignore_ascii_case(m))
     })?;
     let (index, last) = compact[start + marker.len() - 1];
-    Some(&text[index + last.len_utf8()..])
+    Some((&text[..compact[start].0], &text[index + last.len_utf8()..]))
 }
 
 /// The token after `reset-password/reset`: `/` then pieces of the link joined across the breaks a
@@ -512,6 +560,7 @@ fn check_token(token: &str) -> Result<ParsedToken, LinkParseError> {
     Ok(ParsedToken {
         selector: selector.to_owned(),
         verifier: Secret::new(verifier),
+        site: None,
     })
 }
 
@@ -1054,6 +1103,45 @@ mod tests {
             ),
             ok()
         );
+    }
+
+    #[test]
+    fn a_link_names_the_site_it_points_to() {
+        let site = |input: &str| parse_link(input).expect(input).site;
+        assert_eq!(site(LINK).as_deref(), Some("auth.siec.education.fr"));
+        assert_eq!(site(TOKEN), None);
+        assert_eq!(site(&format!("/reset-password/reset/{TOKEN}")), None);
+        let cases = [
+            ("HTTPS://AUTH.SIEC.EDUCATION.FR", "auth.siec.education.fr"),
+            (
+                "Voici le lien :https://auth.siec.education.fr",
+                "auth.siec.education.fr",
+            ),
+            ("auth.siec.education.fr", "auth.siec.education.fr"),
+            (
+                "https://auth.siec.education.fr.example.com",
+                "auth.siec.education.fr.example.com",
+            ),
+            // A browser goes to the host after `user@`, whatever comes before it.
+            (
+                "https://auth.siec.education.fr@evil.example",
+                "evil.example",
+            ),
+            (
+                "https://auth.siec.education.fr:8443",
+                "auth.siec.education.fr:8443",
+            ),
+            // A Cyrillic « а » in place of the Latin one: the name a browser resolves.
+            (
+                "https://\u{430}uth.siec.education.fr",
+                "xn--uth-5cd.siec.education.fr",
+            ),
+            ("https://auth.siec.educa\ntion.fr", "auth.siec.education.fr"),
+        ];
+        for (prefix, expected) in cases {
+            let link = format!("{prefix}/reset-password/reset/{TOKEN}");
+            assert_eq!(site(&link).as_deref(), Some(expected), "{link}");
+        }
     }
 
     #[test]
