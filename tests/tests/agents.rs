@@ -492,3 +492,201 @@ on_both_backends!(
         assert_eq!(change.after.as_deref(), Some("superviseur"));
     }
 );
+
+on_both_backends!(parallel_wrong_guesses_each_count_towards_the_lock, |db| {
+    let guichet = open(&db.url).await;
+    team(&guichet).await;
+    // Eight guesses at once: each hashes while the others do, and each must count.
+    let guesses = (0..8).map(|n| {
+        let guichet = guichet.clone();
+        tokio::spawn(async move { guichet.sign_in("camille", &format!("essai-{n}")).await })
+    });
+    let mut kinds = Vec::new();
+    for guess in guesses {
+        kinds.push(guess.await.expect("task").expect_err("wrong").kind());
+    }
+    assert_eq!(kinds.len(), 8);
+    // Five failures lock: the right password is refused now, whichever guess was last.
+    let error = guichet
+        .sign_in("camille", AGENT_PASSWORD)
+        .await
+        .expect_err("locked");
+    assert_eq!(error.kind(), ErrorKind::LoginLocked, "{kinds:?}");
+    let supervisor = guichet
+        .sign_in("sandrine", SUPERVISOR_PASSWORD)
+        .await
+        .expect("supervisor");
+    let failures: Vec<i64> = guichet
+        .audit_entries(
+            &supervisor,
+            &AuditFilter {
+                action: Some(AuditAction::SignInFailed),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("journal")
+        .iter()
+        .filter_map(|entry| entry.changes.iter().find(|c| c.field == "failures"))
+        .filter_map(|change| change.after.as_deref()?.parse().ok())
+        .collect();
+    let mut counted = failures.clone();
+    counted.sort_unstable();
+    // Every guess settled before the lock fell is journaled with its own count.
+    assert_eq!(
+        counted,
+        (1..=counted.len() as i64).collect::<Vec<_>>(),
+        "{failures:?}"
+    );
+    assert!(counted.len() >= 5, "{failures:?}");
+});
+
+on_both_backends!(
+    an_unknown_login_and_a_disabled_one_answer_as_a_wrong_password,
+    |db| {
+        let guichet = open(&db.url).await;
+        let (supervisor, _, _) = team(&guichet).await;
+        guichet
+            .set_agent_disabled(&supervisor, "lea", true)
+            .await
+            .expect("disabled");
+        // A wrong password for a disabled agent says nothing of the account.
+        for (login, password) in [
+            ("lea", "wrong"),
+            ("personne", "wrong"),
+            ("camille", "wrong"),
+        ] {
+            let error = guichet.sign_in(login, password).await.expect_err("refused");
+            assert_eq!(error.kind(), ErrorKind::InvalidCredentials, "{login}");
+            assert_eq!(error.message(), "Identifiant ou mot de passe incorrect.");
+        }
+        // Only the right password tells a disabled agent so.
+        let error = guichet
+            .sign_in("lea", AGENT_PASSWORD)
+            .await
+            .expect_err("disabled");
+        assert_eq!(error.kind(), ErrorKind::AgentDisabled);
+        // An unknown login locks after as many failures as a known one, with the same words.
+        let mut unknown = Vec::new();
+        let mut known = Vec::new();
+        for _ in 0..6 {
+            unknown.push(
+                guichet
+                    .sign_in("personne", "wrong")
+                    .await
+                    .expect_err("refused")
+                    .kind(),
+            );
+            known.push(
+                guichet
+                    .sign_in("camille", "wrong")
+                    .await
+                    .expect_err("refused")
+                    .kind(),
+            );
+        }
+        assert_eq!(unknown, known);
+        assert_eq!(unknown.last(), Some(&ErrorKind::LoginLocked));
+    }
+);
+
+on_both_backends!(
+    a_failed_sign_in_never_journals_the_text_typed_for_an_unknown_login,
+    |db| {
+        let guichet = open(&db.url).await;
+        let (supervisor, _, _) = team(&guichet).await;
+        // A password typed in the login field.
+        guichet
+            .sign_in("Secret-Typed-2026!", "x")
+            .await
+            .expect_err("refused");
+        guichet
+            .sign_in("camille", "wrong")
+            .await
+            .expect_err("refused");
+        let entries = guichet
+            .audit_entries(
+                &supervisor,
+                &AuditFilter {
+                    action: Some(AuditAction::SignInFailed),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("journal");
+        assert_eq!(entries.len(), 2);
+        let shown = format!("{entries:?}");
+        assert!(!shown.to_lowercase().contains("secret-typed"), "{shown}");
+        assert!(shown.contains("camille"), "a known login is named: {shown}");
+        let csv = guichet
+            .export_audit_csv(&supervisor, &AuditFilter::default())
+            .await
+            .expect("export");
+        assert!(!csv.to_lowercase().contains("secret-typed"));
+    }
+);
+
+#[tokio::test]
+async fn the_core_locks_an_idle_session_for_every_operation_until_unlocked() {
+    let db = guichet_tests::TestDb::migrated(guichet_core::store::Backend::Sqlite).await;
+    let mut settings = Settings::with_defaults(Some(db.url.clone()), std::env::temp_dir());
+    settings.idle_lock_seconds = 1;
+    let guichet = Guichet::open(settings, guichet_core::store::OpenMode::MustExist)
+        .await
+        .expect("opened");
+    let (supervisor, agent, _) = team(&guichet).await;
+    guichet
+        .require(&agent, Permission::Read)
+        .await
+        .expect("awake");
+    agent.keep_awake().expect("awake");
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let refusals = [
+        guichet.require(&agent, Permission::Read).await.map(|_| ()),
+        guichet.search(&agent, "henri", 5).await.map(|_| ()),
+        guichet.establishment(&agent, "0750654D").await.map(|_| ()),
+        guichet
+            .diagnose(&agent, "ce.0750654d@ac-paris.fr")
+            .await
+            .map(|_| ()),
+        guichet
+            .send_link(&agent, "ce.0750654d@ac-paris.fr", None)
+            .await
+            .map(|_| ()),
+        guichet
+            .change_password(&agent, AGENT_PASSWORD, "Nouveau-mot-2027")
+            .await,
+        guichet.agents(&supervisor).await.map(|_| ()),
+        agent.keep_awake(),
+    ];
+    for refusal in refusals {
+        let error = refusal.expect_err("locked");
+        assert_eq!(error.kind(), ErrorKind::SessionLocked);
+        assert!(
+            error.message().contains("1 seconde d’inactivité"),
+            "{}",
+            error.message()
+        );
+    }
+    // The agent's password, and only it, opens a new session.
+    let error = guichet
+        .unlock(&agent, SUPERVISOR_PASSWORD)
+        .await
+        .expect_err("not its password");
+    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+    let unlocked = guichet
+        .unlock(&agent, AGENT_PASSWORD)
+        .await
+        .expect("unlocked");
+    guichet
+        .require(&unlocked, Permission::SendLinks)
+        .await
+        .expect("awake again");
+    assert_eq!(
+        agent
+            .keep_awake()
+            .expect_err("the old one stays locked")
+            .kind(),
+        ErrorKind::SessionLocked
+    );
+}

@@ -188,6 +188,29 @@ async fn an_idle_window_locks_and_keeps_its_page() {
             .contains("Léa Bernard (lea)")
     );
     desktop.check_screen("verrouillage").await;
+    // Nothing of the establishment shows on a locked screen: the page under it is hidden and
+    // the lock opaque.
+    let drawn = desktop
+        .driver
+        .execute(
+            "return [getComputedStyle(document.querySelector('.guichet-frame')).visibility, \
+             getComputedStyle(document.getElementById('lock-screen')).backgroundColor]",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    let drawn: Vec<String> = serde_json::from_value(drawn.json().clone()).expect("two strings");
+    assert_eq!(drawn[0], "hidden", "{drawn:?}");
+    assert!(
+        drawn[1].starts_with("rgb(") || drawn[1].ends_with(", 1)"),
+        "the lock lets the page show through: {drawn:?}"
+    );
+    let name = desktop
+        .driver
+        .find(By::Css("#establishment-name"))
+        .await
+        .expect("the page is kept");
+    assert!(!name.is_displayed().await.expect("displayed?"));
     desktop
         .type_into("#unlock-password", "Superviseur-2026!")
         .await;

@@ -12,6 +12,11 @@ export const commands = {
 	signIn: (login: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("sign_in", { login, password })),
 	signOut: () => typedError<null, CommandError>(__TAURI_INVOKE("sign_out")),
 	createFirstSupervisor: (login: string, displayName: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("create_first_supervisor", { login, displayName, password })),
+	/**
+	 *  The window's word that its agent is at work (keys, mouse) between operations: keeps the
+	 *  session awake, and is refused once it locked, as every operation then is.
+	 */
+	keepAwake: () => typedError<null, CommandError>(__TAURI_INVOKE("keep_awake")),
 	/**  Unlocks a screen locked for idleness with the same agent's password. */
 	unlock: (password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("unlock", { password })),
 	changePassword: (currentPassword: string, newPassword: string) => typedError<null, CommandError>(__TAURI_INVOKE("change_password", { currentPassword, newPassword })),
@@ -301,7 +306,7 @@ export type DomainCheck = { kind: "matches" } |
 { kind: "unknown" };
 
 /**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -589,7 +594,12 @@ export type LinkVerdict = "valid" | "expired" | "replaced" | "used" | "unknown" 
  *  A request the portal itself issued (« Mot de passe oublié ») whose link only the portal
  *  can check: the signing key stays with the sender.
  */
-"portal_only";
+"portal_only" | 
+/**
+ *  A link to another site than the portal's (a look-alike name, a lure): never valid,
+ *  whatever its token.
+ */
+"other_site";
 
 /**
  *  How agents reach the database: a property of the database itself, recorded in

@@ -70,6 +70,15 @@ pub async fn create_first_supervisor<R: Runtime>(
     Ok(agent)
 }
 
+/// The window's word that its agent is at work (keys, mouse) between operations: keeps the
+/// session awake, and is refused once it locked, as every operation then is.
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_awake(state: State<'_, AppState>) -> CommandResult<()> {
+    let (_, session) = state.signed_in().await?;
+    Ok(session.keep_awake()?)
+}
+
 /// Unlocks a screen locked for idleness with the same agent's password.
 #[tauri::command]
 #[specta::specta]

@@ -28,6 +28,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             agents::sign_in::<tauri::Wry>,
             agents::sign_out,
             agents::create_first_supervisor::<tauri::Wry>,
+            agents::keep_awake,
             agents::unlock,
             agents::change_password,
             agents::password_rules,

@@ -22,7 +22,7 @@ import { isTyping } from "../features/palette/shortcuts";
 import { SearchPage } from "../features/search/SearchPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { ROLE_LABELS } from "../lib/format";
-import { messageOf, onSessionEnded, unwrap } from "../lib/result";
+import { messageOf, onSessionEnded, onSessionLocked, unwrap } from "../lib/result";
 
 export type Screen =
   | { name: "search" }
@@ -94,6 +94,11 @@ export function App() {
       setQuery("");
     });
     return () => onSessionEnded(null);
+  }, []);
+  // The core locks an idle session itself: whichever command hears it first shows the lock.
+  useEffect(() => {
+    onSessionLocked(() => setLocked(true));
+    return () => onSessionLocked(null);
   }, []);
   const idleSeconds = startup.state === "ready" ? startup.status.idle_lock_seconds : 600;
   useIdleLock(idleSeconds, auth.state === "signed-in" && !locked, lock);
@@ -176,7 +181,7 @@ export function App() {
 
   return (
     <>
-      <div inert={locked} className="guichet-frame">
+      <div inert={locked} className={locked ? "guichet-frame guichet-frame--locked" : "guichet-frame"}>
         <Header
           brandTop={
             <>

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CommandFailure, onSessionEnded, unwrap } from "./result";
+import { CommandFailure, onSessionEnded, onSessionLocked, unwrap } from "./result";
 
 describe("a command's failure", () => {
-  afterEach(() => onSessionEnded(null));
+  afterEach(() => {
+    onSessionEnded(null);
+    onSessionLocked(null);
+  });
 
   it("ends the session when the agent was disabled, whatever the screen", async () => {
     const ended = vi.fn();
@@ -16,6 +19,17 @@ describe("a command's failure", () => {
     const ended = vi.fn();
     onSessionEnded(ended);
     await expect(unwrap(Promise.resolve({ status: "error" as const, error: { kind: "forbidden" as const, message: "Non." } }))).rejects.toThrow("Non.");
+    expect(ended).not.toHaveBeenCalled();
+  });
+
+  it("shows the lock screen when the core locked the idle session, without signing out", async () => {
+    const ended = vi.fn();
+    const locked = vi.fn();
+    onSessionEnded(ended);
+    onSessionLocked(locked);
+    const failure = unwrap(Promise.resolve({ status: "error" as const, error: { kind: "session_locked" as const, message: "L’écran s’est verrouillé." } }));
+    await expect(failure).rejects.toThrow("L’écran s’est verrouillé.");
+    expect(locked).toHaveBeenCalledOnce();
     expect(ended).not.toHaveBeenCalled();
   });
 });

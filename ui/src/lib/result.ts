@@ -17,16 +17,23 @@ export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: C
 const SESSION_ENDERS: ReadonlySet<CommandError["kind"]> = new Set(["agent_disabled", "missing_group_role", "not_signed_in"]);
 
 let sessionEnded: ((message: string) => void) | null = null;
+let sessionLocked: (() => void) | null = null;
 
 /** Lets the window sign the agent out when any command says the session is over. */
 export function onSessionEnded(listener: ((message: string) => void) | null): void {
   sessionEnded = listener;
 }
 
+/** Lets the window show its lock screen when the core says the session locked for idleness. */
+export function onSessionLocked(listener: (() => void) | null): void {
+  sessionLocked = listener;
+}
+
 export async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
   const outcome = await pending;
   if (outcome.status === "error") {
     if (SESSION_ENDERS.has(outcome.error.kind)) sessionEnded?.(outcome.error.message);
+    if (outcome.error.kind === "session_locked") sessionLocked?.();
     throw new CommandFailure(outcome.error);
   }
   return outcome.data;

@@ -51,7 +51,8 @@ impl Gate {
             Gate::Shared(settings) => {
                 let (store, agent) = crate::agents::enter_shared(settings, login, password).await?;
                 let guichet = Guichet::new(store, settings.clone(), Mode::Shared);
-                Ok((guichet, Session::new(agent)))
+                let session = guichet.new_session(agent);
+                Ok((guichet, session))
             }
         }
     }

@@ -26,6 +26,8 @@ pub struct Guichet {
     live: Arc<LiveSearch>,
     /// Wakes the sender of this process (standalone mode) when a link is asked for.
     outbox: Arc<tokio::sync::Notify>,
+    /// Failed sign-ins of logins no agent has (standalone mode).
+    unknown_logins: Arc<crate::agents::UnknownLogins>,
 }
 
 /// Connects to the configured database as the URL's own user (with the PostgreSQL password
@@ -83,7 +85,18 @@ impl Guichet {
             mode,
             live: Arc::default(),
             outbox: Arc::default(),
+            unknown_logins: Arc::default(),
         }
+    }
+
+    /// A session for `agent`, locked after this PC's idle time.
+    pub(crate) fn new_session(&self, agent: crate::agents::Agent) -> Session {
+        let idle = std::time::Duration::from_secs(self.settings.idle_lock_seconds.into());
+        Session::new(agent, idle)
+    }
+
+    pub(crate) fn unknown_logins(&self) -> &crate::agents::UnknownLogins {
+        &self.unknown_logins
     }
 
     pub fn mode(&self) -> Mode {

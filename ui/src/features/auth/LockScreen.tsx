@@ -1,5 +1,5 @@
-// The screen locked after an idle time: the page stays underneath, the same agent's password
-// unlocks it.
+// The screen locked after an idle time: the page is kept but hidden, the same agent's password
+// unlocks it. The core locks the session too, after the same time without activity.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
@@ -54,18 +54,33 @@ export function LockScreen({ agent, onUnlocked, onSignOut }: Props) {
 
 const ACTIVITY = ["keydown", "mousedown", "mousemove", "wheel", "touchstart"] as const;
 
-/** Calls `onIdle` once nothing happened in the window for `seconds`. */
+/** How often, at most, the window tells the core that its agent is at work. */
+const KEEP_AWAKE_EVERY_MS = 30_000;
+
+/** Calls `onIdle` once nothing happened in the window for `seconds`. While the agent works
+ * between operations (reading a page, typing), tells the core so, at most every 30 s and always
+ * after the last activity: the core's own lock, after the same time, then never falls first. */
 export function useIdleLock(seconds: number, active: boolean, onIdle: () => void) {
   useEffect(() => {
     if (!active) return;
+    const every = Math.min(KEEP_AWAKE_EVERY_MS, (seconds * 1000) / 2);
     let timer = window.setTimeout(onIdle, seconds * 1000);
+    let told = Date.now();
+    let telling: number | null = null;
+    const tell = () => {
+      telling = null;
+      told = Date.now();
+      unwrap(commands.keepAwake()).catch(() => undefined);
+    };
     const reset = () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(onIdle, seconds * 1000);
+      if (telling === null) telling = window.setTimeout(tell, Math.max(0, told + every - Date.now()));
     };
     ACTIVITY.forEach((name) => window.addEventListener(name, reset, { passive: true }));
     return () => {
       window.clearTimeout(timer);
+      if (telling !== null) window.clearTimeout(telling);
       ACTIVITY.forEach((name) => window.removeEventListener(name, reset));
     };
   }, [seconds, active, onIdle]);

@@ -122,15 +122,57 @@ impl Agent {
 }
 
 /// A signed-in agent. Only the core makes one, after checking a password, so that no front end
-/// can act on behalf of an agent it did not authenticate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// can act on behalf of an agent it did not authenticate. It locks after its idle time without
+/// an operation (or the window's word that the agent is at work): every operation refuses it
+/// then, until the agent types its password again ([`crate::Guichet::unlock`]). Its copies
+/// share one clock.
+#[derive(Debug, Clone)]
 pub struct Session {
     agent: Agent,
+    activity: std::sync::Arc<Activity>,
+}
+
+#[derive(Debug)]
+struct Activity {
+    idle_limit: std::time::Duration,
+    last: std::sync::Mutex<std::time::Instant>,
 }
 
 impl Session {
-    pub(crate) fn new(agent: Agent) -> Session {
-        Session { agent }
+    pub(crate) fn new(agent: Agent, idle_limit: std::time::Duration) -> Session {
+        let activity = Activity {
+            idle_limit,
+            last: std::sync::Mutex::new(std::time::Instant::now()),
+        };
+        Session {
+            agent,
+            activity: std::sync::Arc::new(activity),
+        }
+    }
+
+    /// The same session (the same clock) with the agent as the database has it now.
+    pub(crate) fn refreshed(&self, agent: Agent) -> Session {
+        Session {
+            agent,
+            activity: self.activity.clone(),
+        }
+    }
+
+    /// Counts the agent as active now, refused when it has been idle longer than its limit: a
+    /// locked session stays locked, whatever comes after.
+    pub fn keep_awake(&self) -> Result<()> {
+        let mut last = self
+            .activity
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.elapsed() > self.activity.idle_limit {
+            return Err(Error::SessionLocked {
+                idle_seconds: u32::try_from(self.activity.idle_limit.as_secs()).unwrap_or(u32::MAX),
+            });
+        }
+        *last = std::time::Instant::now();
+        Ok(())
     }
 
     pub fn agent(&self) -> &Agent {
@@ -178,6 +220,71 @@ pub fn check_login(login: &str) -> Result<()> {
     }
 }
 
+/// Failed sign-ins of logins no agent has, counted and locked as a known login's are, so that
+/// a lock tells nothing of whether a login exists. Kept in memory only, under a salted digest
+/// of what was typed (often a password typed in the wrong field). The count starts over when
+/// the app restarts: whoever can restart it can read the standalone database's logins anyway.
+#[derive(Debug)]
+pub(crate) struct UnknownLogins {
+    salt: [u8; 32],
+    failures: std::sync::Mutex<std::collections::HashMap<[u8; 32], Failures>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: i32,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+/// Logins counted at once; past it, expired counts go first (then all of them), so that a flood
+/// of made-up logins cannot fill the memory.
+const UNKNOWN_LOGINS_KEPT: usize = 10_000;
+
+impl Default for UnknownLogins {
+    fn default() -> Self {
+        UnknownLogins {
+            salt: rand::random(),
+            failures: Default::default(),
+        }
+    }
+}
+
+impl UnknownLogins {
+    /// Counts a failed attempt of `login` at `now`: the failures in a row and the lock they
+    /// bring, or the lock already running.
+    pub(crate) fn fail(&self, login: &str, now: DateTime<Utc>) -> crate::store::SignInOutcome {
+        use sha2::{Digest, Sha256};
+        let key: [u8; 32] = Sha256::new()
+            .chain_update(self.salt)
+            .chain_update(login.as_bytes())
+            .finalize()
+            .into();
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failures.len() >= UNKNOWN_LOGINS_KEPT && !failures.contains_key(&key) {
+            failures.retain(|_, f| f.locked_until.is_some_and(|until| until > now));
+            if failures.len() >= UNKNOWN_LOGINS_KEPT {
+                failures.clear();
+            }
+        }
+        let entry = failures.entry(key).or_insert(Failures {
+            count: 0,
+            locked_until: None,
+        });
+        if let Some(until) = locked_until(entry.locked_until, now) {
+            return crate::store::SignInOutcome::Locked(until);
+        }
+        entry.count = entry.count.saturating_add(1);
+        entry.locked_until = lock_duration(entry.count).map(|lock| now + lock);
+        crate::store::SignInOutcome::Failed {
+            failures: entry.count,
+            locked_until: entry.locked_until,
+        }
+    }
+}
+
 /// When a locked login may try again, if it is locked at `now`.
 pub fn locked_until(
     locked_until: Option<DateTime<Utc>>,
@@ -214,18 +321,82 @@ mod tests {
 
     #[test]
     fn a_refusal_names_the_role_and_the_action() {
-        let session = Session::new(Agent {
-            id: 1,
-            login: "lea".into(),
-            display_name: "Léa".into(),
-            role: Role::Lecture,
-            disabled: false,
-        });
+        let session = Session::new(
+            Agent {
+                id: 1,
+                login: "lea".into(),
+                display_name: "Léa".into(),
+                role: Role::Lecture,
+                disabled: false,
+            },
+            std::time::Duration::from_secs(600),
+        );
         let error = session.require(Permission::SendLinks).expect_err("refused");
         assert_eq!(error.kind(), crate::ErrorKind::Forbidden);
         assert!(error.message().contains("lecture seule"));
         assert!(error.message().contains("envoyer des liens"));
         assert!(session.require(Permission::Read).is_ok());
+    }
+
+    #[test]
+    fn a_session_idle_past_its_limit_stays_locked() {
+        let agent = Agent {
+            id: 1,
+            login: "lea".into(),
+            display_name: "Léa".into(),
+            role: Role::Agent,
+            disabled: false,
+        };
+        let awake = Session::new(agent.clone(), std::time::Duration::from_secs(600));
+        assert!(awake.keep_awake().is_ok());
+        let idle = Session::new(agent, std::time::Duration::from_millis(20));
+        let copy = idle.refreshed(idle.agent().clone());
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        for session in [&idle, &copy, &idle] {
+            let error = session.keep_awake().expect_err("locked");
+            assert_eq!(error.kind(), crate::ErrorKind::SessionLocked);
+            assert!(
+                error.message().contains("verrouillé"),
+                "{}",
+                error.message()
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_logins_lock_as_known_ones_do() {
+        let logins = UnknownLogins::default();
+        let now = Utc::now();
+        for attempt in 1..FAILURES_BEFORE_LOCK {
+            assert_eq!(
+                logins.fail("personne", now),
+                crate::store::SignInOutcome::Failed {
+                    failures: attempt,
+                    locked_until: None
+                }
+            );
+        }
+        let until = now + lock_duration(FAILURES_BEFORE_LOCK).expect("locks");
+        assert_eq!(
+            logins.fail("personne", now),
+            crate::store::SignInOutcome::Failed {
+                failures: FAILURES_BEFORE_LOCK,
+                locked_until: Some(until)
+            }
+        );
+        assert_eq!(
+            logins.fail("personne", now),
+            crate::store::SignInOutcome::Locked(until)
+        );
+        assert!(matches!(
+            logins.fail("quelquun", now),
+            crate::store::SignInOutcome::Failed { failures: 1, .. }
+        ));
+        // A flood of made-up logins is forgotten rather than kept.
+        for n in 0..UNKNOWN_LOGINS_KEPT + 10 {
+            logins.fail(&format!("x{n}"), now);
+        }
+        assert!(logins.failures.lock().expect("lock").len() <= UNKNOWN_LOGINS_KEPT);
     }
 
     #[test]

@@ -9,8 +9,7 @@ use serde_json::json;
 
 use super::password::{self, UNKNOWN_LOGIN_HASH};
 use super::{
-    Agent, FAILURES_BEFORE_LOCK, Permission, Role, Session, check_login, lock_duration,
-    locked_until, shared,
+    Agent, FAILURES_BEFORE_LOCK, Permission, Role, Session, check_login, lock_duration, shared,
 };
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
@@ -58,66 +57,45 @@ impl Guichet {
     }
 
     /// Checks a login and password. In shared mode, PostgreSQL checks them for the agent whose
-    /// role this database connection is. In standalone mode, an unknown login takes as long as
-    /// a known one and gets the same answer, and failures in a row lock the login for a
-    /// growing time.
+    /// role this database connection is. In standalone mode, every attempt hashes the password
+    /// once, and a wrong password, an unknown login and a disabled account get the same answer
+    /// (a disabled agent learns it only with the right password); failures in a row lock the
+    /// login for a growing time, known or not.
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<Session> {
         if self.mode() == Mode::Shared {
             return shared::sign_in_again(self, login, password).await;
         }
         let login = login.trim().to_lowercase();
-        let now = Utc::now();
         let Some(row) = self.store().agent_by_login(&login).await? else {
             verify(password, &UNKNOWN_LOGIN_HASH).await?;
-            let event =
-                NewAuditEvent::new(AuditAction::SignInFailed).after(json!({ "login": login }));
-            self.store().append_audit(None, now, &event).await?;
-            return Err(Error::InvalidCredentials);
+            let now = Utc::now();
+            let outcome = self.unknown_logins().fail(&login, now);
+            if let SignInOutcome::Failed { failures, .. } = outcome {
+                // Never the text typed: it is often a password typed in the wrong field.
+                let event = NewAuditEvent::new(AuditAction::SignInFailed)
+                    .after(json!({ "login": "(inconnu)", "failures": failures }));
+                self.store().append_audit(None, now, &event).await?;
+            }
+            return Err(refusal(outcome));
         };
         // Every row of a standalone database has a hash; one without is refused like a wrong password.
         let hash = row.password_hash.clone().unwrap_or_default();
         let matches = !hash.is_empty() && verify(password, &hash).await?;
-        if let Some(until) = locked_until(row.locked_until, now) {
-            return Err(Error::LoginLocked(until));
-        }
-        if !matches {
-            let failures = row.failed_attempts.saturating_add(1);
-            let locked_until = lock_duration(failures).map(|lock| now + lock);
-            let event = NewAuditEvent::new(AuditAction::SignInFailed)
-                .after(json!({ "login": login, "failures": failures }));
-            self.store()
-                .record_sign_in(
-                    row.id,
-                    SignInOutcome::Failed {
-                        failures,
-                        locked_until,
-                    },
-                    now,
-                    &event,
-                )
-                .await?;
-            return Err(match locked_until {
-                Some(until) if failures >= FAILURES_BEFORE_LOCK => Error::LoginLocked(until),
-                _ => Error::InvalidCredentials,
-            });
-        }
-        // Said only to whoever typed the right password.
-        if row.disabled {
-            return Err(Error::AgentDisabled);
-        }
-        self.store()
-            .record_sign_in(
-                row.id,
-                SignInOutcome::Succeeded,
-                now,
-                &NewAuditEvent::new(AuditAction::SignIn),
-            )
+        let outcome = self
+            .store()
+            .settle_sign_in(&row, matches, Utc::now(), lock_duration)
             .await?;
-        Ok(Session::new(row.agent()))
+        match outcome {
+            SignInOutcome::Succeeded => Ok(self.new_session(row.agent())),
+            // Said only to whoever typed the right password.
+            SignInOutcome::Disabled => Err(Error::AgentDisabled),
+            failed => Err(refusal(failed)),
+        }
     }
 
-    /// Checks the signed-in agent's password again, to unlock a screen locked for idleness.
-    /// Returns the session refreshed from the database (role changes apply).
+    /// Checks the signed-in agent's password again, to unlock a screen locked for idleness (the
+    /// only operation a locked session may ask for). Returns a new session, refreshed from the
+    /// database (role changes apply).
     pub async fn unlock(&self, session: &Session, password: &str) -> Result<Session> {
         let agent = self.current_agent(session).await?;
         self.sign_in(&agent.login, password).await
@@ -149,7 +127,7 @@ impl Guichet {
             .store()
             .insert_agent(None, &new, true, Utc::now(), &event)
             .await?;
-        Ok(Session::new(agent))
+        Ok(self.new_session(agent))
     }
 
     /// Adds an agent (supervisors only). In shared mode, a PostgreSQL login role with the
@@ -249,6 +227,7 @@ impl Guichet {
 
     /// Changes the signed-in agent's own password, the current one checked first.
     pub async fn change_password(&self, session: &Session, current: &str, new: &str) -> Result<()> {
+        session.keep_awake()?;
         if self.mode() == Mode::Shared {
             let agent = self.current_agent(session).await?;
             shared::check_password(self, &agent.login, current).await?;
@@ -276,7 +255,8 @@ impl Guichet {
     /// Refuses an action the agent may not do, reading its role and state afresh from the
     /// database so that a supervisor's change applies at once.
     pub async fn require(&self, session: &Session, permission: Permission) -> Result<Session> {
-        let current = Session::new(self.current_agent(session).await?);
+        session.keep_awake()?;
+        let current = session.refreshed(self.current_agent(session).await?);
         current.require(permission)?;
         Ok(current)
     }
@@ -305,6 +285,19 @@ impl Guichet {
             return Err(Error::AgentDisabled);
         }
         Ok(row)
+    }
+}
+
+/// The answer to a failed attempt: the lock once failures reach it, else the same words for a
+/// wrong password and an unknown login.
+fn refusal(outcome: SignInOutcome) -> Error {
+    match outcome {
+        SignInOutcome::Locked(until) => Error::LoginLocked(until),
+        SignInOutcome::Failed {
+            failures,
+            locked_until: Some(until),
+        } if failures >= FAILURES_BEFORE_LOCK => Error::LoginLocked(until),
+        _ => Error::InvalidCredentials,
     }
 }
 

@@ -107,7 +107,7 @@ pub(crate) async fn sign_in_again(
     check_password(guichet, &login, password).await?;
     let agent = agent_of(guichet.store().whoami().await?, &login)?;
     guichet.store().journal_shared_sign_in().await?;
-    Ok(Session::new(agent))
+    Ok(guichet.new_session(agent))
 }
 
 /// The session's agent as the database has it now.
@@ -126,7 +126,7 @@ pub(crate) async fn owner_session(guichet: &Guichet) -> Result<Session> {
         return Err(Error::NotOwner(login));
     }
     match guichet.store().whoami().await? {
-        Some(me) if me.owner => Ok(Session::new(me.agent())),
+        Some(me) if me.owner => Ok(guichet.new_session(me.agent())),
         _ => Err(Error::NotOwner(login)),
     }
 }

@@ -20,8 +20,6 @@ pub(crate) struct AgentRow {
     /// `None` in shared mode, where PostgreSQL holds the password.
     pub password_hash: Option<String>,
     pub disabled: bool,
-    pub failed_attempts: i32,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 impl AgentRow {
@@ -47,14 +45,19 @@ pub(crate) enum AgentChange {
     Disabled(bool),
 }
 
-/// Ties together the agent's outcome and its journal entry.
-#[derive(Debug, Clone, Copy)]
+/// What a sign-in attempt of a known agent came to, decided against the row as it is when the
+/// attempt is written, not as it was read before the password was hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SignInOutcome {
     Succeeded,
     Failed {
         failures: i32,
         locked_until: Option<DateTime<Utc>>,
     },
+    /// The login was locked when the attempt was settled (by this attempt's siblings, maybe).
+    Locked(DateTime<Utc>),
+    /// The right password, for a disabled account.
+    Disabled,
 }
 
 impl Store {
@@ -67,7 +70,7 @@ impl Store {
     pub(crate) async fn agent_by_login(&self, login: &str) -> Result<Option<AgentRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, login, display_name, role, password_hash, disabled, failed_attempts, locked_until
+                "SELECT id, login, display_name, role, password_hash, disabled
                  FROM agent WHERE login = $1",
             )
             .bind(login)
@@ -79,7 +82,7 @@ impl Store {
     pub(crate) async fn agent_by_id(&self, id: i32) -> Result<Option<AgentRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, login, display_name, role, password_hash, disabled, failed_attempts, locked_until
+                "SELECT id, login, display_name, role, password_hash, disabled
                  FROM agent WHERE id = $1",
             )
             .bind(id)
@@ -150,33 +153,57 @@ impl Store {
         Ok(())
     }
 
-    /// Records a sign-in attempt of a known agent and its journal entry, together.
-    pub(crate) async fn record_sign_in(
+    /// Settles a sign-in attempt of a known agent whose password `matched` or not, with its
+    /// journal entry, in one transaction: the row is locked first, so that parallel wrong
+    /// guesses each count, and a lock a sibling set applies to every attempt settled after it.
+    /// `lock_for` says how long a number of failures in a row locks the login.
+    pub(crate) async fn settle_sign_in(
         &self,
-        agent_id: i32,
-        outcome: SignInOutcome,
-        at: DateTime<Utc>,
-        event: &NewAuditEvent,
-    ) -> Result<()> {
-        let (failures, locked_until) = match outcome {
-            SignInOutcome::Succeeded => (0, None),
-            SignInOutcome::Failed {
-                failures,
-                locked_until,
-            } => (failures, locked_until),
-        };
-        on_pool!(self, pool => {
+        agent: &AgentRow,
+        matched: bool,
+        now: DateTime<Utc>,
+        lock_for: fn(i32) -> Option<chrono::Duration>,
+    ) -> Result<SignInOutcome> {
+        let outcome = on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            sqlx::query("UPDATE agent SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
-                .bind(failures)
-                .bind(locked_until)
-                .bind(agent_id)
-                .execute(&mut *tx)
-                .await?;
-            append_audit!(tx, Some(agent_id), at, *event);
+            // A no-op UPDATE takes the row's lock on PostgreSQL (SQLite's BEGIN IMMEDIATE
+            // already holds the database's) and reads it in both dialects.
+            let (failed, locked_until, disabled): (i32, Option<DateTime<Utc>>, bool) = sqlx::query_as(
+                "UPDATE agent SET failed_attempts = failed_attempts WHERE id = $1
+                 RETURNING failed_attempts, locked_until, disabled",
+            )
+            .bind(agent.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let (outcome, event) = match locked_until.filter(|until| *until > now) {
+                Some(until) => (SignInOutcome::Locked(until), None),
+                None if !matched => {
+                    let failures = failed.saturating_add(1);
+                    let locked_until = lock_for(failures).map(|lock| now + lock);
+                    let event = NewAuditEvent::new(AuditAction::SignInFailed)
+                        .after(json!({ "login": agent.login, "failures": failures }));
+                    (SignInOutcome::Failed { failures, locked_until }, Some(event))
+                }
+                None if disabled => (SignInOutcome::Disabled, None),
+                None => (SignInOutcome::Succeeded, Some(NewAuditEvent::new(AuditAction::SignIn))),
+            };
+            if let Some(event) = event {
+                let (failures, locked_until) = match outcome {
+                    SignInOutcome::Failed { failures, locked_until } => (failures, locked_until),
+                    _ => (0, None),
+                };
+                sqlx::query("UPDATE agent SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
+                    .bind(failures)
+                    .bind(locked_until)
+                    .bind(agent.id)
+                    .execute(&mut *tx)
+                    .await?;
+                append_audit!(tx, Some(agent.id), now, event);
+            }
             tx.commit().await?;
+            outcome
         });
-        Ok(())
+        Ok(outcome)
     }
 
     /// Creates an agent and journals it, in one transaction. With `only_if_none`, refuses when
