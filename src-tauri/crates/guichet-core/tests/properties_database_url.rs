@@ -165,6 +165,40 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(common::cases(256))]
+
+    #[test]
+    fn a_password_in_an_address_is_refused_wherever_it_comes_from(
+        (url, _) in postgres_url(),
+        password in "pw-[A-Za-z0-9]{8}",
+        in_query in any::<bool>(),
+    ) {
+        let leaky = if in_query {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{separator}password={password}")
+        } else {
+            let (scheme, rest) = url.split_once("://").expect("a scheme");
+            let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+            format!("{scheme}://guichet:{password}@{host}")
+        };
+        let env = |name: &str| (name == "GUICHET_DATABASE_URL").then(|| leaky.clone());
+        let stored = StoredSettings { database_url: Some(leaky.clone()), idle_lock_seconds: None };
+        for result in [
+            Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp")),
+            Settings::resolve(&stored, |_| None, PathBuf::from("/tmp")),
+        ] {
+            let error = result.expect_err("a password");
+            prop_assert_eq!(error.kind(), ErrorKind::InvalidSetting);
+            prop_assert!(!error.message().contains(&password));
+            prop_assert!(!error.to_string().contains(&password));
+        }
+        // Without its password, the same address is taken.
+        let env = |name: &str| (name == "GUICHET_DATABASE_URL").then(|| url.clone());
+        prop_assert!(Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp")).is_ok());
+    }
+}
+
 fn has_file_containing(dir: &Path, needle: &str) -> bool {
     std::fs::read_dir(dir).expect("folder").any(|entry| {
         std::fs::read_to_string(entry.expect("entry").path())

@@ -1,14 +1,15 @@
 //! Properties of the pasted-link parser behind « Vérifier un lien », and of the token checks it
 //! leads to: whatever is pasted, it answers without panicking; a link the sender mints is read
 //! back to the same selector and verifier however a mail client or a caller mangles it; a token
-//! of the wrong length or with a character a token never has is refused with that reason.
+//! of the wrong length or with a character a token never has is refused with that reason; and
+//! the site a pasted link points to is the portal's it was minted for.
 
 mod common;
 
 use chrono::{DateTime, NaiveDateTime};
 use guichet_core::links::token::{
     IssuedToken, LinkParseError, RESET_PATH, SELECTOR_LENGTH, Secret, SigningKey, StoredRequest,
-    TOKEN_LENGTH, digest_matches, hashed_token, matches, parse_link, token_digest,
+    TOKEN_LENGTH, digest_matches, hashed_token, matches, parse_link, site_of, token_digest,
 };
 use guichet_core::portal_time::from_portal;
 use proptest::prelude::*;
@@ -47,6 +48,11 @@ fn issued(token: &str) -> IssuedToken {
 
 fn parsed(input: &str) -> Result<(String, String), LinkParseError> {
     parse_link(input).map(|p| (p.selector.clone(), p.verifier.expose().to_owned()))
+}
+
+/// The site a pasted link is read to point to.
+fn site(input: &str) -> Option<String> {
+    parse_link(input).ok().and_then(|p| p.site)
 }
 
 fn halves(token: &str) -> Result<(String, String), LinkParseError> {
@@ -118,6 +124,8 @@ proptest! {
     fn a_minted_link_reads_back_to_its_token(token in token(), portal in portal_url()) {
         let link = issued(&token).link(&portal);
         prop_assert_eq!(parsed(link.expose()), halves(&token));
+        prop_assert_eq!(site(link.expose()), site_of(&portal));
+        prop_assert!(site_of(&portal).is_some());
         // The token alone, and the token read back, say the same.
         prop_assert_eq!(parsed(&token), halves(&token));
         let again = parse_link(link.expose()).expect("parsed");
@@ -137,6 +145,7 @@ proptest! {
         let link = issued(&token).link(&portal);
         let input = format!("{before}{open}{}{close}", link.expose());
         prop_assert_eq!(parsed(&input), halves(&token), "{:?}", input);
+        prop_assert_eq!(site(&input), site_of(&portal), "{:?}", input);
     }
 
     #[test]
@@ -158,6 +167,7 @@ proptest! {
             cut.insert_str(at, text);
         }
         prop_assert_eq!(parsed(&cut), halves(&token), "{:?}", cut);
+        prop_assert_eq!(site(&cut), site_of(&portal), "{:?}", cut);
     }
 
     #[test]
@@ -176,6 +186,8 @@ proptest! {
             rest = tail;
         }
         prop_assert_eq!(parsed(&groups.join(" ")), halves(&token));
+        // A token alone names no site.
+        prop_assert_eq!(site(&groups.join(" ")), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod common;
 use std::path::PathBuf;
 
 use guichet_core::ErrorKind;
-use guichet_core::config::{SETTINGS_FILE, Settings, StoredSettings};
+use guichet_core::config::{MAX_IDLE_LOCK_SECONDS, SETTINGS_FILE, Settings, StoredSettings};
 use guichet_core::mail::sending::{
     DEFAULT_PORTAL_TIMEZONE, MAX_LINK_LIFETIME_SECONDS, SendingForm, SendingName, SendingSettings,
     SendingValues, lifetime_in_words,
@@ -42,7 +42,7 @@ fn database_url() -> impl Strategy<Value = String> {
 
 /// An idle lock no rule refuses: one second to a working day.
 fn idle_lock() -> impl Strategy<Value = u32> {
-    1u32..=8 * 3_600
+    1u32..=MAX_IDLE_LOCK_SECONDS
 }
 
 /// A sender as the settings screen takes it: a bare address or `Name <address>`.
@@ -201,6 +201,24 @@ proptest! {
         let shown = Settings::resolve(&settings.stored(), no_env, PathBuf::from("/tmp")).expect("valid");
         prop_assert_eq!(shown.idle_lock_seconds, settings.idle_lock_seconds);
         prop_assert_eq!(shown.database_url, settings.database_url);
+    }
+
+    #[test]
+    fn an_idle_lock_is_accepted_exactly_from_one_second_to_a_working_day(seconds in any::<u32>()) {
+        let valid = (1..=MAX_IDLE_LOCK_SECONDS).contains(&seconds);
+        let env = |name: &str| (name == "GUICHET_IDLE_LOCK_SECONDS").then(|| seconds.to_string());
+        let from_env = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"));
+        let stored = StoredSettings { database_url: None, idle_lock_seconds: Some(seconds) };
+        let from_file = Settings::resolve(&stored, no_env, PathBuf::from("/tmp"));
+        let dir = tempfile::tempdir().expect("folder");
+        let saved = stored.save(dir.path());
+        for result in [from_env.map(|s| s.idle_lock_seconds), from_file.map(|s| s.idle_lock_seconds)] {
+            match result {
+                Ok(accepted) => prop_assert!(valid && accepted == seconds),
+                Err(error) => prop_assert!(!valid && error.kind() == ErrorKind::InvalidSetting),
+            }
+        }
+        prop_assert_eq!(saved.is_ok(), valid);
     }
 
     #[test]
