@@ -153,7 +153,7 @@ proptest! {
         let room = target - local.len() - 1 - ".fr".len();
         let count = heads.len();
         let each = (room - (count - 1)) / count;
-        prop_assume!(each >= 3 && each <= 50);
+        prop_assume!((3..=50).contains(&each));
         let mut labels: Vec<String> = heads
             .iter()
             .map(|head| format!("{head}{}", "x".repeat(each - head.chars().count())))

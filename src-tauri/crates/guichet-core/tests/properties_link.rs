@@ -161,7 +161,7 @@ proptest! {
             .iter()
             .map(|(index, text)| (start + index.index(link.len() - start), *text))
             .collect();
-        positions.sort_by(|a, b| b.0.cmp(&a.0));
+        positions.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         let mut cut = link.clone();
         for (at, text) in positions {
             cut.insert_str(at, text);
