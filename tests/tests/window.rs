@@ -303,6 +303,20 @@ async fn a_misspelt_lycee_gets_a_new_principal_address() {
         .element_with_text("#establishment-name", "LOUIS LE GRAND")
         .await;
 
+    // A look-alike address (a Cyrillic « а ») shows its warning before anything is saved.
+    desktop
+        .type_into("#attach-email", "proviseur.llg@\u{430}c-paris.fr")
+        .await;
+    desktop.click("#attach-submit").await;
+    desktop
+        .element_with_text("#confirm-warning", "U+0430")
+        .await;
+    desktop.check_screen("confirmation-homoglyphe").await;
+    desktop.press(Key::Escape).await;
+    desktop.gone("#confirm-box").await;
+    let field = desktop.element("#attach-email").await;
+    field.send_keys(Key::Control + "a").await.expect("select");
+    field.send_keys(Key::Backspace).await.expect("erase");
     desktop
         .type_into("#attach-email", "Proviseur.LLG@AC-PARIS.FR")
         .await;

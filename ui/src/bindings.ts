@@ -31,8 +31,11 @@ export const commands = {
 	exportAuditCsv: (filter: AuditFilter_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_audit_csv", { filter })),
 	search: (query: string, limit: number) => typedError<SearchResponse_Serialize, CommandError>(__TAURI_INVOKE("search", { query, limit })),
 	establishment: (uai: string) => typedError<Establishment_Serialize, CommandError>(__TAURI_INVOKE("establishment", { uai })),
-	/**  The address as it would be saved (trimmed, domain in lower case), or why it is not one. */
-	normaliseEmail: (email: string) => typedError<string, CommandError>(__TAURI_INVOKE("normalise_email", { email })),
+	/**
+	 *  The address as it would be saved (trimmed, domain in lower case) with what to check in it
+	 *  (look-alike characters), or why it is not one.
+	 */
+	normaliseEmail: (email: string) => typedError<CheckedEmail_Serialize, CommandError>(__TAURI_INVOKE("normalise_email", { email })),
 	attach: (email: string, uais: string[], principal: boolean, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("attach", { email, uais, principal, expectedVersion, note })),
 	detach: (email: string, uai: string, newPrincipal: string | null, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("detach", { email, uai, newPrincipal, expectedVersion, note })),
 	setPrincipal: (uai: string, email: string, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("set_principal", { uai, email, expectedVersion, note })),
@@ -230,6 +233,23 @@ export type Change = { entity: "establishment"; key: string } | { entity: "accou
 { entity: "attachment"; key: string } | 
 /**  A reset request of this account appeared, was used or was replaced. */
 { entity: "reset"; key: number };
+
+/**  An address as it will be saved, and what the agent should check before saving it. */
+export type CheckedEmail = CheckedEmail_Serialize | CheckedEmail_Deserialize;
+
+/**  An address as it will be saved, and what the agent should check before saving it. */
+export type CheckedEmail_Deserialize = {
+	email: string,
+	/**  Characters that pass for Latin letters ([`EmailAddress::lookalike_warning`]). */
+	warning?: string | null,
+};
+
+/**  An address as it will be saved, and what the agent should check before saving it. */
+export type CheckedEmail_Serialize = {
+	email: string,
+	/**  Characters that pass for Latin letters ([`EmailAddress::lookalike_warning`]). */
+	warning: string | null,
+};
 
 /**  What a failed command returns to the window. */
 export type CommandError = {
@@ -442,7 +462,12 @@ expected_account?: number | null } |
 /**  The same local part at a domain that is not near the typed one. */
 { kind: "other_domain"; account_id: number; email: string; establishments: AttachedTo[] } | 
 /**  No known address at the typed domain, but at a near one. */
-{ kind: "unknown_domain"; domain: string; suggestion: string };
+{ kind: "unknown_domain"; domain: string; suggestion: string } | 
+/**
+ *  Characters that pass for Latin letters (a Cyrillic « а »): the caller did not type
+ *  them, someone pasted them. `warning` is [`EmailAddress::lookalike_warning`]'s.
+ */
+{ kind: "lookalike"; warning: string };
 
 /**
  *  One thing the diagnosis found. Findings naming accounts carry the establishments those
@@ -478,7 +503,12 @@ expected_account: number | null } |
 /**  The same local part at a domain that is not near the typed one. */
 { kind: "other_domain"; account_id: number; email: string; establishments: AttachedTo[] } | 
 /**  No known address at the typed domain, but at a near one. */
-{ kind: "unknown_domain"; domain: string; suggestion: string };
+{ kind: "unknown_domain"; domain: string; suggestion: string } | 
+/**
+ *  Characters that pass for Latin letters (a Cyrillic « а »): the caller did not type
+ *  them, someone pasted them. `warning` is [`EmailAddress::lookalike_warning`]'s.
+ */
+{ kind: "lookalike"; warning: string };
 
 /**  Where an address stands with its password on the portal. */
 export type InitStatus = InitStatus_Serialize | InitStatus_Deserialize;

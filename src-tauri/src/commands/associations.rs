@@ -1,17 +1,18 @@
 //! Adding, attaching, detaching and promoting addresses, and an establishment's timeline.
 
-use guichet_core::associations::Confirmation;
+use guichet_core::associations::{CheckedEmail, Confirmation};
 use guichet_core::audit::AuditEntry;
 use tauri::State;
 
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-/// The address as it would be saved (trimmed, domain in lower case), or why it is not one.
+/// The address as it would be saved (trimmed, domain in lower case) with what to check in it
+/// (look-alike characters), or why it is not one.
 #[tauri::command]
 #[specta::specta]
-pub fn normalise_email(email: String) -> CommandResult<String> {
-    Ok(guichet_core::associations::parse_email(&email)?.into())
+pub fn normalise_email(email: String) -> CommandResult<CheckedEmail> {
+    Ok(guichet_core::associations::check_email(&email)?)
 }
 
 #[tauri::command]

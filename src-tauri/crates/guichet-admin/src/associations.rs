@@ -67,7 +67,13 @@ pub async fn attach(settings: Settings, args: Attach) -> Result<Output, Failure>
             args.note.as_deref(),
         )
         .await?;
-    Ok(confirmed(done))
+    let mut output = confirmed(done);
+    // Said after the change too: a script has no confirmation step to show it in.
+    if let Some(warning) = guichet_core::associations::check_email(&args.email)?.warning {
+        output.text = format!("{}\n{warning}", output.text);
+        output.json["warning"] = json!(warning);
+    }
+    Ok(output)
 }
 
 pub async fn detach(settings: Settings, args: Detach) -> Result<Output, Failure> {

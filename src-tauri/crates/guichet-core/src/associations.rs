@@ -29,6 +29,23 @@ pub fn parse_email(input: &str) -> Result<EmailAddress> {
     })
 }
 
+/// An address as it will be saved, and what the agent should check before saving it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct CheckedEmail {
+    pub email: String,
+    /// Characters that pass for Latin letters ([`EmailAddress::lookalike_warning`]).
+    pub warning: Option<String>,
+}
+
+/// [`parse_email`], with the warning the confirmation shows.
+pub fn check_email(input: &str) -> Result<CheckedEmail> {
+    let address = parse_email(input)?;
+    Ok(CheckedEmail {
+        warning: address.lookalike_warning(),
+        email: address.into(),
+    })
+}
+
 pub fn parse_uai(input: &str) -> Result<Uai> {
     Uai::parse(input).map_err(|reason| Error::InvalidUai {
         input: input.trim().to_string(),

@@ -23,7 +23,7 @@ type Loaded = { uai: string; establishment: Establishment } | { uai: string; err
 
 /** An action waiting for the agent's confirmation. */
 type Pending =
-  | { kind: "attach"; email: string; principal: boolean }
+  | { kind: "attach"; email: string; principal: boolean; warning: string | null }
   | { kind: "principal"; email: string }
   | { kind: "detach"; email: string; principal: boolean; replacement: string };
 
@@ -158,7 +158,8 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
     setOutcome(null);
     // The address as it will be saved (trimmed, domain in lower case), or why it cannot be.
     try {
-      setPending({ kind: "attach", email: await unwrap(commands.normaliseEmail(email)), principal });
+      const checked = await unwrap(commands.normaliseEmail(email));
+      setPending({ kind: "attach", email: checked.email, principal, warning: checked.warning });
     } catch (failure) {
       setOutcome({ ok: false, message: messageOf(failure) });
     }
@@ -285,6 +286,9 @@ function ConfirmBox({ pending, establishment, busy, onReplacement, onConfirm, on
   const others = establishment.addresses.filter((address) => address.email !== pending.email);
   return (
     <div className="fr-callout fr-mt-2w" role="alertdialog" aria-labelledby="confirm-question" id="confirm-box">
+      {pending.kind === "attach" && pending.warning && (
+        <Alert severity="warning" small description={pending.warning} className="fr-mb-2w" id="confirm-warning" />
+      )}
       <p className="fr-callout__text" id="confirm-question">
         {question}
       </p>

@@ -149,3 +149,26 @@ on_both_backends!(each_refusal_comes_with_its_kind_and_changes_nothing, |db| {
             .any(|e| e == "moitie@ac-paris.fr" || e == SECRETARIAT)
     );
 });
+
+on_both_backends!(a_look_alike_address_is_attached_with_a_warning, |db| {
+    desk(&db);
+    let url = db.url.as_str();
+    let camille = |args: &[&str]| admin(url, args).agent("camille", AGENT_PASSWORD).run();
+    // « ce.0750654d@аc-paris.fr » with a Cyrillic « а » (U+0430): valid, and not what it reads.
+    let lookalike = "ce.0750654d@\u{430}c-paris.fr";
+    let attached = camille(&["attach", lookalike, LOUIS_LE_GRAND]);
+    let attached = attached.ok();
+    let warning = attached["warning"].as_str().expect("a warning");
+    assert!(warning.contains("U+0430"), "{warning}");
+    assert!(warning.contains("ce.0750654d@ac-paris.fr"), "{warning}");
+    let plain = camille(&["attach", NEW_SECRETARIAT, LOUIS_LE_GRAND]);
+    let plain = plain.ok();
+    assert_eq!(plain.get("warning"), None, "{plain}");
+    // The diagnosis says it first.
+    let diagnosis = admin(url, &["diagnose", lookalike]).run();
+    let diagnosis = diagnosis.ok();
+    assert_eq!(
+        diagnosis["findings"][0]["finding"]["kind"], "lookalike",
+        "{diagnosis}"
+    );
+});

@@ -154,6 +154,7 @@ impl Finding {
             Finding::UnknownDomain { domain, suggestion } => format!(
                 "Aucune adresse connue au domaine {domain}\u{a0}; le domaine connu le plus proche est {suggestion}."
             ),
+            Finding::Lookalike { warning } => warning.clone(),
         }
     }
 }

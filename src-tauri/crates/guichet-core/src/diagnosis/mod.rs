@@ -180,6 +180,9 @@ pub enum Finding {
     },
     /// No known address at the typed domain, but at a near one.
     UnknownDomain { domain: String, suggestion: String },
+    /// Characters that pass for Latin letters (a Cyrillic « а »): the caller did not type
+    /// them, someone pasted them. `warning` is [`EmailAddress::lookalike_warning`]'s.
+    Lookalike { warning: String },
 }
 
 /// The one conclusion, with the action in [`Verdict::action`].
@@ -294,6 +297,12 @@ impl AddressBook {
                 }
             }
         };
+        if let Some(warning) = crate::model::email::EmailAddress::parse(&parsed.normalised())
+            .ok()
+            .and_then(|address| address.lookalike_warning())
+        {
+            draft.findings.push(Finding::Lookalike { warning });
+        }
         let query = Query::new(&parsed.local, &parsed.domain);
         let found = self.search(&query);
         let functional = functional(self, &query, &establishment);

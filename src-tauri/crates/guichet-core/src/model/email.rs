@@ -145,6 +145,67 @@ impl EmailAddress {
     }
 }
 
+impl EmailAddress {
+    /// A warning when the address's characters outside ASCII could pass for others: a part
+    /// (before `@`, or a label of the domain, read in Unicode even when typed as `xn--…`) that
+    /// mixes scripts, or whose characters imitate ASCII letters (a Cyrillic « а » for « a »),
+    /// as Unicode's confusables (UTS #39) tell. An accented Latin letter (« é ») warns of nothing.
+    pub fn lookalike_warning(&self) -> Option<String> {
+        use unicode_security::{MixedScript, skeleton};
+        let (unicode_domain, _) = idna::domain_to_unicode(self.domain());
+        let parts = std::iter::once(self.local_part()).chain(unicode_domain.split('.'));
+        let mut suspects: Vec<char> = Vec::new();
+        for part in parts.filter(|part| !part.is_ascii()) {
+            let imitators: Vec<char> = part
+                .chars()
+                .filter(|c| !c.is_ascii() && skeleton(&c.to_string()).all(|s| s.is_ascii()))
+                .collect();
+            let found = if !imitators.is_empty() {
+                imitators
+            } else if !part.is_single_script() {
+                part.chars().filter(|c| !c.is_ascii()).collect()
+            } else {
+                continue;
+            };
+            for c in found {
+                if !suspects.contains(&c) {
+                    suspects.push(c);
+                }
+            }
+        }
+        if suspects.is_empty() {
+            return None;
+        }
+        let named: Vec<String> = suspects
+            .iter()
+            .map(|c| format!("«\u{a0}{c}\u{a0}» (U+{:04X})", u32::from(*c)))
+            .collect();
+        let shown = format!("{}@{unicode_domain}", self.local_part());
+        let reads_as: String = shown
+            .chars()
+            .flat_map(|c| match suspects.contains(&c) {
+                true => skeleton(&c.to_string()).collect::<Vec<_>>(),
+                false => vec![c],
+            })
+            .collect();
+        let (these, read) = match named.as_slice() {
+            [one] => (
+                format!("le caractère {one}"),
+                "se lit comme une lettre latine",
+            ),
+            _ => (
+                format!("les caractères {}", named.join(", ")),
+                "se lisent comme des lettres latines",
+            ),
+        };
+        Some(format!(
+            "Attention\u{a0}: «\u{a0}{shown}\u{a0}» contient {these}, qui {read} (on lit \
+             «\u{a0}{reads_as}\u{a0}»). Vérifiez l’adresse lettre par lettre avec le correspondant \
+             avant de l’enregistrer."
+        ))
+    }
+}
+
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -177,6 +238,39 @@ mod tests {
         );
         assert!(EmailAddress::parse("jean.dupont+siec@gmail.com").is_ok());
         assert!(EmailAddress::parse("o'neil@free.fr").is_ok());
+    }
+
+    #[test]
+    fn warns_of_characters_that_pass_for_latin_letters() {
+        let warning = |text: &str| EmailAddress::parse(text).expect(text).lookalike_warning();
+        for plain in [
+            "ce.0750654d@ac-paris.fr",
+            "élise.dupré@ac-paris.fr",
+            "direction@école-jaurès.fr",
+            "secrétariat@xn--cole-jaurs-76ac.fr",
+        ] {
+            assert_eq!(warning(plain), None, "{plain}");
+        }
+        // A Cyrillic « а » (U+0430) and « е » (U+0435) in a Latin name, before and after @.
+        let lure = warning("ce.0750654d@\u{430}c-paris.fr").expect("Cyrillic a");
+        assert!(lure.contains("U+0430"), "{lure}");
+        assert!(
+            lure.contains("on lit «\u{a0}ce.0750654d@ac-paris.fr\u{a0}»"),
+            "{lure}"
+        );
+        let both = warning("s\u{435}cretariat@\u{430}c-paris.fr").expect("two");
+        assert!(
+            both.contains("U+0435")
+                && both.contains("U+0430")
+                && both.contains("se lisent comme des lettres latines"),
+            "{both}"
+        );
+        // Typed in its ASCII form, the domain is read as a mail client would show it.
+        let punycode = warning("ce.0750654d@xn--c-paris-1fg.fr").expect("xn--");
+        assert!(punycode.contains("U+0430"), "{punycode}");
+        // A whole part in another script that imitates nothing is no look-alike.
+        assert!(warning("\u{0438}\u{0432}\u{0430}\u{043d}@mail.ru").is_some());
+        assert_eq!(warning("\u{5f20}\u{4f1f}@example.cn"), None);
     }
 
     #[test]
