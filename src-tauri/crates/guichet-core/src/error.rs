@@ -300,8 +300,10 @@ impl Error {
                  «\u{a0}guichet-admin migrate\u{a0}».",
                 path.display()
             ),
+            // A Guichet already open reconnects by itself once the server answers again.
             Error::DatabaseUnreachable(_) => "La base de données ne répond pas. Vérifiez que le \
-                 serveur PostgreSQL est démarré et joignable, puis relancez le Guichet."
+                 serveur PostgreSQL est démarré et joignable, puis réessayez\u{a0}: le Guichet \
+                 reprend dès qu’elle répond."
                 .into(),
             Error::DatabaseAuthentication(_) => "La base de données a refusé l’identifiant ou le \
                  mot de passe. Vérifiez les paramètres de connexion."
