@@ -45,6 +45,11 @@ fn every_figure(json: &Value, mode: &str) {
     assert_eq!(json["calls"], CALLS);
     assert_eq!(json["sign_in"]["samples"], SIGN_INS, "{json}");
     positive(&json["sign_in"]["p95_ms"], "sign_in");
+    // Refusals are measured too, and the agent is not left locked by them (it signs in after).
+    for refusal in ["sign_in_wrong_password", "sign_in_unknown_login"] {
+        assert_eq!(json[refusal]["samples"], SIGN_INS, "{refusal}: {json}");
+        positive(&json[refusal]["p95_ms"], refusal);
+    }
     for operation in ["open_page", "attach", "send_link", "detach"] {
         assert_eq!(json[operation]["samples"], CALLS, "{operation}: {json}");
         positive(&json[operation]["p95_ms"], operation);

@@ -229,6 +229,28 @@ pub async fn as_agent(settings: Settings, args: OperationsBench) -> Result<Outpu
         sign_in.record(started.elapsed());
         guichet.sign_out().await;
     }
+    // Refusals take as long as a sign-in, whether the login exists or not. After each fourth
+    // wrong password the right one resets the count, so that the bench never locks the agent.
+    let (mut wrong, mut unknown) = (Latencies::default(), Latencies::default());
+    for n in 0..args.sign_ins.max(1) {
+        let started = Instant::now();
+        let refused = gate.sign_in(&args.agent, "mot-de-passe-faux").await;
+        wrong.record(started.elapsed());
+        expect_refusal(refused)?;
+        let started = Instant::now();
+        let refused = gate
+            .sign_in(&format!("inconnu-{n}"), password.expose())
+            .await;
+        unknown.record(started.elapsed());
+        expect_refusal(refused)?;
+        if n % 4 == 3 {
+            gate.sign_in(&args.agent, password.expose())
+                .await?
+                .0
+                .sign_out()
+                .await;
+        }
+    }
     let (guichet, session) = gate.sign_in(&args.agent, password.expose()).await?;
     let uais = establishments(guichet.store()).await?;
     let calls = args.calls.max(1);
@@ -248,7 +270,19 @@ pub async fn as_agent(settings: Settings, args: OperationsBench) -> Result<Outpu
         super::table_head()
     );
     let mut json = table(
-        &[("sign_in", "Se connecter", super::summary(&sign_in)?)],
+        &[
+            ("sign_in", "Se connecter", super::summary(&sign_in)?),
+            (
+                "sign_in_wrong_password",
+                "Refus : mot de passe faux",
+                super::summary(&wrong)?,
+            ),
+            (
+                "sign_in_unknown_login",
+                "Refus : identifiant inconnu",
+                super::summary(&unknown)?,
+            ),
+        ],
         &mut text,
     );
     json.extend(table(&call_rows(&timings)?, &mut text));
@@ -259,6 +293,15 @@ pub async fn as_agent(settings: Settings, args: OperationsBench) -> Result<Outpu
         text,
         json: json.into(),
     })
+}
+
+/// A refused sign-in is the bench's expectation; anything else stops it.
+fn expect_refusal<T>(outcome: Result<T, Error>) -> Result<(), Error> {
+    match outcome {
+        Err(Error::InvalidCredentials) => Ok(()),
+        Err(error) => Err(error),
+        Ok(_) => Err(Error::Internal("a wrong password was accepted".into())),
+    }
 }
 
 /// The least the database takes: `SELECT 1`, and a one-row insert in its own transaction.
