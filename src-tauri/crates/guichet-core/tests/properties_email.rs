@@ -169,6 +169,20 @@ proptest! {
     }
 
     #[test]
+    fn a_hyphen_around_a_label_is_refused_in_any_script(
+        local in local_part(),
+        label in "[a-zéèçàœ]{1,10}",
+        at_end in any::<bool>(),
+        (_, domain) in address(),
+    ) {
+        let label = if at_end { format!("{label}-") } else { format!("-{label}") };
+        prop_assert_eq!(
+            EmailAddress::parse(&format!("{local}@{label}.{domain}")),
+            Err(EmailError::InvalidDomain)
+        );
+    }
+
+    #[test]
     fn more_than_254_characters_are_refused(local in "[a-z]{1,64}", extra in 0usize..100) {
         let domain = format!("{}.fr", "a".repeat(60)).repeat(5);
         let typed = format!("{local}@{}", &domain[..domain.len().min(254 - local.len() + extra)]);

@@ -110,7 +110,13 @@ impl EmailAddress {
                 && !label.ends_with('-')
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
+        // A hyphen may not start or end a label in Unicode either: « -é » is « xn---9ba ».
+        let (unicode, _) = idna::domain_to_unicode(&ascii);
+        let hyphens_ok = unicode
+            .split('.')
+            .all(|label| !label.starts_with('-') && !label.ends_with('-'));
         if !labels_ok
+            || !hyphens_ok
             || ascii
                 .rsplit('.')
                 .next()
@@ -291,6 +297,10 @@ mod tests {
             ("jean@-gmail.com", EmailError::InvalidDomain),
             ("jean@gmail.com.", EmailError::InvalidDomain),
             ("jean@192.168.0.1", EmailError::InvalidDomain),
+            // Hyphens around a non-ASCII label (found by the property tests).
+            ("jean@-é.fr", EmailError::InvalidDomain),
+            ("jean@lycée-.fr", EmailError::InvalidDomain),
+            ("jean@a.-é。fr", EmailError::InvalidDomain),
         ];
         for (input, expected) in cases {
             assert_eq!(EmailAddress::parse(input), Err(expected), "{input:?}");
