@@ -1,0 +1,34 @@
+//! The diagnosis of a typed address (its own syntax check, repair and near matches) on any
+//! text, against a small address book: no panic.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use guichet_core::diagnosis::{AddressBook, EstablishmentRef, functional_uai};
+use libfuzzer_sys::fuzz_target;
+
+fn book() -> &'static AddressBook {
+    static BOOK: OnceLock<AddressBook> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        AddressBook::build([
+            (1, "ce.0750654d@ac-paris.fr"),
+            (2, "secretariat.henri4@ac-paris.fr"),
+            (3, "jean.dupont@gmail.com"),
+            (4, "direction@école-jaurès.fr"),
+            (5, "ce.6200001g@ac-corse.fr"),
+            (6, "o'neil+siec@free.fr"),
+        ])
+    })
+}
+
+fuzz_target!(|input: &str| {
+    let _ = functional_uai(input);
+    let draft = book().diagnose(input, |uai| {
+        Some(EstablishmentRef {
+            uai: uai.clone(),
+            name: "Lycée Henri-IV".into(),
+            academie: "Paris".into(),
+        })
+    });
+    let _ = draft.finish([]);
+});
