@@ -269,6 +269,24 @@ proptest! {
     }
 
     #[test]
+    fn a_portal_with_a_space_or_a_control_character_is_refused(
+        url in portal_url(),
+        at in any::<prop::sample::Index>(),
+        odd in proptest::sample::select(vec![' ', '\t', '\n', '\u{0}', '\u{7f}', '\u{a0}', '\u{2003}']),
+        slashes in "/{0,2}",
+    ) {
+        let at = "https://".len() + at.index(url.len() - "https://".len() + 1);
+        let typed = format!("{}{odd}{}{slashes}", &url[..at], &url[at..]);
+        let checked = SendingName::PortalUrl.check(&typed);
+        // Spaces at either end are trimmed; anywhere else they stay in the links.
+        if at == url.len() && odd.is_whitespace() && slashes.is_empty() {
+            prop_assert_eq!(checked.ok().flatten(), Some(url));
+        } else {
+            prop_assert_eq!(checked.expect_err("refused").kind(), ErrorKind::InvalidSetting);
+        }
+    }
+
+    #[test]
     fn a_portal_without_https_is_refused(
         url in portal_url(),
         scheme in "(http|ftp|HTTP|https:|)",

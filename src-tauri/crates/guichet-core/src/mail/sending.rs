@@ -82,8 +82,10 @@ impl SendingName {
         let checked = match self {
             SendingName::PortalUrl => {
                 let url = value.trim_end_matches('/');
-                let https = url::Url::parse(url)
-                    .is_ok_and(|parsed| parsed.scheme() == "https" && parsed.host().is_some());
+                // The URL parser drops spaces and control characters the links would keep.
+                let https = !url.contains(|c: char| c.is_whitespace() || c.is_control())
+                    && url::Url::parse(url)
+                        .is_ok_and(|parsed| parsed.scheme() == "https" && parsed.host().is_some());
                 if !https {
                     return Err(invalid(format!(
                         "«\u{a0}{url}\u{a0}» n’est pas une adresse https://… complète\u{a0}: les liens \
@@ -343,6 +345,17 @@ mod tests {
         let bad = [
             (SendingName::PortalUrl, "http://auth.siec.education.fr"),
             (SendingName::PortalUrl, "auth.siec.education.fr"),
+            // A space or a control character the links would carry (found by fuzzing: once
+            // its final slash was dropped, "… /" was stored with a space at its end).
+            (SendingName::PortalUrl, "https://auth.siec.education.fr /"),
+            (
+                SendingName::PortalUrl,
+                "https://auth.siec.education.fr/mot de passe",
+            ),
+            (
+                SendingName::PortalUrl,
+                "https://auth.siec.education.fr/\u{0}",
+            ),
             (SendingName::PortalTimezone, "Europe/Paname"),
             (SendingName::LinkLifetimeSeconds, "0"),
             (SendingName::LinkLifetimeSeconds, "86401"),
