@@ -61,17 +61,7 @@ pub fn spawn_sender(binary: &Path, database_url: &str, dir: &Path, smtp: &str) -
         .append(true)
         .open(sender_log(dir))
         .expect("the sender's log");
-    Command::new(OWN_KEYRING[0])
-        .args(&OWN_KEYRING[1..])
-        .arg(binary)
-        .arg("sender")
-        .env_remove("GUICHET_AGENT_PASSWORD")
-        .env_remove("PGPASSWORD")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("GUICHET_KEYRING", "keyutils")
-        .env("GUICHET_DATABASE_URL", database_url)
-        .env("CREDENTIALS_DIRECTORY", dir)
-        .env("GUICHET_SMTP_URL", smtp)
+    sender_command(binary, &["sender"], database_url, dir, smtp)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -80,23 +70,43 @@ pub fn spawn_sender(binary: &Path, database_url: &str, dir: &Path, smtp: &str) -
         .expect("the sender starts")
 }
 
-/// `binary sender --once --json` as [`spawn_sender`] runs the service: sends what is due, then
-/// its report.
-pub fn sender_once(binary: &Path, database_url: &str, dir: &Path, smtp: &str) -> serde_json::Value {
-    let output = Command::new(OWN_KEYRING[0])
+/// `binary ARGS` in a kernel keyring of its own, as the service runs: its database, its
+/// credentials folder and its SMTP server, nothing of the test's own environment.
+fn sender_command(
+    binary: &Path,
+    args: &[&str],
+    database_url: &str,
+    dir: &Path,
+    smtp: &str,
+) -> Command {
+    let mut command = Command::new(OWN_KEYRING[0]);
+    command
         .args(&OWN_KEYRING[1..])
         .arg(binary)
-        .args(["sender", "--once", "--json"])
+        .args(args)
         .env_remove("GUICHET_AGENT_PASSWORD")
         .env_remove("PGPASSWORD")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("GUICHET_KEYRING", "keyutils")
         .env("GUICHET_DATABASE_URL", database_url)
         .env("CREDENTIALS_DIRECTORY", dir)
-        .env("GUICHET_SMTP_URL", smtp)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the sender runs");
+        .env("GUICHET_SMTP_URL", smtp);
+    command
+}
+
+/// `binary sender --once --json` as [`spawn_sender`] runs the service: sends what is due, then
+/// its report.
+pub fn sender_once(binary: &Path, database_url: &str, dir: &Path, smtp: &str) -> serde_json::Value {
+    let output = sender_command(
+        binary,
+        &["sender", "--once", "--json"],
+        database_url,
+        dir,
+        smtp,
+    )
+    .stdin(Stdio::null())
+    .output()
+    .expect("the sender runs");
     assert!(
         output.status.success(),
         "sender --once: {}",

@@ -306,6 +306,35 @@ async fn poll_recoveries(store: &Store, server: &Aiosmtpd, recoveries: &mut [Rec
 }
 
 /// Waits (polling the recoveries meanwhile) until `done`, the sender staying alive.
+/// [`wait_until`] the outbox holds `messages` messages sent.
+async fn wait_every_sent(
+    bed: &Bed,
+    server: &Aiosmtpd,
+    sender: &mut Child,
+    log: &std::path::Path,
+    recoveries: &mut [Recovery],
+    messages: usize,
+) {
+    let sent = async || {
+        scalar(
+            &bed.inspector,
+            "SELECT count(*) FROM mail_outbox WHERE state = 'sent'",
+        )
+        .await as usize
+            == messages
+    };
+    wait_until(
+        "every message sent",
+        bed,
+        server,
+        sender,
+        log,
+        recoveries,
+        sent,
+    )
+    .await;
+}
+
 async fn wait_until(
     what: &str,
     bed: &Bed,
@@ -450,22 +479,13 @@ async fn sender_killed(bed: Bed) {
         // Restarted at once, as `Restart=always` does.
         sender = spawn();
     }
-    let total = messages;
-    wait_until(
-        "every message sent",
+    wait_every_sent(
         &bed,
         &server,
         &mut sender,
         &sender_log(credentials.path()),
         &mut recoveries,
-        async || {
-            scalar(
-                &bed.inspector,
-                "SELECT count(*) FROM mail_outbox WHERE state = 'sent'",
-            )
-            .await as usize
-                == total
-        },
+        messages,
     )
     .await;
     poll_recoveries(&bed.inspector, &server, &mut recoveries).await;
@@ -552,21 +572,13 @@ async fn smtp_stopped(bed: Bed) {
         server.start_again();
         recoveries.push(Recovery::new(held.into_iter().collect(), server.count()));
     }
-    wait_until(
-        "every message sent",
+    wait_every_sent(
         &bed,
         &server,
         &mut sender,
         &sender_log(credentials.path()),
         &mut recoveries,
-        async || {
-            scalar(
-                &bed.inspector,
-                "SELECT count(*) FROM mail_outbox WHERE state = 'sent'",
-            )
-            .await as usize
-                == messages
-        },
+        messages,
     )
     .await;
     poll_recoveries(&bed.inspector, &server, &mut recoveries).await;
@@ -921,21 +933,13 @@ async fn postgres_restarted_under_agents_and_the_sender_loses_nothing() {
     // The same sender process sends everything asked, the links of the outage included.
     let messages = scalar(&bed.inspector, "SELECT count(*) FROM mail_outbox").await as usize;
     let mut no_recoveries = Vec::new();
-    wait_until(
-        "every message sent",
+    wait_every_sent(
         &bed,
         &server,
         &mut sender,
         &sender_log(credentials.path()),
         &mut no_recoveries,
-        async || {
-            scalar(
-                &bed.inspector,
-                "SELECT count(*) FROM mail_outbox WHERE state = 'sent'",
-            )
-            .await as usize
-                == messages
-        },
+        messages,
     )
     .await;
     stop_sender(sender);
