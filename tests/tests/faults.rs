@@ -922,10 +922,9 @@ async fn postgres_restarted_under_agents_and_the_sender_loses_nothing() {
         &format!("{PREFIX}after-2@ac-paris.fr"),
     )
     .await;
-    failures_are_clear(
-        &done,
-        &[ErrorKind::DatabaseUnreachable, ErrorKind::Database],
-    );
+    // A server going down or coming up is unreachable for now, never "an error, not saved":
+    // what was in flight at a crash may have been committed.
+    failures_are_clear(&done, &[ErrorKind::DatabaseUnreachable]);
     let failed = done.iter().filter(|d| d.outcome.is_err()).count();
     assert!(failed > 0, "some operations met the stopped server");
     let whole_though_failed = nothing_half_written(&bed.inspector, &done).await;

@@ -536,6 +536,11 @@ impl From<sqlx::Error> for Error {
                 Some("3D000") => Error::DatabaseMissing(error),
                 // insufficient_privilege: the database's grants refused what the role may not do.
                 Some("42501") => Error::RefusedByDatabase(error),
+                // The server going down or coming up (admin_shutdown, crash_shutdown,
+                // cannot_connect_now) and connection exceptions: unreachable for now, and what
+                // was in flight may or may not have been committed.
+                Some("57P01" | "57P02" | "57P03") => Error::DatabaseUnreachable(error),
+                Some(code) if code.starts_with("08") => Error::DatabaseUnreachable(error),
                 _ => Error::Database(error),
             },
             _ => Error::Database(error),
