@@ -640,7 +640,12 @@ async fn the_core_locks_an_idle_session_for_every_operation_until_unlocked() {
         .await
         .expect("awake");
     agent.keep_awake().expect("awake");
-    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    // Reads every 300 ms (as the window polls the sending status) keep nothing awake.
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let _ = guichet.sending_status(&agent).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let refusals = [
         guichet.require(&agent, Permission::Read).await.map(|_| ()),
         guichet.search(&agent, "henri", 5).await.map(|_| ()),

@@ -161,6 +161,16 @@ impl Session {
     /// Counts the agent as active now, refused when it has been idle longer than its limit: a
     /// locked session stays locked, whatever comes after.
     pub fn keep_awake(&self) -> Result<()> {
+        self.awake(true)
+    }
+
+    /// Refuses the session once it has been idle longer than its limit, without counting the
+    /// agent as active: a read may be the window's own (a status it polls, a list it refreshes).
+    pub fn check_awake(&self) -> Result<()> {
+        self.awake(false)
+    }
+
+    fn awake(&self, active: bool) -> Result<()> {
         let mut last = self
             .activity
             .last
@@ -171,7 +181,9 @@ impl Session {
                 idle_seconds: u32::try_from(self.activity.idle_limit.as_secs()).unwrap_or(u32::MAX),
             });
         }
-        *last = std::time::Instant::now();
+        if active {
+            *last = std::time::Instant::now();
+        }
         Ok(())
     }
 
@@ -351,7 +363,13 @@ mod tests {
         assert!(awake.keep_awake().is_ok());
         let idle = Session::new(agent, std::time::Duration::from_millis(20));
         let copy = idle.refreshed(idle.agent().clone());
-        std::thread::sleep(std::time::Duration::from_millis(40));
+        // Checks alone keep nothing awake.
+        for _ in 0..4 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            let _ = idle.check_awake();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(idle.check_awake().is_err());
         for session in [&idle, &copy, &idle] {
             let error = session.keep_awake().expect_err("locked");
             assert_eq!(error.kind(), crate::ErrorKind::SessionLocked);

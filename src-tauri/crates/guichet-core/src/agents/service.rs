@@ -254,8 +254,13 @@ impl Guichet {
 
     /// Refuses an action the agent may not do, reading its role and state afresh from the
     /// database so that a supervisor's change applies at once.
+    /// A read does not count as the agent's activity (the window reads on its own: the sending
+    /// status it polls, a ledger it refreshes); any other operation does.
     pub async fn require(&self, session: &Session, permission: Permission) -> Result<Session> {
-        session.keep_awake()?;
+        match permission {
+            Permission::Read => session.check_awake()?,
+            _ => session.keep_awake()?,
+        }
         let current = session.refreshed(self.current_agent(session).await?);
         current.require(permission)?;
         Ok(current)
