@@ -124,9 +124,8 @@ impl Agent {
 /// A signed-in agent. Only the core makes one, after checking a password, so that no front end
 /// can act on behalf of an agent it did not authenticate. It locks after its idle time without
 /// the window's word that the agent is at work or an operation other than a read (reads may be
-/// the window's own): every operation refuses it
-/// then, until the agent types its password again ([`crate::Guichet::unlock`]). Its copies
-/// share one clock.
+/// the window's own): every operation refuses it then, until the agent types its password
+/// again ([`crate::Guichet::unlock`]). Its copies share one clock.
 #[derive(Debug, Clone)]
 pub struct Session {
     agent: Agent,
