@@ -41,7 +41,8 @@ fn postgres_url() -> impl Strategy<Value = (String, bool)> {
     (
         "(postgres|postgresql)",
         proptest::option::of("[a-z_][a-z0-9_]{0,10}"),
-        "[a-z][a-z0-9-]{0,12}(\\.[a-z][a-z0-9-]{0,8}){0,2}",
+        "[a-z][a-z0-9-]{0,12}(\\.[a-z][a-z0-9-]{0,8}){0,2}"
+            .prop_filter("valid labels", |host: &String| common::no_ace_label(host)),
         proptest::option::of(1u16..),
         "[a-z_]{1,10}",
         "(\\?sslmode=(disable|require|verify-full)(&sslrootcert=/etc/ssl/ca\\.pem)?)?",

@@ -23,7 +23,8 @@ fn token() -> impl Strategy<Value = String> {
 fn portal_url() -> impl Strategy<Value = String> {
     (
         "(https|HTTPS|http)",
-        "[a-z][a-z0-9-]{0,10}(\\.[a-z][a-z0-9-]{0,10}){0,3}\\.(fr|com|education\\.fr)",
+        "[a-z][a-z0-9-]{0,10}(\\.[a-z][a-z0-9-]{0,10}){0,3}\\.(fr|com|education\\.fr)"
+            .prop_filter("valid labels", |host: &String| common::no_ace_label(host)),
         proptest::option::of(1u16..),
         "(/[a-z]{1,8}){0,2}",
         "/?",

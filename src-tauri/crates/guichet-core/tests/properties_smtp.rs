@@ -50,7 +50,9 @@ impl Host {
 
 fn host() -> impl Strategy<Value = Host> {
     prop_oneof![
-        3 => "[a-z][a-z0-9-]{0,12}(\\.[a-z][a-z0-9-]{0,12}){0,3}".prop_map(Host::Domain),
+        3 => "[a-z][a-z0-9-]{0,12}(\\.[a-z][a-z0-9-]{0,12}){0,3}"
+            .prop_filter("valid labels", |host: &String| common::no_ace_label(host))
+            .prop_map(Host::Domain),
         1 => any::<[u8; 4]>().prop_map(|o| Host::V4(Ipv4Addr::from(o))),
         1 => (1u8..=255, 0u8..=255, 0u8..=255).prop_map(|(b, c, d)| Host::V4(Ipv4Addr::new(127, b, c, d))),
         1 => any::<[u16; 8]>().prop_map(|s| Host::V6(Ipv6Addr::from(s))),

@@ -33,3 +33,11 @@ pub fn messy_char() -> impl Strategy<Value = char> {
         1 => any::<char>(),
     ]
 }
+
+/// Whether no label of `host` starts with `xn--`: such a label names an internationalised one
+/// in its ASCII form, which random letters are not, so that URL and IDNA parsers rightly refuse
+/// it. Generators of valid hosts leave those out.
+pub fn no_ace_label(host: &str) -> bool {
+    host.split('.')
+        .all(|label| !label.to_ascii_lowercase().starts_with("xn--"))
+}
