@@ -7,18 +7,12 @@ use std::sync::OnceLock;
 use guichet_core::diagnosis::{AddressBook, EstablishmentRef, functional_uai};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../src-tauri/crates/guichet-core/tests/oracles/mod.rs"]
+mod oracles;
+
 fn book() -> &'static AddressBook {
     static BOOK: OnceLock<AddressBook> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        AddressBook::build([
-            (1, "ce.0750654d@ac-paris.fr"),
-            (2, "secretariat.henri4@ac-paris.fr"),
-            (3, "jean.dupont@gmail.com"),
-            (4, "direction@école-jaurès.fr"),
-            (5, "ce.6200001g@ac-corse.fr"),
-            (6, "o'neil+siec@free.fr"),
-        ])
-    })
+    BOOK.get_or_init(|| AddressBook::build(oracles::BOOK))
 }
 
 fuzz_target!(|input: &str| {

@@ -3,23 +3,12 @@
 //! spreadsheet would run as a formula defused with a leading quote mark.
 
 mod common;
+mod oracles;
 
 use chrono::{DateTime, Utc};
 use guichet_core::audit::{AuditAction, AuditEntry, FieldChange, to_csv};
+use oracles::{FORMULA_STARTS, expected_row, read_back};
 use proptest::prelude::*;
-
-/// What a cell may not start with: `= + - @` start a formula, and a spreadsheet may drop a
-/// leading tab or carriage return before reading one.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// The cell's text as the export must write it: a leading quote mark before a formula.
-fn defused(value: &str) -> String {
-    if value.starts_with(FORMULA_STARTS) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
 
 /// Journal text as agents and imports write it, with what breaks CSV and spreadsheets.
 fn cell_text() -> impl Strategy<Value = String> {
@@ -70,48 +59,6 @@ fn entry() -> impl Strategy<Value = AuditEntry> {
                 note,
             },
         )
-}
-
-/// One side of the differences as the export writes it: `field : value, …`.
-fn side(changes: &[FieldChange], pick: fn(&FieldChange) -> &Option<String>) -> String {
-    changes
-        .iter()
-        .filter_map(|c| pick(c).as_ref().map(|v| format!("{}\u{a0}: {v}", c.field)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn expected_row(entry: &AuditEntry) -> Vec<String> {
-    [
-        guichet_core::text::paris_time(entry.at),
-        entry.agent.clone().unwrap_or_default(),
-        entry.action.label().to_string(),
-        entry.uai.clone().unwrap_or_default(),
-        entry.email.clone().unwrap_or_default(),
-        side(&entry.changes, |c| &c.before),
-        side(&entry.changes, |c| &c.after),
-        entry.note.clone().unwrap_or_default(),
-    ]
-    .iter()
-    .map(|value| defused(value))
-    .collect()
-}
-
-fn read_back(csv: &str) -> Vec<Vec<String>> {
-    let body = csv.strip_prefix('\u{feff}').expect("a BOM for Excel");
-    csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_reader(body.as_bytes())
-        .records()
-        .map(|record| {
-            record
-                .expect("a CSV record")
-                .iter()
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect()
 }
 
 proptest! {

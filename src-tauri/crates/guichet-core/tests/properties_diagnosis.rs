@@ -3,22 +3,14 @@
 //! on what is well-formed, and an address the book holds is found however it is typed.
 
 mod common;
+mod oracles;
 
 use guichet_core::diagnosis::{AddressBook, Finding, Verdict};
 use guichet_core::model::email::EmailAddress;
 use proptest::prelude::*;
 
-const BOOK: [(i32, &str); 6] = [
-    (1, "ce.0750654d@ac-paris.fr"),
-    (2, "secretariat.henri4@ac-paris.fr"),
-    (3, "jean.dupont@gmail.com"),
-    (4, "direction@école-jaurès.fr"),
-    (5, "ce.6200001g@ac-corse.fr"),
-    (6, "o'neil+siec@free.fr"),
-];
-
 fn book() -> AddressBook {
-    AddressBook::build(BOOK)
+    AddressBook::build(oracles::BOOK)
 }
 
 fn diagnose(book: &AddressBook, input: &str) -> guichet_core::diagnosis::Diagnosis {
@@ -61,12 +53,12 @@ proptest! {
 
     #[test]
     fn an_address_the_book_holds_is_found_however_typed(
-        index in 0usize..BOOK.len(),
+        index in 0usize..oracles::BOOK.len(),
         upper in proptest::collection::vec(any::<bool>(), 40),
         before in "[ \t]{0,2}",
         after in "[ \t\n]{0,2}",
     ) {
-        let (account, email) = BOOK[index];
+        let (account, email) = oracles::BOOK[index];
         let typed: String = email
             .chars()
             .zip(upper.iter().cycle())
