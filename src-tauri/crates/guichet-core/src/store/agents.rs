@@ -175,23 +175,20 @@ impl Store {
             .bind(agent.id)
             .fetch_one(&mut *tx)
             .await?;
-            let (outcome, event) = match locked_until.filter(|until| *until > now) {
+            // What the attempt writes: the failures in a row, the lock, and its journal entry.
+            let (outcome, write) = match locked_until.filter(|until| *until > now) {
                 Some(until) => (SignInOutcome::Locked(until), None),
                 None if !matched => {
                     let failures = failed.saturating_add(1);
                     let locked_until = lock_for(failures).map(|lock| now + lock);
                     let event = NewAuditEvent::new(AuditAction::SignInFailed)
                         .after(json!({ "login": agent.login, "failures": failures }));
-                    (SignInOutcome::Failed { failures, locked_until }, Some(event))
+                    (SignInOutcome::Failed { failures, locked_until }, Some((failures, locked_until, event)))
                 }
                 None if disabled => (SignInOutcome::Disabled, None),
-                None => (SignInOutcome::Succeeded, Some(NewAuditEvent::new(AuditAction::SignIn))),
+                None => (SignInOutcome::Succeeded, Some((0, None, NewAuditEvent::new(AuditAction::SignIn)))),
             };
-            if let Some(event) = event {
-                let (failures, locked_until) = match outcome {
-                    SignInOutcome::Failed { failures, locked_until } => (failures, locked_until),
-                    _ => (0, None),
-                };
+            if let Some((failures, locked_until, event)) = write {
                 sqlx::query("UPDATE agent SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
                     .bind(failures)
                     .bind(locked_until)
