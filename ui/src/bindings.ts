@@ -88,6 +88,26 @@ export type Agent = {
 	role: Role,
 	/**  A disabled agent can no longer sign in, and its open sessions are refused. */
 	disabled: boolean,
+	/**  What the agent's role allows, each refusal with its reason in French (computed by the core). */
+	permissions: Permissions,
+};
+
+/**
+ *  One permission of the signed-in agent: whether its role allows it, and if not why, in the
+ *  words the window shows beside the disabled action.
+ */
+export type Grant = {
+	allowed: boolean,
+	refusal: string | null,
+};
+
+export type Permissions = {
+	read: Grant,
+	edit_addresses: Grant,
+	send_links: Grant,
+	manage_agents: Grant,
+	manage_settings: Grant,
+	read_journal: Grant,
 };
 
 export type AppStatus = AppStatus_Serialize | AppStatus_Deserialize;

@@ -107,7 +107,12 @@ export function App() {
   const backToSearch = useCallback(() => setScreen({ name: "search" }), []);
 
   const agent = auth.state === "signed-in" ? auth.agent : null;
-  const supervisor = agent?.role === "superviseur";
+  // What the core says the agent's role allows: each screen behind its own permission.
+  const may = {
+    journal: agent?.permissions.read_journal.allowed ?? false,
+    agents: agent?.permissions.manage_agents.allowed ?? false,
+    settings: agent?.permissions.manage_settings.allowed ?? false,
+  };
   const ready = agent !== null && !locked;
 
   // Ctrl+K opens the palette, "?" the help, "/" the search field, wherever the focus is but in a
@@ -148,13 +153,9 @@ export function App() {
     ? [
         { id: "screen-search", group: "Écran", label: "Rechercher un établissement ou une adresse", keywords: "recherche uai", shortcut: "/", run: go({ name: "search" }) },
         { id: "screen-check-link", group: "Écran", label: "Vérifier un lien", keywords: "expiré remplacé", run: go({ name: "check-link" }) },
-        ...(supervisor
-          ? [
-              { id: "screen-journal", group: "Écran", label: "Journal des actions", keywords: "audit export", run: go({ name: "journal" }) },
-              { id: "screen-agents", group: "Écran", label: "Agents", keywords: "rôle comptes", run: go({ name: "agents" }) },
-              { id: "screen-settings", group: "Écran", label: "Réglages", keywords: "smtp portail clé", run: go({ name: "settings" }) },
-            ]
-          : []),
+        ...(may.journal ? [{ id: "screen-journal", group: "Écran", label: "Journal des actions", keywords: "audit export", run: go({ name: "journal" }) }] : []),
+        ...(may.agents ? [{ id: "screen-agents", group: "Écran", label: "Agents", keywords: "rôle comptes", run: go({ name: "agents" }) }] : []),
+        ...(may.settings ? [{ id: "screen-settings", group: "Écran", label: "Réglages", keywords: "smtp portail clé", run: go({ name: "settings" }) }] : []),
         { id: "screen-password", group: "Écran", label: "Mon mot de passe", keywords: "changer", run: go({ name: "password" }) },
         { id: "theme-light", group: "Affichage", label: "Thème clair", keywords: "couleurs jour", run: () => setIsDark(false) },
         { id: "theme-dark", group: "Affichage", label: "Thème sombre", keywords: "couleurs nuit", run: () => setIsDark(true) },
@@ -168,13 +169,9 @@ export function App() {
     ? [
         navItem("nav-search", "Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
         navItem("nav-check-link", "Vérifier un lien", screen.name === "check-link" || screen.name === "address", () => setScreen({ name: "check-link" })),
-        ...(supervisor
-          ? [
-              navItem("nav-journal", "Journal", screen.name === "journal", () => setScreen({ name: "journal" })),
-              navItem("nav-agents", "Agents", screen.name === "agents", () => setScreen({ name: "agents" })),
-              navItem("nav-settings", "Réglages", screen.name === "settings", () => setScreen({ name: "settings" })),
-            ]
-          : []),
+        ...(may.journal ? [navItem("nav-journal", "Journal", screen.name === "journal", () => setScreen({ name: "journal" }))] : []),
+        ...(may.agents ? [navItem("nav-agents", "Agents", screen.name === "agents", () => setScreen({ name: "agents" }))] : []),
+        ...(may.settings ? [navItem("nav-settings", "Réglages", screen.name === "settings", () => setScreen({ name: "settings" }))] : []),
         navItem("nav-password", "Mon mot de passe", screen.name === "password", () => setScreen({ name: "password" })),
       ]
     : undefined;
@@ -221,9 +218,9 @@ export function App() {
           {agent && screen.name === "address" && (
             <AddressPanel email={screen.email} agent={agent} note="" onClose={() => setScreen({ name: "check-link" })} />
           )}
-          {agent && screen.name === "journal" && supervisor && <JournalPage />}
-          {agent && screen.name === "agents" && supervisor && <AgentsPage me={agent} />}
-          {agent && screen.name === "settings" && supervisor && <SettingsPage />}
+          {agent && screen.name === "journal" && may.journal && <JournalPage />}
+          {agent && screen.name === "agents" && may.agents && <AgentsPage me={agent} />}
+          {agent && screen.name === "settings" && may.settings && <SettingsPage />}
           {agent && screen.name === "password" && <ChangePasswordPage />}
         </main>
       </div>

@@ -1,12 +1,14 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Agent } from "../../bindings";
+import { agentOf } from "../../test/agents";
+import { byId } from "../../test/dom";
 
-const sandrine: Agent = { id: 1, login: "sandrine", display_name: "Sandrine Petit", role: "superviseur", disabled: false };
+const sandrine = agentOf("superviseur", { id: 1, login: "sandrine", display_name: "Sandrine Petit" });
 const team: Agent[] = [
   sandrine,
-  { id: 2, login: "camille", display_name: "Camille Martin", role: "agent", disabled: false },
-  { id: 3, login: "lea", display_name: "Léa Bernard", role: "lecture", disabled: true },
+  agentOf("agent", { id: 2, login: "camille", display_name: "Camille Martin" }),
+  agentOf("lecture", { id: 3, login: "lea", display_name: "Léa Bernard", disabled: true }),
 ];
 
 const commands = vi.hoisted(() => ({
@@ -19,13 +21,6 @@ const commands = vi.hoisted(() => ({
 vi.mock("../../bindings", () => ({ commands }));
 
 import { AgentsPage } from "./AgentsPage";
-
-/** The element of `id`, which must be on the screen. */
-function byId(id: string): HTMLElement {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`#${id} is not shown`);
-  return element;
-}
 
 async function shown() {
   await act(async () => {

@@ -9,6 +9,7 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { CHANGE_EVENT, commands, type Agent, type Change, type Establishment } from "../../bindings";
+import { refusalOf } from "../../lib/grant";
 import { Pending } from "../../lib/Pending";
 import { CommandFailure, messageOf, unwrap } from "../../lib/result";
 import { EstablishmentView } from "./EstablishmentView";
@@ -26,8 +27,6 @@ type Pending =
   | { kind: "attach"; email: string; principal: boolean; warning: string | null }
   | { kind: "principal"; email: string }
   | { kind: "detach"; email: string; principal: boolean; replacement: string };
-
-const EDIT_REFUSED = "Votre rôle (lecture seule) ne permet pas de modifier les adresses.";
 
 export function concerns(change: Change, establishment: Establishment): boolean {
   switch (change.entity) {
@@ -50,7 +49,8 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [openAddress, setOpenAddress] = useState<string | null>(null);
-  const canEdit = agent.role !== "lecture";
+  const refused = refusalOf(agent.permissions.edit_addresses);
+  const canEdit = refused === undefined;
   const reload = useCallback(() => setRevision((r) => r + 1), []);
 
   useEffect(() => {
@@ -92,7 +92,6 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
     const other = establishment?.addresses.find((a) => a.email !== email);
     ask({ kind: "detach", email, principal, replacement: other?.email ?? "" });
   };
-  const refused = canEdit ? undefined : EDIT_REFUSED;
   usePaletteCommands(
     establishment
       ? [
@@ -192,7 +191,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
                     size="small"
                     priority="tertiary"
                     disabled={!canEdit}
-                    title={canEdit ? `Faire de ${address.email} l’adresse principale` : EDIT_REFUSED}
+                    title={canEdit ? `Faire de ${address.email} l’adresse principale` : refused}
                     nativeButtonProps={{ "data-action": "principal" }}
                     onClick={() => ask({ kind: "principal", email: address.email })}
                   >
@@ -203,7 +202,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
                   size="small"
                   priority="tertiary"
                   disabled={!canEdit}
-                  title={canEdit ? `Détacher ${address.email}` : EDIT_REFUSED}
+                  title={canEdit ? `Détacher ${address.email}` : refused}
                   nativeButtonProps={{ "data-action": "detach" }}
                   onClick={() => askDetach(address.email, address.principal)}
                 >
@@ -232,7 +231,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
             <h2 id="attach-title" className="fr-h5">
               Ajouter ou rattacher une adresse
             </h2>
-            {!canEdit && <p className="fr-text--sm guichet-refusal" id="edit-refused">{EDIT_REFUSED}</p>}
+            {refused !== undefined && <p className="fr-text--sm guichet-refusal" id="edit-refused">{refused}</p>}
             <Input
               label="Adresse électronique"
               hintText="Une adresse absente de la base y est ajoutée, puis rattachée à cet établissement."
@@ -255,7 +254,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
               disabled={!canEdit}
               nativeInputProps={{ id: "call-note", value: note, onChange: (e) => setNote(e.target.value) }}
             />
-            <Button type="submit" disabled={!canEdit || email.trim() === ""} id="attach-submit" title={canEdit ? undefined : EDIT_REFUSED}>
+            <Button type="submit" disabled={!canEdit || email.trim() === ""} id="attach-submit" title={refused}>
               Rattacher…
             </Button>
           </form>

@@ -1,40 +1,9 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { Establishment } from "../../bindings";
+import { henriIv } from "../../test/establishments";
 import { EstablishmentView } from "./EstablishmentView";
 
 const now = new Date("2026-11-25T08:00:00Z");
-
-const henriIv: Establishment = {
-  uai: "0750654D",
-  name: "LYCÉE GÉNÉRAL HENRI IV",
-  type: "lycee",
-  sector: "public",
-  postcode: "75005",
-  town: "PARIS",
-  department: "75",
-  academie: "Paris",
-  principal_email: "ce.0750654d@ac-paris.fr",
-  version: 3,
-  addresses: [
-    {
-      account_id: 1,
-      email: "ce.0750654d@ac-paris.fr",
-      principal: true,
-      attached_at: "2024-09-02T08:00:00Z",
-      attached_by: null,
-      status: { state: "initialised", at: "2024-09-03T08:00:00Z" },
-    },
-    {
-      account_id: 2,
-      email: "secretariat.henri-iv@gmail.com",
-      principal: false,
-      attached_at: "2026-11-24T08:00:00Z",
-      attached_by: "Camille Martin",
-      status: { state: "link_pending", until: "2026-11-25T09:00:00Z" },
-    },
-  ],
-};
 
 describe("an establishment's page", () => {
   it("shows its identity and its principal address", () => {

@@ -7,11 +7,10 @@ import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState } from "react";
 import { CHANGE_EVENT, commands, type Agent, type AddressLinks, type Change } from "../../bindings";
 import { describeDelivery, describeLifecycle, describeStatus, formatDateTime } from "../../lib/format";
+import { refusalOf } from "../../lib/grant";
 import { Pending } from "../../lib/Pending";
 import { messageOf, unwrap } from "../../lib/result";
 import { usePaletteCommands } from "../palette/registry";
-
-const SEND_REFUSED = "Votre rôle (lecture seule) ne permet pas d’envoyer des liens d’initialisation.";
 
 type Props = { email: string; agent: Agent; note: string; onClose: () => void };
 
@@ -23,7 +22,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const [revision, setRevision] = useState(0);
   const reload = useCallback(() => setRevision((r) => r + 1), []);
-  const canSend = agent.role !== "lecture";
+  const sendRefused = refusalOf(agent.permissions.send_links);
 
   useEffect(() => {
     let current = true;
@@ -65,7 +64,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
       group: "Adresse",
       label: `Envoyer un lien d’initialisation à ${email}`,
       keywords: "nouveau lien réinitialisation mot de passe",
-      refused: canSend ? undefined : SEND_REFUSED,
+      refused: sendRefused,
       run: askSend,
     },
     { id: "close-address", group: "Adresse", label: `Fermer les liens de ${email}`, run: onClose },
@@ -143,9 +142,9 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
         </div>
       )}
       {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" id="send-outcome" />}
-      {!canSend && (
+      {sendRefused !== undefined && (
         <p className="fr-text--sm guichet-refusal" id="send-refused">
-          {SEND_REFUSED}
+          {sendRefused}
         </p>
       )}
       {confirming ? (
@@ -165,8 +164,8 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
       ) : (
         <Button
           iconId="fr-icon-mail-line"
-          disabled={!canSend}
-          title={canSend ? undefined : SEND_REFUSED}
+          disabled={sendRefused !== undefined}
+          title={sendRefused}
           id="send-link"
           onClick={askSend}
         >

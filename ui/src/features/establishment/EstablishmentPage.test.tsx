@@ -1,0 +1,149 @@
+import { act, fireEvent, render } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Agent } from "../../bindings";
+import { agentOf, ALLOWED_GRANT, permissionsOf, refused } from "../../test/agents";
+import { byId, rowAction } from "../../test/dom";
+import { henriIv } from "../../test/establishments";
+import { paletteCommands, WithPalette } from "../../test/palette";
+
+const commands = vi.hoisted(() => ({
+  establishment: vi.fn(),
+  timeline: vi.fn(),
+  normaliseEmail: vi.fn(),
+  attach: vi.fn(),
+  setPrincipal: vi.fn(),
+  detach: vi.fn(),
+  addressLinks: vi.fn(),
+}));
+vi.mock("../../bindings", () => ({ commands, CHANGE_EVENT: "guichet://change" }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+
+import { EstablishmentPage } from "./EstablishmentPage";
+
+/** A refusal no constant of the window holds: shown, it can only come from the agent's data. */
+const REFUSAL = "Refus d’essai venu du cœur (modification des adresses).";
+
+const principal = "ce.0750654d@ac-paris.fr";
+const secretariat = "secretariat.henri-iv@gmail.com";
+
+async function shown(agent: Agent, onBack = () => {}) {
+  await act(async () => {
+    render(
+      <WithPalette>
+        <EstablishmentPage uai={henriIv.uai} agent={agent} onBack={onBack} />
+      </WithPalette>,
+    );
+  });
+}
+
+function withEditing(agent: Agent, edit_addresses: Agent["permissions"]["edit_addresses"]): Agent {
+  return { ...agent, permissions: { ...agent.permissions, edit_addresses } };
+}
+
+describe("an establishment's page and its actions", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    commands.establishment.mockResolvedValue({ status: "ok", data: henriIv });
+    commands.timeline.mockResolvedValue({ status: "ok", data: [] });
+    commands.addressLinks.mockResolvedValue({
+      status: "ok",
+      data: { email: secretariat, account_id: 2, status: { state: "not_initialised", link_expired_at: null }, links: [] },
+    });
+  });
+
+  it("shows the core's refusal and disables every change when the agent's permissions refuse editing", async () => {
+    // An "agent" role, which may edit: the page follows the permissions the core sent, not the role.
+    await shown(withEditing(agentOf("agent"), refused(REFUSAL)));
+    expect(byId("edit-refused").textContent).toBe(REFUSAL);
+    expect((byId("attach-email") as HTMLInputElement).disabled).toBe(true);
+    expect((byId("call-note") as HTMLInputElement).disabled).toBe(true);
+    expect((byId("attach-submit") as HTMLButtonElement).disabled).toBe(true);
+    expect(byId("attach-submit").title).toBe(REFUSAL);
+    for (const button of [rowAction(secretariat, "principal"), rowAction(secretariat, "detach"), rowAction(principal, "detach")]) {
+      expect(button.disabled).toBe(true);
+      expect(button.title).toBe(REFUSAL);
+    }
+    expect(rowAction(secretariat, "links").disabled).toBe(false);
+  });
+
+  it("lists the refused changes in the palette with the core's reason", async () => {
+    await shown(withEditing(agentOf("agent"), refused(REFUSAL)));
+    const byCommand = paletteCommands();
+    for (const id of ["attach", "principal-2", "detach-1", "detach-2"]) expect(byCommand.get(id)?.refused).toBe(REFUSAL);
+    for (const id of ["links-1", "links-2", "timeline", "back"]) expect(byCommand.get(id)?.refused).toBeUndefined();
+    expect(byCommand.has("principal-1")).toBe(false);
+  });
+
+  it("offers every change when the core allows editing, whatever the role is called", async () => {
+    await shown(withEditing(agentOf("lecture"), ALLOWED_GRANT));
+    expect(document.getElementById("edit-refused")).toBeNull();
+    expect((byId("attach-email") as HTMLInputElement).disabled).toBe(false);
+    expect(rowAction(secretariat, "principal").disabled).toBe(false);
+    expect(rowAction(secretariat, "principal").title).toBe(`Faire de ${secretariat} l’adresse principale`);
+    expect(rowAction(secretariat, "detach").title).toBe(`Détacher ${secretariat}`);
+    expect(paletteCommands().get("attach")?.refused).toBeUndefined();
+  });
+
+  it("attaches an address only once confirmed, with the call's note, then empties the form", async () => {
+    commands.normaliseEmail.mockResolvedValue({ status: "ok", data: { email: "vie.scolaire@ac-paris.fr", warning: null } });
+    commands.attach.mockResolvedValue({ status: "ok", data: { email: "vie.scolaire@ac-paris.fr", uais: [henriIv.uai], message: "Adresse rattachée." } });
+    await shown(agentOf("agent"));
+    fireEvent.change(byId("attach-email"), { target: { value: "  Vie.Scolaire@AC-Paris.fr " } });
+    fireEvent.change(byId("call-note"), { target: { value: "appel du secrétariat" } });
+    await act(async () => {
+      fireEvent.click(byId("attach-submit"));
+    });
+    expect(commands.normaliseEmail).toHaveBeenCalledWith("  Vie.Scolaire@AC-Paris.fr ");
+    expect(byId("confirm-question").textContent).toBe(`Rattacher «\u00a0vie.scolaire@ac-paris.fr\u00a0» à LYCÉE GÉNÉRAL HENRI IV (0750654D)\u00a0?`);
+    expect(commands.attach).not.toHaveBeenCalled();
+    await act(async () => {
+      fireEvent.click(byId("confirm-action"));
+    });
+    expect(commands.attach).toHaveBeenCalledWith("vie.scolaire@ac-paris.fr", [henriIv.uai], false, henriIv.version, "appel du secrétariat");
+    expect(byId("action-outcome").textContent).toContain("Adresse rattachée.");
+    expect((byId("attach-email") as HTMLInputElement).value).toBe("");
+    expect((byId("call-note") as HTMLInputElement).value).toBe("");
+    expect(document.getElementById("confirm-box")).toBeNull();
+    // The page and its timeline read again what the change saved.
+    expect(commands.establishment).toHaveBeenCalledTimes(2);
+  });
+
+  it("asks which address replaces a detached principal one", async () => {
+    commands.detach.mockResolvedValue({ status: "ok", data: { email: principal, uais: [henriIv.uai], message: "Adresse détachée." } });
+    await shown(agentOf("agent"));
+    fireEvent.click(rowAction(principal, "detach"));
+    expect((byId("replacement-select") as HTMLSelectElement).value).toBe(secretariat);
+    await act(async () => {
+      fireEvent.click(byId("confirm-action"));
+    });
+    expect(commands.detach).toHaveBeenCalledWith(principal, henriIv.uai, secretariat, henriIv.version, null);
+  });
+
+  it("keeps the confirmation closed after a conflict, and Escape cancels before it goes back", async () => {
+    commands.setPrincipal.mockResolvedValue({ status: "error", error: { kind: "conflict", message: "Un autre agent vient de modifier l’établissement." } });
+    const onBack = vi.fn();
+    await shown(agentOf("agent"), onBack);
+    fireEvent.click(rowAction(secretariat, "principal"));
+    await act(async () => {
+      fireEvent.click(byId("confirm-action"));
+    });
+    expect(byId("action-outcome").textContent).toContain("Un autre agent");
+    expect(document.getElementById("confirm-box")).toBeNull();
+
+    fireEvent.click(rowAction(secretariat, "principal"));
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(document.getElementById("confirm-box")).toBeNull();
+    expect(onBack).not.toHaveBeenCalled();
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(onBack).toHaveBeenCalledTimes(1);
+  });
+
+  it("opens an address's links, whose sending follows the agent's own permission", async () => {
+    const agent = agentOf("agent");
+    await shown({ ...agent, permissions: { ...permissionsOf("agent"), send_links: refused("Refus d’essai des envois.") } });
+    fireEvent.click(rowAction(secretariat, "links"));
+    await act(async () => {});
+    expect(byId("address-title").textContent).toBe(secretariat);
+    expect(byId("send-refused").textContent).toBe("Refus d’essai des envois.");
+  });
+});
