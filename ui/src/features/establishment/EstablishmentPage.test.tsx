@@ -16,7 +16,13 @@ const commands = vi.hoisted(() => ({
   addressLinks: vi.fn(),
 }));
 vi.mock("../../bindings", () => ({ commands, CHANGE_EVENT: "guichet://change" }));
-vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+const events = vi.hoisted(() => ({ listeners: [] as ((event: { payload: unknown }) => void)[] }));
+vi.mock("@tauri-apps/api/event", () => ({
+  listen: vi.fn(async (_name: string, listener: (event: { payload: unknown }) => void) => {
+    events.listeners.push(listener);
+    return () => events.listeners.splice(events.listeners.indexOf(listener), 1);
+  }),
+}));
 
 import { EstablishmentPage } from "./EstablishmentPage";
 
@@ -136,6 +142,20 @@ describe("an establishment's page and its actions", () => {
     expect(onBack).not.toHaveBeenCalled();
     fireEvent.keyDown(window, { key: "Escape" });
     expect(onBack).toHaveBeenCalledTimes(1);
+  });
+
+  it("reads the establishment again when another window changes it or one of its addresses", async () => {
+    await shown(agentOf("agent"));
+    expect(commands.establishment).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      for (const listener of [...events.listeners]) listener({ payload: { entity: "account", key: 99 } });
+    });
+    expect(commands.establishment).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      for (const listener of [...events.listeners]) listener({ payload: { entity: "reset", key: 2 } });
+    });
+    expect(commands.establishment).toHaveBeenCalledTimes(2);
+    expect(commands.timeline).toHaveBeenCalledTimes(2);
   });
 
   it("opens an address's links, whose sending follows the agent's own permission", async () => {
