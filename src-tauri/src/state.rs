@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use guichet_core::agents::Session;
-use guichet_core::store::OpenMode;
+use guichet_core::model::database::OpenMode;
 use guichet_core::{Error, Gate, Guichet, Settings};
 use tauri::{Emitter, Runtime};
 use tokio::sync::OnceCell;
@@ -65,7 +65,7 @@ impl AppState {
         if let Some((previous, _)) = previous {
             previous.sign_out().await;
         }
-        if guichet.mode() == guichet_core::store::Mode::Shared {
+        if guichet.mode() == guichet_core::model::database::Mode::Shared {
             run_in_background(app.clone(), guichet);
         }
     }

@@ -396,7 +396,7 @@ impl SharedDesk {
             )
             .await
             .expect("first supervisor");
-        owner.store().close().await;
+        owner.close().await;
         let (guichet, supervisor) = desk
             .sign_in("sandrine", crate::SUPERVISOR_PASSWORD)
             .await

@@ -8,8 +8,12 @@ pub mod cluster;
 pub mod desktop;
 pub mod sender;
 pub mod smtp;
+mod sql;
 
-use guichet_core::store::{Backend, OpenMode, Store};
+pub use sql::Sql;
+
+use guichet_core::model::database::{Backend, OpenMode};
+use guichet_core::store::Store;
 
 /// The PostgreSQL server the tests create their databases on.
 pub fn postgres_server_url() -> String {
@@ -65,6 +69,11 @@ impl TestDb {
         let db = TestDb::empty(backend).await;
         db.store.migrate().await.expect("migrations apply");
         db
+    }
+
+    /// A connection of the test's own to this database, beside the store's.
+    pub async fn sql(&self) -> Sql {
+        Sql::open(&self.url).await
     }
 
     /// Closes the pool and drops the PostgreSQL database; the SQLite file goes with its folder.
@@ -183,7 +192,7 @@ pub async fn demo_team(data_dir: &std::path::Path) {
         .await
         .expect("demo database");
     add_team(&guichet).await;
-    guichet.store().close().await;
+    guichet.close().await;
 }
 
 /// Adds the team of [`demo_team`] to a database that has no agent yet.
@@ -257,7 +266,8 @@ pub struct TestSecrets;
 
 impl Drop for TestSecrets {
     fn drop(&mut self) {
-        use guichet_core::secrets::{Keyring, SecretName};
+        use guichet_core::keyring::Keyring;
+        use guichet_core::secrets::SecretName;
         if let Ok(keyring) = Keyring::from_env() {
             for name in SecretName::ALL {
                 let _ = keyring.delete(name);
@@ -286,13 +296,10 @@ pub async fn deliver_at(
     settings
         .sending
         .set(SendingName::SmtpUrl, smtp_url.map(str::to_string));
-    let sender = guichet_core::mail::sender::Sender::start(
-        guichet.store().clone(),
-        settings,
-        std::sync::Arc::default(),
-    )
-    .await
-    .expect("a sender starts");
+    let sender = guichet
+        .sender_with(settings)
+        .await
+        .expect("a sender starts");
     let report = sender.deliver_due_at(now).await.expect("a pass");
     sender.stop().await;
     report
@@ -300,7 +307,8 @@ pub async fn deliver_at(
 
 /// Stores the portal's signing key in the keyring the test runs with.
 pub fn store_signing_key(key: &str) {
-    use guichet_core::secrets::{Keyring, Secret, SecretName};
+    use guichet_core::keyring::Keyring;
+    use guichet_core::secrets::{Secret, SecretName};
     Keyring::from_env()
         .expect("keyring")
         .set(SecretName::PortalSigningKey, &Secret::new(key))

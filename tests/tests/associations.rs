@@ -25,15 +25,10 @@ async fn desk(url: &str) -> Desk {
         establishments: 6_000,
         accounts: 8_000,
     };
-    guichet_core::demo::load(
-        guichet.store(),
-        size,
-        5,
-        chrono_tz::Europe::Paris,
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("demo");
+    guichet
+        .load_demo(size, 5, chrono::Utc::now())
+        .await
+        .expect("demo");
     guichet_tests::add_team(&guichet).await;
     guichet.build_search_index().await.expect("index");
     Desk {
@@ -450,6 +445,6 @@ on_both_backends!(
         assert!(
             matches!(&found.hits[0], SearchHit::Address(a) if a.email == "venu.d.ailleurs@ac-paris.fr")
         );
-        other.store().close().await;
+        other.close().await;
     }
 );

@@ -28,8 +28,9 @@ use std::time::{Duration, Instant};
 
 use guichet_core::agents::Session;
 use guichet_core::error::ErrorKind;
-use guichet_core::store::{OpenMode, Store};
+use guichet_core::model::database::OpenMode;
 use guichet_core::{Guichet, Settings};
+use guichet_tests::Sql;
 use guichet_tests::cluster::{SharedDesk, StopMode};
 use guichet_tests::sender::{
     Received, admin_binary, ask_for_links, credentials, sender_log, spawn_sender,
@@ -38,7 +39,7 @@ use guichet_tests::smtp::Aiosmtpd;
 use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD};
 
 /// One message per SMTP connection may be in flight: the sender's eight.
-const CONNECTIONS: usize = guichet_core::mail::transport::DEFAULT_CONCURRENCY;
+const CONNECTIONS: usize = guichet_core::mail::smtp_url::DEFAULT_CONCURRENCY;
 /// The addresses the agents of these tests add, so that checks find them and only them.
 const PREFIX: &str = "faute-";
 
@@ -85,18 +86,18 @@ impl Rng {
 macro_rules! on_store {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            Store::Sqlite($pool) => $body,
-            Store::Postgres($pool) => $body,
+            Sql::Sqlite($pool) => $body,
+            Sql::Postgres($pool) => $body,
         }
     };
 }
 
-async fn scalar(store: &Store, sql: &str) -> i64 {
+async fn scalar(store: &Sql, sql: &str) -> i64 {
     on_store!(store, pool => sqlx::query_scalar(sql).fetch_one(pool).await)
         .unwrap_or_else(|error| panic!("{sql}: {error}"))
 }
 
-async fn pairs(store: &Store, sql: &str) -> Vec<(String, String)> {
+async fn pairs(store: &Sql, sql: &str) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> =
         on_store!(store, pool => sqlx::query_as(sql).fetch_all(pool).await)
             .unwrap_or_else(|error| panic!("{sql}: {error}"));
@@ -106,7 +107,7 @@ async fn pairs(store: &Store, sql: &str) -> Vec<(String, String)> {
 
 /// The outbox's messages now being sent (claimed, not settled), by the sender of process `pid`
 /// or by any: id and `Message-ID`.
-async fn in_flight(store: &Store, pid: Option<u32>) -> Vec<(i64, String)> {
+async fn in_flight(store: &Sql, pid: Option<u32>) -> Vec<(i64, String)> {
     let by = match pid {
         Some(pid) => {
             format!("AND claimed_by = (SELECT max(id) FROM mail_sender WHERE pid = {pid})")
@@ -164,11 +165,11 @@ impl Figures {
 }
 
 /// Where the sender's runs happen: a shared desk on a cluster of its own, or a standalone
-/// SQLite file; an inspector's `Store` that reads every table; an agent to ask for links.
+/// SQLite file; an inspector's connection that reads every table; an agent to ask for links.
 struct Bed {
     backend: &'static str,
     /// The owner on PostgreSQL, the file itself on SQLite.
-    inspector: Store,
+    inspector: Sql,
     /// The address the sender service connects to.
     sender_url: String,
     guichet: Guichet,
@@ -180,9 +181,7 @@ struct Bed {
 impl Bed {
     async fn postgres() -> Bed {
         let desk = SharedDesk::start().await;
-        let inspector = Store::connect(&desk.owner_url(), OpenMode::MustExist)
-            .await
-            .expect("the owner connects");
+        let inspector = Sql::open(&desk.owner_url()).await;
         let (guichet, session) = desk
             .sign_in("camille", AGENT_PASSWORD)
             .await
@@ -204,7 +203,7 @@ impl Bed {
         let (guichet, session) = standalone(&url, dir.path(), accounts).await;
         Bed {
             backend: "sqlite",
-            inspector: guichet.store().clone(),
+            inspector: Sql::of(&guichet).await,
             sender_url: url,
             guichet,
             session,
@@ -228,25 +227,14 @@ impl Bed {
 /// A standalone SQLite database at `url`, demo data of `accounts` addresses, the team of
 /// `add_team`; camille signed in.
 async fn standalone(url: &str, data_dir: &std::path::Path, accounts: usize) -> (Guichet, Session) {
-    let store = Store::connect(url, OpenMode::CreateIfMissing)
-        .await
-        .expect("SQLite opens");
-    store.migrate().await.expect("migrations apply");
     let size = guichet_core::demo::DemoSize {
         establishments: 300,
         accounts,
     };
-    guichet_core::demo::load(
-        &store,
-        size,
-        2026,
-        chrono_tz::Europe::Paris,
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("demo data");
-    store.close().await;
     let settings = Settings::with_defaults(Some(url.into()), data_dir.to_path_buf());
+    Guichet::load_demo_database(&settings, size, 2026)
+        .await
+        .expect("demo data");
     let guichet = Guichet::open(settings, OpenMode::MustExist)
         .await
         .expect("the standalone database opens");
@@ -278,7 +266,7 @@ impl Recovery {
     }
 }
 
-async fn poll_recoveries(store: &Store, server: &Aiosmtpd, recoveries: &mut [Recovery]) {
+async fn poll_recoveries(store: &Sql, server: &Aiosmtpd, recoveries: &mut [Recovery]) {
     let received = server.count();
     let unsent = scalar(
         store,
@@ -415,7 +403,7 @@ async fn every_message_delivered(bed: &Bed, server: &Aiosmtpd) -> (usize, Receiv
 }
 
 /// Each repeated message was claimed again: its outbox row counts more than one attempt.
-async fn repeats_were_claimed_again(store: &Store, received: &Received) {
+async fn repeats_were_claimed_again(store: &Sql, received: &Received) {
     let attempts: BTreeMap<String, String> = pairs(
         store,
         "SELECT COALESCE(message_id, ''), CAST(attempts AS TEXT) FROM mail_outbox",
@@ -725,7 +713,7 @@ fn failures_are_clear(done: &[Done], allowed: &[ErrorKind]) {
 /// attachment its entry, each link its message and its entry, and every entry its change.
 /// Every operation the core said was done is there. Returns how many operations that failed
 /// were nonetheless done whole (the server committed, the answer was lost).
-async fn nothing_half_written(store: &Store, done: &[Done]) -> usize {
+async fn nothing_half_written(store: &Sql, done: &[Done]) -> usize {
     let like = format!("'{PREFIX}%'");
     let accounts = pairs(
         store,
@@ -1034,7 +1022,7 @@ async fn the_disk_under_sqlite_filled_leaves_nothing_half_written() {
     let url = format!("sqlite://{}", disk.path().join("guichet.sqlite").display());
     let data = tempfile::tempdir().expect("data folder");
     let (guichet, camille) = standalone(&url, data.path(), 300).await;
-    let store = guichet.store().clone();
+    let store = Sql::of(&guichet).await;
     let sandrine = guichet
         .sign_in("sandrine", SUPERVISOR_PASSWORD)
         .await
@@ -1135,5 +1123,5 @@ async fn the_disk_under_sqlite_filled_leaves_nothing_half_written() {
         operations: done.len(),
     }
     .print();
-    guichet.store().close().await;
+    guichet.close().await;
 }

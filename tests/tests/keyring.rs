@@ -8,9 +8,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use guichet_core::secrets::{
-    Keyring, KeyringBackend, KeyringChoice, Secret, SecretError, SecretName,
-};
+use guichet_core::keyring::{Keyring, choice_from_env};
+use guichet_core::secrets::{KeyringBackend, KeyringChoice, Secret, SecretError, SecretName};
 
 const CHILD: &str = "GUICHET_KEYRING_TEST_CHILD";
 
@@ -128,7 +127,7 @@ fn round_trip_here(keyring: &Keyring) {
 fn keyutils_keeps_secrets_in_a_session_keyring() {
     if in_child() {
         // No session bus here: the automatic choice falls back to keyutils.
-        let keyring = test_keyring(KeyringChoice::from_env().expect("unset is automatic"));
+        let keyring = test_keyring(choice_from_env().expect("unset is automatic"));
         assert_eq!(keyring.backend(), KeyringBackend::Keyutils);
         round_trip(&keyring);
 

@@ -6,11 +6,11 @@ use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use guichet_core::agents::Session;
 use guichet_core::audit::AuditAction;
-use guichet_core::links::service::{Delivery as State, Lifecycle, LinkVerdict};
+use guichet_core::links::ledger::{Delivery as State, Lifecycle, LinkVerdict};
 use guichet_core::mail::sender::Destination;
 use guichet_core::mail::sending::SendingName;
-use guichet_core::store::Store;
 use guichet_core::{ErrorKind, Guichet, Settings};
+use guichet_tests::Sql;
 use guichet_tests::smtp::Aiosmtpd;
 use guichet_tests::{
     AGENT_PASSWORD, SUPERVISOR_PASSWORD, deliver, deliver_at, on_both_backends, store_signing_key,
@@ -39,15 +39,7 @@ async fn desk(url: &str, settings: impl FnOnce(&mut Settings)) -> Desk {
         establishments: 6_000,
         accounts: 8_000,
     };
-    guichet_core::demo::load(
-        guichet.store(),
-        size,
-        5,
-        chrono_tz::Europe::Paris,
-        Utc::now(),
-    )
-    .await
-    .expect("demo");
+    guichet.load_demo(size, 5, Utc::now()).await.expect("demo");
     guichet_tests::add_team(&guichet).await;
     // Make sure Henri-IV's functional address exists with that spelling.
     let agent = guichet
@@ -84,10 +76,10 @@ async fn deliver_to(
 }
 
 /// Runs `sql` on the desk's database, as the portal or a test would.
-async fn execute(store: &Store, sql: &str) {
+async fn execute(store: &Sql, sql: &str) {
     match store {
-        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Sql::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Sql::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
     }
     .expect("executed");
 }
@@ -96,16 +88,16 @@ async fn execute(store: &Store, sql: &str) {
 /// characters, refuse `expires_at <= now`, then compare base64(HMAC-SHA256(kernel.secret,
 /// json_encode([verifier, (string) user_id, expires_at->getTimestamp()]))) in constant time,
 /// with PHP reading the naive `expires_at` in Europe/Paris (the first of a repeated hour).
-async fn portal_accepts(store: &Store, token: &str, now: DateTime<Utc>) -> bool {
+async fn portal_accepts(store: &Sql, token: &str, now: DateTime<Utc>) -> bool {
     assert_eq!(token.len(), 40, "{token}");
     let (selector, verifier) = token.split_at(20);
     let row: Option<(i32, String, NaiveDateTime)> = match store {
-        Store::Sqlite(pool) => sqlx::query_as("SELECT user_id, hashed_token, expires_at FROM reset_password_request WHERE selector = ?1")
+        Sql::Sqlite(pool) => sqlx::query_as("SELECT user_id, hashed_token, expires_at FROM reset_password_request WHERE selector = ?1")
             .bind(selector)
             .fetch_optional(pool)
             .await
             .expect("row"),
-        Store::Postgres(pool) => sqlx::query_as("SELECT user_id, hashed_token, expires_at FROM reset_password_request WHERE selector = $1")
+        Sql::Postgres(pool) => sqlx::query_as("SELECT user_id, hashed_token, expires_at FROM reset_password_request WHERE selector = $1")
             .bind(selector)
             .fetch_optional(pool)
             .await
@@ -193,7 +185,7 @@ on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_ac
     );
     assert!(link.starts_with("https://auth.siec.education.fr/reset-password/reset/"));
     assert!(html.contains(&format!("href=\"{link}\"")));
-    assert!(portal_accepts(desk.guichet.store(), token_of(&link), Utc::now()).await, "the portal accepts {link}");
+    assert!(portal_accepts(&Sql::of(&desk.guichet).await, token_of(&link), Utc::now()).await, "the portal accepts {link}");
 
     let ledger = desk.guichet.address_links(&desk.reader, HENRI_IV_PRINCIPAL).await.expect("ledger");
     assert!(matches!(&ledger.links[0].delivery, State::Sent { reply: Some(reply), .. } if reply.starts_with("250")));
@@ -217,9 +209,9 @@ on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_ac
     // The verifier is nowhere in the database: the ledger keeps the SHA-256 of the token.
     let verifier = &token_of(&link)[20..];
     for table in ["reset_password_request", "reset_link", "mail_outbox", "mail_secret", "audit_event", "change_log"] {
-        let dump: Vec<String> = match desk.guichet.store() {
-            Store::Sqlite(pool) => sqlx::query_scalar(&format!("SELECT CAST(t.* AS TEXT) FROM (SELECT * FROM {table}) t")).fetch_all(pool).await.unwrap_or_default(),
-            Store::Postgres(pool) => sqlx::query_scalar(&format!("SELECT t::text FROM {table} t")).fetch_all(pool).await.expect("dump"),
+        let dump: Vec<String> = match &Sql::of(&desk.guichet).await {
+            Sql::Sqlite(pool) => sqlx::query_scalar(&format!("SELECT CAST(t.* AS TEXT) FROM (SELECT * FROM {table}) t")).fetch_all(pool).await.unwrap_or_default(),
+            Sql::Postgres(pool) => sqlx::query_scalar(&format!("SELECT t::text FROM {table} t")).fetch_all(pool).await.expect("dump"),
         };
         assert!(dump.iter().all(|row| !row.contains(verifier)), "{table} holds the verifier");
     }
@@ -248,8 +240,8 @@ on_both_backends!(keyring links_made_in_winter_summer_and_the_repeated_hour_are_
         let bytes = std::fs::read(eml).expect("eml");
         let parsed = mail_parser::MessageParser::default().parse(&bytes).expect("parsed");
         let link = link_in(&parsed.body_text(0).expect("text"));
-        assert!(portal_accepts(desk.guichet.store(), token_of(&link), at + chrono::Duration::minutes(59)).await, "round {round}: valid for the hour");
-        assert!(!portal_accepts(desk.guichet.store(), token_of(&link), at + chrono::Duration::hours(2)).await, "round {round}: expired after");
+        assert!(portal_accepts(&Sql::of(&desk.guichet).await, token_of(&link), at + chrono::Duration::minutes(59)).await, "round {round}: valid for the hour");
+        assert!(!portal_accepts(&Sql::of(&desk.guichet).await, token_of(&link), at + chrono::Duration::hours(2)).await, "round {round}: expired after");
     }
 });
 
@@ -262,9 +254,9 @@ on_both_backends!(keyring a_resend_replaces_the_older_link_and_the_diagnosis_say
     let first = link_in(&received(&server).2);
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("second");
     // Until the new link is minted, the first one still opens the portal.
-    assert!(portal_accepts(desk.guichet.store(), token_of(&first), Utc::now()).await, "the first link works until the second is made");
+    assert!(portal_accepts(&Sql::of(&desk.guichet).await, token_of(&first), Utc::now()).await, "the first link works until the second is made");
     assert_eq!(deliver_to(&desk.guichet, &server).await.sent, 1);
-    assert!(!portal_accepts(desk.guichet.store(), token_of(&first), Utc::now()).await, "the first link no longer works");
+    assert!(!portal_accepts(&Sql::of(&desk.guichet).await, token_of(&first), Utc::now()).await, "the first link no longer works");
     let check = desk.guichet.check_link(&desk.reader, &first).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Replaced);
     assert!(check.replaced_by.is_some());
@@ -294,23 +286,23 @@ on_both_backends!(keyring expired_altered_malformed_unknown_and_used_links_are_t
     assert_eq!(check.verdict, LinkVerdict::Unknown);
 
     // The portal uses the link: it sets the password and deletes every request of the user.
-    let set = |store: &Store| {
+    let set = |store: &Sql| {
         let store = store.clone();
         async move {
             let now = Utc::now();
             match &store {
-                Store::Sqlite(pool) => {
+                Sql::Sqlite(pool) => {
                     sqlx::query("UPDATE account SET password = '$2y$13$x', password_changed_at = ?1 WHERE lower(email) = ?2").bind(now).bind(HENRI_IV_PRINCIPAL).execute(pool).await.expect("password");
                     sqlx::query("DELETE FROM reset_password_request").execute(pool).await.expect("deleted");
                 }
-                Store::Postgres(pool) => {
+                Sql::Postgres(pool) => {
                     sqlx::query("UPDATE account SET password = '$2y$13$x', password_changed_at = $1 WHERE lower(email) = $2").bind(now).bind(HENRI_IV_PRINCIPAL).execute(pool).await.expect("password");
                     sqlx::query("DELETE FROM reset_password_request").execute(pool).await.expect("deleted");
                 }
             }
         }
     };
-    set(desk.guichet.store()).await;
+    set(&Sql::of(&desk.guichet).await).await;
     let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Used);
     assert!(check.used_at.is_some());
@@ -338,7 +330,7 @@ on_both_backends!(keyring an_expired_link_says_when, |db| {
     let check = desk.guichet.check_link(&desk.reader, &link).await.expect("check");
     assert_eq!(check.verdict, LinkVerdict::Expired);
     assert!(check.message.starts_with("Le lien a expiré le "), "{}", check.message);
-    assert!(!portal_accepts(desk.guichet.store(), token_of(&link), Utc::now()).await);
+    assert!(!portal_accepts(&Sql::of(&desk.guichet).await, token_of(&link), Utc::now()).await);
     let timeline = desk.guichet.timeline(&desk.reader, "0750654D").await.expect("timeline");
     assert_eq!(timeline[0].action, AuditAction::LinkExpired);
     assert_eq!(timeline[0].email.as_deref(), Some(HENRI_IV_PRINCIPAL));
@@ -394,25 +386,25 @@ on_both_backends!(keyring a_4xx_is_retried_with_the_same_message_kept_sealed_and
     assert!(matches!(&ledger.links[0].delivery, State::Waiting { attempts: 1, reason: Some(reason) } if reason.contains("réessayer")), "{:?}", ledger.links[0].delivery);
     assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }), "minted: the portal holds its request");
     // The message waits sealed: its bytes name no recipient and no link in clear.
-    let sealed: Vec<Vec<u8>> = match desk.guichet.store() {
-        Store::Sqlite(pool) => sqlx::query_scalar("SELECT sealed FROM mail_secret").fetch_all(pool).await.expect("rows"),
-        Store::Postgres(pool) => sqlx::query_scalar("SELECT sealed FROM mail_secret").fetch_all(pool).await.expect("rows"),
+    let sealed: Vec<Vec<u8>> = match &Sql::of(&desk.guichet).await {
+        Sql::Sqlite(pool) => sqlx::query_scalar("SELECT sealed FROM mail_secret").fetch_all(pool).await.expect("rows"),
+        Sql::Postgres(pool) => sqlx::query_scalar("SELECT sealed FROM mail_secret").fetch_all(pool).await.expect("rows"),
     };
     assert_eq!(sealed.len(), 1);
     let text = String::from_utf8_lossy(&sealed[0]);
     assert!(!text.contains("reset-password") && !text.contains("secretariat"), "sealed");
     // The retry is not due before its pause: nothing goes.
     assert_eq!(deliver_to(&desk.guichet, &server).await.retried, 0);
-    let selector_before: Option<String> = match desk.guichet.store() {
-        Store::Sqlite(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
-        Store::Postgres(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+    let selector_before: Option<String> = match &Sql::of(&desk.guichet).await {
+        Sql::Sqlite(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+        Sql::Postgres(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
     };
     // Once due, it goes again with the same link (no new mint) and the same Message-ID.
     let later = Utc::now() + chrono::Duration::seconds(20);
     assert_eq!(deliver_at(&desk.guichet, Some(&server.url()), Some(later)).await.retried, 1);
-    let selector_after: Option<String> = match desk.guichet.store() {
-        Store::Sqlite(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
-        Store::Postgres(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+    let selector_after: Option<String> = match &Sql::of(&desk.guichet).await {
+        Sql::Sqlite(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
+        Sql::Postgres(pool) => sqlx::query_scalar("SELECT selector FROM reset_link").fetch_one(pool).await.expect("row"),
     };
     assert_eq!(selector_before, selector_after, "the same link goes again");
     assert!(server.messages().is_empty(), "a 451 stores nothing");
@@ -422,7 +414,7 @@ on_both_backends!(keyring a_restart_after_the_commit_delivers_once_and_an_interr
     store_signing_key(KERNEL_SECRET);
     let desk = desk(&db.url, |_| {}).await;
     desk.guichet.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect("committed");
-    desk.guichet.store().close().await;
+    desk.guichet.close().await;
     // "Restart": a new process opens the same database and finds the request waiting.
     let restarted = Guichet::open(desk.guichet.settings().clone(), guichet_core::store::OpenMode::MustExist).await.expect("reopened");
     let server = Aiosmtpd::start();
@@ -437,9 +429,9 @@ on_both_backends!(keyring a_restart_after_the_commit_delivers_once_and_an_interr
     restarted.attach(&agent, email, &["0750654D".into()], false, None, None).await.expect("attached");
     restarted.send_link(&agent, email, None).await.expect("committed");
     assert_eq!(deliver_to(&restarted, &server).await.retried, 1, "minted, sealed, refused once");
-    execute(restarted.store(), "UPDATE mail_outbox SET state = 'sending', claimed_by = 999999 WHERE state = 'waiting'").await;
-    execute(restarted.store(), &format!("UPDATE mail_outbox SET recipient = 'relance@ac-paris.fr' WHERE recipient = '{email}'")).await;
-    execute(restarted.store(), &format!("UPDATE account SET email = 'relance@ac-paris.fr' WHERE email = '{email}'")).await;
+    execute(&Sql::of(&restarted).await, "UPDATE mail_outbox SET state = 'sending', claimed_by = 999999 WHERE state = 'waiting'").await;
+    execute(&Sql::of(&restarted).await, &format!("UPDATE mail_outbox SET recipient = 'relance@ac-paris.fr' WHERE recipient = '{email}'")).await;
+    execute(&Sql::of(&restarted).await, &format!("UPDATE account SET email = 'relance@ac-paris.fr' WHERE email = '{email}'")).await;
     let report = deliver_to(&restarted, &server).await;
     assert_eq!((report.requeued, report.sent), (1, 1), "{report:?}");
     let messages = server.messages();
@@ -447,9 +439,9 @@ on_both_backends!(keyring a_restart_after_the_commit_delivers_once_and_an_interr
     let parsed = mail_parser::MessageParser::default().parse(&messages[1]).expect("parsed");
     // The bytes kept since the first attempt: still addressed as they were composed.
     assert_eq!(parsed.to().and_then(|a| a.first()).and_then(|a| a.address()), Some(email));
-    let kept_id: Option<String> = match restarted.store() {
-        Store::Sqlite(pool) => sqlx::query_scalar("SELECT message_id FROM mail_outbox WHERE recipient = 'relance@ac-paris.fr'").fetch_one(pool).await.expect("row"),
-        Store::Postgres(pool) => sqlx::query_scalar("SELECT message_id FROM mail_outbox WHERE recipient = 'relance@ac-paris.fr'").fetch_one(pool).await.expect("row"),
+    let kept_id: Option<String> = match &Sql::of(&restarted).await {
+        Sql::Sqlite(pool) => sqlx::query_scalar("SELECT message_id FROM mail_outbox WHERE recipient = 'relance@ac-paris.fr'").fetch_one(pool).await.expect("row"),
+        Sql::Postgres(pool) => sqlx::query_scalar("SELECT message_id FROM mail_outbox WHERE recipient = 'relance@ac-paris.fr'").fetch_one(pool).await.expect("row"),
     };
     assert_eq!(kept_id.as_deref().map(|id| id.trim_matches(['<', '>'])), parsed.message_id(), "the Message-ID minted with the link");
     let reader = restarted.sign_in("lea", AGENT_PASSWORD).await.expect("reader");
@@ -503,10 +495,10 @@ on_both_backends!(keyring agents_writing_at_once_all_go_through, |db| {
     let queued = "SELECT count(*) FROM mail_outbox WHERE recipient LIKE 'ensemble.%'";
     let attached = "SELECT count(*) FROM establishment_account ea JOIN account a ON a.id = ea.account_id \
                     WHERE a.email LIKE 'ensemble.%'";
-    let (queued, attached): (i64, i64) = match desk.guichet.store() {
-        Store::Sqlite(pool) => (sqlx::query_scalar(queued).fetch_one(pool).await.expect("count"),
+    let (queued, attached): (i64, i64) = match &Sql::of(&desk.guichet).await {
+        Sql::Sqlite(pool) => (sqlx::query_scalar(queued).fetch_one(pool).await.expect("count"),
                                 sqlx::query_scalar(attached).fetch_one(pool).await.expect("count")),
-        Store::Postgres(pool) => (sqlx::query_scalar(queued).fetch_one(pool).await.expect("count"),
+        Sql::Postgres(pool) => (sqlx::query_scalar(queued).fetch_one(pool).await.expect("count"),
                                   sqlx::query_scalar(attached).fetch_one(pool).await.expect("count")),
     };
     assert_eq!(queued, workers * calls);
@@ -525,16 +517,16 @@ on_both_backends!(keyring bad_requests_are_refused_and_write_nothing, |db| {
     assert_eq!(reader.kind(), ErrorKind::Forbidden);
     assert!(reader.message().contains("envoyer des liens"));
     let disabled = "UPDATE account SET disabled = TRUE WHERE lower(email) = 'ce.0750654d@ac-paris.fr'";
-    match g.store() {
-        Store::Sqlite(pool) => sqlx::query(disabled).execute(pool).await.map(|_| ()),
-        Store::Postgres(pool) => sqlx::query(disabled).execute(pool).await.map(|_| ()),
+    match &Sql::of(g).await {
+        Sql::Sqlite(pool) => sqlx::query(disabled).execute(pool).await.map(|_| ()),
+        Sql::Postgres(pool) => sqlx::query(disabled).execute(pool).await.map(|_| ()),
     }
     .expect("disabled");
     let error = g.send_link(&desk.agent, HENRI_IV_PRINCIPAL, None).await.expect_err("disabled");
     assert_eq!(error.kind(), ErrorKind::AccountDisabled);
-    let links: i64 = match g.store() {
-        Store::Sqlite(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
-        Store::Postgres(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
+    let links: i64 = match &Sql::of(g).await {
+        Sql::Sqlite(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
+        Sql::Postgres(pool) => sqlx::query_scalar("SELECT count(*) FROM reset_link").fetch_one(pool).await.expect("count"),
     };
     assert_eq!(links, 0, "no link written by any refusal");
 });

@@ -3,8 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use guichet_core::store::{Backend, OpenMode, Store};
-use guichet_core::{ErrorKind, Guichet, Settings, demo, search};
-use guichet_tests::{TestDb, on_both_backends, postgres_server_url};
+use guichet_core::{ErrorKind, Guichet, Settings, demo};
+use guichet_tests::{Sql, TestDb, on_both_backends, postgres_server_url};
 
 fn settings(database_url: Option<String>, data_dir: &std::path::Path) -> Settings {
     Settings::with_defaults(database_url, data_dir.to_path_buf())
@@ -58,13 +58,13 @@ async fn a_missing_sqlite_file_is_not_created() {
 }
 
 /// Marks the database as migrated by a later release, as that release would.
-async fn from_the_future(store: &Store) -> i64 {
+async fn from_the_future(store: &Store, sql: &Sql) -> i64 {
     let version = store.known_schema_version() + 1;
-    let sql = format!(
+    let statement = format!(
         "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
          VALUES ({version}, 'later', CURRENT_TIMESTAMP, TRUE, x'00', 0)"
     );
-    let sql = sql.replace(
+    let statement = statement.replace(
         "x'00'",
         if store.backend() == Backend::Postgres {
             "'\\x00'::bytea"
@@ -72,16 +72,16 @@ async fn from_the_future(store: &Store) -> i64 {
             "x'00'"
         },
     );
-    match store {
-        Store::Sqlite(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
-        Store::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
-    }
-    .expect("future migration recorded");
+    let future = sql;
+    future
+        .try_execute(&statement)
+        .await
+        .expect("future migration recorded");
     version
 }
 
 on_both_backends!(a_newer_schema_is_refused_before_anything_is_written, |db| {
-    let found = from_the_future(&db.store).await;
+    let found = from_the_future(&db.store, &db.sql().await).await;
     let dir = tempfile::tempdir().expect("temporary directory");
     let error = Guichet::open(
         settings(Some(db.url.clone()), dir.path()),
@@ -101,24 +101,20 @@ async fn the_embedded_database_is_created_migrated_and_filled_on_first_launch() 
         .await
         .expect("opened");
     assert!(dir.path().join("guichet-demo.sqlite").exists());
-    let count = guichet.store().count_establishments().await.expect("count");
+    let count = Sql::of(&guichet).await.count("establishment").await;
     assert_eq!(count as usize, demo::DEFAULT_SIZE.establishments);
-    let henri_iv = guichet_core::model::uai::Uai::parse("0750654D").expect("uai");
+    let reader = guichet.reader_session().expect("a standalone database");
     let page = guichet
-        .store()
-        .establishment(&henri_iv, chrono_tz::Europe::Paris, Utc::now())
+        .establishment(&reader, "0750654D")
         .await
         .expect("Henri-IV is a real lycée");
     assert_eq!(page.name, "LYCÉE GÉNÉRAL HENRI IV");
-    guichet.store().close().await;
+    guichet.close().await;
     // A second launch finds it filled and adds nothing.
     let again = Guichet::open(settings(None, dir.path()), OpenMode::MustExist)
         .await
         .expect("reopened");
-    assert_eq!(
-        again.store().count_establishments().await.expect("count"),
-        count
-    );
+    assert_eq!(Sql::of(&again).await.count("establishment").await, count);
 }
 
 #[tokio::test]
@@ -138,7 +134,7 @@ async fn the_same_seed_gives_the_same_database_on_both_backends() {
             .await
             .expect("demo loads");
         assert_eq!((report.establishments, report.accounts), (7_000, 15_000));
-        if let guichet_core::store::Store::Postgres(pool) = &db.store {
+        if let Sql::Postgres(pool) = &db.sql().await {
             // Statistics right after the load: the planner uses the indexes from the first query.
             let analyzed: Vec<String> = sqlx::query_scalar(
                 "SELECT relname::text FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL \
@@ -156,7 +152,7 @@ async fn the_same_seed_gives_the_same_database_on_both_backends() {
             .await
             .expect_err("not twice");
         assert_eq!(again.kind(), ErrorKind::DatabaseNotEmpty);
-        let hits = search::plain(&db.store, "saint", 50).await.expect("search");
+        let hits = db.store.plain_search("saint", 50).await.expect("search");
         let henri_iv = guichet_core::model::uai::Uai::parse("0750654D").expect("uai");
         let page = db
             .store

@@ -33,11 +33,12 @@ async fn run(backend: Backend) -> (f64, Vec<Vec<String>>) {
     .await
     .expect("opened");
     guichet.build_search_index().await.expect("index");
+    let reader = guichet.reader_session().expect("a standalone database");
     let (mut total, mut found, mut tops) = (0, 0, Vec::new());
     for line in RELEVANCE.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
         let (query, expected) = (fields[0], fields[1]);
-        let response = guichet.search_unchecked(query, 3).await.expect("search");
+        let response = guichet.search(&reader, query, 3).await.expect("search");
         let uais: Vec<String> = response
             .hits
             .iter()
@@ -52,7 +53,7 @@ async fn run(backend: Backend) -> (f64, Vec<Vec<String>>) {
         }
         tops.push(uais);
     }
-    guichet.store().close().await;
+    guichet.close().await;
     db.remove().await;
     assert!(total >= 200, "{total} queries");
     (f64::from(found) / f64::from(total), tops)

@@ -155,7 +155,7 @@ async fn an_expired_link_is_explained_and_replaced_by_a_new_one() {
         .expect("sent");
     let report = guichet_tests::deliver(&guichet, Some(&server.url())).await;
     assert_eq!(report.sent, 1);
-    guichet.store().close().await;
+    guichet.close().await;
     let old_link = reset_link(&server.wait_for_messages(1)[0]);
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
 

@@ -4,8 +4,9 @@
 use guichet_core::agents::{Role, Session};
 use guichet_core::audit::{AuditAction, AuditFilter};
 use guichet_core::config::StoredSettings;
+use guichet_core::keyring::Keyring;
 use guichet_core::mail::sending::SendingForm;
-use guichet_core::secrets::{Keyring, SecretName};
+use guichet_core::secrets::SecretName;
 use guichet_core::{ErrorKind, Guichet, Settings};
 use guichet_tests::smtp::Aiosmtpd;
 use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, on_both_backends};

@@ -915,7 +915,7 @@ async fn an_agent_asks_for_a_link_the_sender_mails_it_and_a_reader_follows_it() 
         .await
         .expect("attached");
     // The agent asks with no key anywhere on its side: its keyring is empty.
-    let empty = guichet_core::secrets::Keyring::from_env().expect("keyring");
+    let empty = guichet_core::keyring::Keyring::from_env().expect("keyring");
     assert!(
         empty
             .get(guichet_core::secrets::SecretName::PortalSigningKey)
@@ -957,7 +957,7 @@ async fn an_agent_asks_for_a_link_the_sender_mails_it_and_a_reader_follows_it() 
             .iter()
             .all(|l| l.agent.as_deref() == Some("Camille Martin"))
     );
-    use guichet_core::links::service::{Delivery, Lifecycle, LinkVerdict};
+    use guichet_core::links::ledger::{Delivery, Lifecycle, LinkVerdict};
     assert!(matches!(ledger.links[0].lifecycle, Lifecycle::Valid { .. }));
     assert!(
         matches!(&ledger.links[0].delivery, Delivery::Sent { reply: Some(reply), .. } if reply.starts_with("250"))

@@ -3,12 +3,12 @@
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use guichet_core::model::establishment::{EstablishmentKind, InitStatus, Sector};
 use guichet_core::model::uai::Uai;
-use guichet_core::search::{self, SearchHit};
+use guichet_core::search::SearchHit;
 use guichet_core::store::{
     Batch, NewAccount, NewAttachment, NewEstablishment, NewResetRequest, Store,
 };
 use guichet_core::{ErrorKind, portal_time};
-use guichet_tests::on_both_backends;
+use guichet_tests::{Sql, on_both_backends};
 
 const PARIS: chrono_tz::Tz = chrono_tz::Europe::Paris;
 
@@ -96,11 +96,8 @@ async fn loaded(store: &Store) {
         .expect("fixture loads");
 }
 
-async fn error_kind(store: &Store, sql: &str) -> Option<String> {
-    let result = match store {
-        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-    };
+async fn error_kind(sql: &Sql, statement: &str) -> Option<String> {
+    let result = sql.try_execute(statement).await;
     result.err().map(|error| error.to_string())
 }
 
@@ -183,24 +180,26 @@ on_both_backends!(plain_search_finds_uai_name_town_and_address, |db| {
             .collect()
     };
     assert_eq!(
-        uais(search::plain(&db.store, "0750654d", 10).await.expect("uai")),
+        uais(db.store.plain_search("0750654d", 10).await.expect("uai")),
         ["0750654D"]
     );
     assert_eq!(
         uais(
-            search::plain(&db.store, "lycée louis", 10)
+            db.store
+                .plain_search("lycée louis", 10)
                 .await
                 .expect("name")
         ),
         ["0750655E"]
     );
     assert_eq!(
-        uais(search::plain(&db.store, "paris", 2).await.expect("town")).len(),
+        uais(db.store.plain_search("paris", 2).await.expect("town")).len(),
         2
     );
     assert_eq!(
         uais(
-            search::plain(&db.store, "SECRETARIAT.h", 10)
+            db.store
+                .plain_search("SECRETARIAT.h", 10)
                 .await
                 .expect("address")
         ),
@@ -208,32 +207,37 @@ on_both_backends!(plain_search_finds_uai_name_town_and_address, |db| {
     );
     // An invalid UAI, a wildcard or an empty query is no error: just no results.
     assert!(
-        search::plain(&db.store, "0750654Z", 10)
+        db.store
+            .plain_search("0750654Z", 10)
             .await
             .expect("bad uai")
             .is_empty()
     );
     assert!(
-        search::plain(&db.store, "%", 10)
+        db.store
+            .plain_search("%", 10)
             .await
             .expect("wildcard")
             .is_empty()
     );
     assert!(
-        search::plain(&db.store, "_", 10)
+        db.store
+            .plain_search("_", 10)
             .await
             .expect("wildcard")
             .is_empty()
     );
     assert!(
-        search::plain(&db.store, "   ", 10)
+        db.store
+            .plain_search("   ", 10)
             .await
             .expect("blank")
             .is_empty()
     );
     assert_eq!(
         uais(
-            search::plain(&db.store, "orphan_100%", 10)
+            db.store
+                .plain_search("orphan_100%", 10)
                 .await
                 .expect("literal")
         ),
@@ -245,12 +249,12 @@ on_both_backends!(
     an_address_lists_the_establishments_it_is_attached_to,
     |db| {
         loaded(&db.store).await;
-        let hits = search::plain(&db.store, "orphan", 10)
-            .await
-            .expect("search");
+        let hits = db.store.plain_search("orphan", 10).await.expect("search");
         assert_eq!(hits.len(), 1);
         assert!(matches!(&hits[0], SearchHit::Address(a) if a.uais.is_empty()));
-        let hits = search::plain(&db.store, "ce.0750654d@", 10)
+        let hits = db
+            .store
+            .plain_search("ce.0750654d@", 10)
             .await
             .expect("search");
         assert!(matches!(&hits[0], SearchHit::Address(a) if a.uais == [uai("0750654D")]));
@@ -262,7 +266,7 @@ on_both_backends!(
     |db| {
         loaded(&db.store).await;
         let error = error_kind(
-        &db.store,
+        &db.sql().await,
         "INSERT INTO account (email, created_at, updated_at) VALUES ('CE.0750654D@AC-PARIS.FR', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
     )
     .await;
@@ -272,7 +276,7 @@ on_both_backends!(
 
 on_both_backends!(the_database_refuses_a_uai_with_a_wrong_check_letter, |db| {
     let error = error_kind(
-        &db.store,
+        &db.sql().await,
         "INSERT INTO establishment (uai, name, kind, sector, postcode, town, search_name, search_town, department, academie, created_at, updated_at) \
          VALUES ('0750654E', 'X', 'lycee', 'public', '75005', 'PARIS', 'x', 'paris', '75', 'Paris', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
     )
@@ -286,7 +290,7 @@ on_both_backends!(
         loaded(&db.store).await;
         // Account 4 is attached nowhere: making it Louis-le-Grand's principal fails at commit.
         let error = error_kind(
-            &db.store,
+            &db.sql().await,
             "UPDATE establishment SET principal_account_id = 4 WHERE uai = '0750655E'",
         )
         .await;
@@ -298,7 +302,7 @@ on_both_backends!(
         );
         // Detaching Henri-IV's principal address fails the same way.
         let error = error_kind(
-            &db.store,
+            &db.sql().await,
             "DELETE FROM establishment_account WHERE uai = '0750654D' AND account_id = 1",
         )
         .await;
@@ -310,7 +314,7 @@ on_both_backends!(
         );
         // Attaching to an establishment that does not exist fails too.
         let error = error_kind(
-        &db.store,
+        &db.sql().await,
         "INSERT INTO establishment_account (uai, account_id, attached_at) VALUES ('0931234L', 4, '2026-01-01T00:00:00Z')",
     )
     .await;
@@ -325,12 +329,14 @@ on_both_backends!(
 
 on_both_backends!(the_audit_journal_is_append_only, |db| {
     let insert = "INSERT INTO audit_event (at, action) VALUES ('2026-01-01T00:00:00Z', 'test')";
-    assert_eq!(error_kind(&db.store, insert).await, None);
+    assert_eq!(error_kind(&db.sql().await, insert).await, None);
     for statement in [
         "UPDATE audit_event SET action = 'rewritten'",
         "DELETE FROM audit_event",
     ] {
-        let error = error_kind(&db.store, statement).await.expect("refused");
+        let error = error_kind(&db.sql().await, statement)
+            .await
+            .expect("refused");
         assert!(error.contains("append-only"), "{statement}: {error}");
     }
 });
@@ -338,8 +344,8 @@ on_both_backends!(the_audit_journal_is_append_only, |db| {
 #[tokio::test]
 async fn on_postgresql_an_agents_role_may_not_change_the_journal_even_without_triggers() {
     let db = guichet_tests::TestDb::migrated(guichet_core::store::Backend::Postgres).await;
-    let Store::Postgres(pool) = &db.store else {
-        unreachable!("a PostgreSQL store")
+    let Sql::Postgres(pool) = &db.sql().await else {
+        unreachable!("a PostgreSQL database")
     };
     let mut tx = pool.begin().await.expect("transaction");
     sqlx::query("INSERT INTO audit_event (at, action, uai) VALUES (now(), 'test', '0750654D')")
@@ -398,14 +404,14 @@ async fn on_postgresql_an_agents_role_may_not_change_the_journal_even_without_tr
 
 on_both_backends!(reset_requests_keep_the_portals_naive_local_times, |db| {
     loaded(&db.store).await;
-    let stored: Vec<(NaiveDateTime, NaiveDateTime)> = match &db.store {
-        Store::Sqlite(pool) => sqlx::query_as(
+    let stored: Vec<(NaiveDateTime, NaiveDateTime)> = match &db.sql().await {
+        Sql::Sqlite(pool) => sqlx::query_as(
             "SELECT requested_at, expires_at FROM reset_password_request ORDER BY user_id",
         )
         .fetch_all(pool)
         .await
         .expect("rows"),
-        Store::Postgres(pool) => sqlx::query_as(
+        Sql::Postgres(pool) => sqlx::query_as(
             "SELECT requested_at, expires_at FROM reset_password_request ORDER BY user_id",
         )
         .fetch_all(pool)

@@ -1,6 +1,6 @@
 //! Signing in and out, the idle lock, the agent's own password, and managing agents.
 
-use guichet_core::agents::password::{self, RuleCheck};
+use guichet_core::agents::policy::{self, RuleCheck};
 use guichet_core::agents::{Agent, Role};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -107,7 +107,7 @@ pub async fn change_password(
 #[tauri::command]
 #[specta::specta]
 pub fn password_rules(password: String) -> Vec<RuleCheck> {
-    password::check_rules(&password)
+    policy::check_rules(&password)
 }
 
 #[tauri::command]

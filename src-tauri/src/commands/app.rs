@@ -1,6 +1,6 @@
 //! The app's own state: is the database open, which one.
 
-use guichet_core::store::{Backend, Mode};
+use guichet_core::model::database::{Backend, Mode};
 use serde::Serialize;
 use tauri::State;
 

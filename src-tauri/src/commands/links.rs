@@ -1,7 +1,7 @@
 //! Reset links: ask for one, an address's ledger, the diagnosis of a pasted link, and whether
 //! the links leave.
 
-use guichet_core::links::service::{AddressLinks, LinkCheck, LinkSent};
+use guichet_core::links::ledger::{AddressLinks, LinkCheck, LinkSent};
 use guichet_core::mail::sender::SendingStatus;
 use tauri::State;
 

@@ -3,7 +3,7 @@
 
 use guichet_core::config::StoredSettings;
 use guichet_core::mail::sending::SendingForm;
-use guichet_core::settings::SettingsView;
+use guichet_core::operations::settings::SettingsView;
 use tauri::State;
 
 use crate::error::CommandResult;

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use guichet_core::Settings;
 use guichet_core::agents::{Agent, Role};
-use guichet_core::store::Mode;
+use guichet_core::model::database::Mode;
 use serde_json::json;
 
 use crate::output::{self, CliError, Failure, Output};

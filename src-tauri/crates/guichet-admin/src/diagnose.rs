@@ -10,10 +10,7 @@ use crate::output::{self, Failure, Output, Reading};
 pub async fn run(settings: Settings, email: &str, reading: Reading) -> Result<Output, Failure> {
     let (guichet, session) = output::reader(settings, reading.agent.as_deref()).await?;
     // The core builds the address book itself on a first diagnosis.
-    let diagnosis = match &session {
-        Some(session) => guichet.diagnose(session, email).await?,
-        None => guichet.diagnose_unchecked(email).await?,
-    };
+    let diagnosis = guichet.diagnose(&session, email).await?;
     Ok(Output {
         text: describe(&diagnosis),
         json: json!(diagnosis),

@@ -3,9 +3,9 @@
 
 use clap::Args;
 use guichet_core::Settings;
-use guichet_core::links::service::Delivery;
+use guichet_core::links::ledger::Delivery;
 use guichet_core::mail::sender::DrainReport;
-use guichet_core::store::Mode;
+use guichet_core::model::database::Mode;
 use serde_json::json;
 
 use crate::output::{self, Acting, CliError, Failure, Output, Reading};
@@ -149,10 +149,7 @@ fn state_of(delivery: &Delivery) -> String {
 
 pub async fn check_link(settings: Settings, args: CheckLink) -> Result<Output, Failure> {
     let (guichet, session) = output::reader(settings, args.reading.agent.as_deref()).await?;
-    let check = match &session {
-        Some(session) => guichet.check_link(session, &args.link).await?,
-        None => guichet.check_link_unchecked(&args.link).await?,
-    };
+    let check = guichet.check_link(&session, &args.link).await?;
     Ok(Output {
         text: check.message.clone(),
         json: json!(check),
@@ -160,7 +157,7 @@ pub async fn check_link(settings: Settings, args: CheckLink) -> Result<Output, F
 }
 
 pub async fn outbox(settings: Settings, args: Outbox) -> Result<Output, Failure> {
-    let (guichet, _) = output::reader(settings, args.reading.agent.as_deref()).await?;
+    let (guichet, session) = output::reader(settings, args.reading.agent.as_deref()).await?;
     let mut rounds = Vec::new();
     if args.drain {
         let sender = guichet.sender().await?;
@@ -168,7 +165,7 @@ pub async fn outbox(settings: Settings, args: Outbox) -> Result<Output, Failure>
         sender.stop().await;
         rounds.push(drained?);
     }
-    let counts = guichet.store().outbox_counts().await?;
+    let counts = guichet.outbox_counts(&session).await?;
     let mut text: Vec<String> = rounds.iter().map(describe).collect();
     let label = |state: &str| {
         match state {
@@ -208,7 +205,7 @@ pub async fn sender(settings: Settings, args: SenderCommand) -> Result<Output, F
     let sender = guichet.sender().await?;
     if args.once {
         let drained = sender.deliver_due().await;
-        let status = guichet_core::mail::sender::status(guichet.store(), chrono::Utc::now()).await;
+        let status = sender.status().await;
         sender.stop().await;
         let drained = drained?;
         let problem = status?.problem;

@@ -5,16 +5,14 @@
 
 use std::process::ExitCode;
 
-use chrono::Utc;
 use clap::{Parser, Subcommand};
-use guichet_core::store::{Mode, OpenMode};
-use guichet_core::{Error, Settings, demo, guichet, search};
+use guichet_core::model::database::Mode;
+use guichet_core::{Error, Guichet, Settings, demo, search};
 use serde_json::json;
 
 mod agents;
 mod associations;
 mod audit;
-mod bench;
 mod diagnose;
 mod links;
 mod output;
@@ -118,7 +116,7 @@ enum Command {
     /// Mesure les performances sur de vrais composants (bench search).
     Bench {
         #[command(subcommand)]
-        command: bench::BenchCommand,
+        command: guichet_bench::BenchCommand,
     },
 }
 
@@ -159,20 +157,17 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
     let outcome: Result<Output, Error> = match cli.command {
         Command::Migrate { shared } => {
             // As the URL's own user, the owner: its password from the keyring or PGPASSWORD.
-            let store = guichet::connect(&settings, OpenMode::CreateIfMissing).await?;
-            store.migrate().await?;
-            if shared {
-                store.enter_shared_mode().await?;
-            }
-            let version = store.schema_version().await?;
-            let mode = store.mode().await?;
-            let named = match mode {
+            let migrated = Guichet::migrate_database(&settings, shared).await?;
+            let named = match migrated.mode {
                 Mode::Standalone => "mode autonome",
                 Mode::Shared => "mode partagé",
             };
             Ok(Output {
-                text: format!("Schéma à jour (version {version}, {named})."),
-                json: json!({"schema_version": version, "backend": store.backend(), "mode": mode}),
+                text: format!(
+                    "Schéma à jour (version {}, {named}).",
+                    migrated.schema_version
+                ),
+                json: json!(migrated),
             })
         }
         Command::Demo {
@@ -180,17 +175,11 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
             accounts,
             seed,
         } => {
-            let store = guichet::connect(&settings, OpenMode::CreateIfMissing).await?;
-            store.migrate().await?;
             let size = demo::DemoSize {
                 establishments,
                 accounts,
             };
-            let tz = guichet_core::mail::sending::SendingSettings::timezone(
-                &settings.sending,
-                &store.sending_values().await?,
-            )?;
-            let report = demo::load(&store, size, seed, tz, Utc::now()).await?;
+            let report = Guichet::load_demo_database(&settings, size, seed).await?;
             Ok(Output {
                 text: format!(
                     "{} établissements ({} lycées, {} collèges, {} écoles, {} CIO, {} EREA) et {} adresses \
@@ -216,11 +205,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         } => {
             let (guichet, session) = output::reader(settings, reading.agent.as_deref()).await?;
             guichet.build_search_index().await?;
-            let response = match &session {
-                Some(session) => guichet.search(session, &query, limit).await?,
-                // Standalone: whoever runs the command holds the database's URL already.
-                None => guichet.search_unchecked(&query, limit).await?,
-            };
+            let response = guichet.search(&session, &query, limit).await?;
             let correction = response
                 .uai_correction
                 .as_ref()
@@ -249,7 +234,11 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Principal(args) => Ok(associations::principal(settings, args).await?),
         Command::Audit(args) => Ok(audit::run(settings, args, cli.json).await?),
         Command::Secret { command } => Ok(secrets::run(command).await?),
-        Command::Bench { command } => Ok(bench::run(settings, command).await?),
+        Command::Bench { command } => {
+            let run = guichet_bench::run(settings, command, output::agent_password);
+            let guichet_bench::Report { text, json } = run.await?;
+            Ok(Output { text, json })
+        }
     };
     Ok(outcome?)
 }

@@ -7,8 +7,8 @@ use std::io::{BufRead, IsTerminal};
 
 use clap::Args;
 use guichet_core::agents::{Role, Session};
+use guichet_core::model::database::{Mode, OpenMode};
 use guichet_core::secrets::Secret;
-use guichet_core::store::{Mode, OpenMode};
 use guichet_core::{Error, ErrorKind, Gate, Guichet, Settings};
 use serde::Serialize;
 use serde_json::Value;
@@ -244,17 +244,19 @@ pub async fn signed_in(settings: Settings, login: &str) -> Result<(Guichet, Sess
 }
 
 /// Opens the database for a reading command: as `agent` when given, else as the URL's own
-/// user, which only a standalone database allows.
+/// user, which only a standalone database allows (a reading session, without an agent).
 pub async fn reader(
     settings: Settings,
     agent: Option<&str>,
-) -> Result<(Guichet, Option<Session>), Failure> {
+) -> Result<(Guichet, Session), Failure> {
     if let Some(login) = agent {
-        let (guichet, session) = signed_in(settings, login).await?;
-        return Ok((guichet, Some(session)));
+        return signed_in(settings, login).await;
     }
     match Gate::open(settings, OpenMode::MustExist).await? {
-        Gate::Standalone(guichet) => Ok((guichet, None)),
+        Gate::Standalone(guichet) => {
+            let session = guichet.reader_session()?;
+            Ok((guichet, session))
+        }
         Gate::Shared(_) => Err(CliError::SharedNeedsAgent.into()),
     }
 }

@@ -4,7 +4,8 @@
 use clap::Subcommand;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use guichet_core::Error;
-use guichet_core::secrets::{Keyring, KeyringBackend, SecretError, SecretName};
+use guichet_core::keyring::Keyring;
+use guichet_core::secrets::{KeyringBackend, SecretError, SecretName};
 use serde_json::json;
 
 use crate::output::{self, Failure, Output};

@@ -5,7 +5,7 @@
 use clap::Subcommand;
 use guichet_core::Settings;
 use guichet_core::mail::sending::{SendingForm, SendingName};
-use guichet_core::store::Mode;
+use guichet_core::model::database::Mode;
 use serde_json::json;
 
 use crate::output::{self, Failure, Output};
@@ -57,7 +57,7 @@ pub async fn run(settings: Settings, command: SettingsCommand) -> Result<Output,
             None => {
                 let guichet = output::open(settings).await?;
                 match guichet.mode() {
-                    Mode::Standalone => guichet.sending_view_unchecked().await?,
+                    Mode::Standalone => guichet.sending_view(&guichet.reader_session()?).await?,
                     Mode::Shared => {
                         let session = guichet.owner_session().await?;
                         guichet.sending_view(&session).await?

@@ -377,7 +377,7 @@ async fn a_dozen_kills_during_two_thousand_messages_lose_none_and_repeat_only_wh
     assert_eq!(copies.len() as i64, MESSAGES, "every message arrived");
     let repeats = received.repeats;
     // At most what was in flight at each kill: one message per SMTP connection (eight).
-    let connections = guichet_core::mail::transport::DEFAULT_CONCURRENCY;
+    let connections = guichet_core::mail::smtp_url::DEFAULT_CONCURRENCY;
     assert!(
         repeats <= KILLS * connections,
         "{repeats} repeats for {KILLS} kills"

@@ -86,7 +86,7 @@ impl Settings {
         };
         let stored = StoredSettings::load(&data_dir)?;
         let mut settings = Settings::resolve(&stored, env_var, data_dir)?;
-        settings.sending = SendingValues::from_env();
+        settings.sending = SendingValues::from_variables(env_var);
         Ok(settings)
     }
 

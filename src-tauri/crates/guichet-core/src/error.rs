@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use chrono::{DateTime, Utc};
 
-use crate::agents::password::PasswordRule;
+use crate::agents::policy::PasswordRule;
 use crate::agents::{Permission, Role};
 use crate::model::email::EmailError;
 use crate::model::uai::{Uai, UaiError};
@@ -17,7 +17,13 @@ use crate::secrets::SecretError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-#[derive(Debug, thiserror::Error)]
+/// Every error of the core. [`ErrorKind`] (derived: one kind per variant, `snake_case`) is its
+/// stable code; `refused_by_database` is never given, since [`Error::kind`] reports the
+/// database's refusal as `forbidden`.
+#[derive(Debug, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(name(ErrorKind), vis(pub))]
+#[strum_discriminants(derive(Serialize, specta::Type, Hash))]
+#[strum_discriminants(serde(rename_all = "snake_case"))]
 pub enum Error {
     #[error("invalid database URL: {0}")]
     InvalidDatabaseUrl(String),
@@ -144,7 +150,7 @@ pub enum Error {
     #[error("account {0:?} is disabled")]
     AccountDisabled(String),
     #[error("SMTP settings: {0}")]
-    SmtpSettings(#[from] crate::mail::transport::SmtpConfigError),
+    SmtpSettings(#[from] crate::mail::smtp_url::SmtpConfigError),
     #[error("the stored SMTP password is for {configured:?}, not for {typed}: not sent there")]
     SmtpPasswordElsewhere {
         typed: String,
@@ -154,137 +160,13 @@ pub enum Error {
     MailMessage(#[from] crate::mail::message::MessageError),
 }
 
-/// The stable code of an error, shared with the UI's bindings and the CLI's JSON output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    InvalidDatabaseUrl,
-    SqliteFileMissing,
-    DatabaseUnreachable,
-    DatabaseAuthentication,
-    DatabaseMissing,
-    SchemaTooNew,
-    SchemaTooOld,
-    DatabaseTls,
-    DatabaseCertificate,
-    Migration,
-    Database,
-    InvalidUai,
-    EstablishmentNotFound,
-    DatabaseNotEmpty,
-    InvalidDemoSize,
-    InvalidSetting,
-    NoDataDirectory,
-    InvalidCredentials,
-    LoginLocked,
-    AgentDisabled,
-    NotSignedIn,
-    SessionLocked,
-    Forbidden,
-    WeakPassword,
-    InvalidLogin,
-    EmptyAgentName,
-    LoginTaken,
-    AgentsAlreadyExist,
-    AgentNotFound,
-    OwnAccount,
-    NotAnAgent,
-    MissingGroupRole,
-    NotOwner,
-    StandaloneDatabase,
-    SharedModeNeedsPostgres,
-    StandaloneAgentsExist,
-    SharedDatabaseElsewhere,
-    FirstSupervisorByOwner,
-    SenderAccount,
-    SenderRoleNeedsSharedMode,
-    NotASender,
-    SentByTheService,
-    InvalidEmail,
-    AddressInOtherCase,
-    AddressExists,
-    AddressNotFound,
-    AlreadyAttached,
-    NotAttached,
-    PrincipalNeedsReplacement,
-    Conflict,
-    NoEstablishment,
-    Internal,
-    Io,
-    Secret,
-    MissingSigningKey,
-    SmtpUnreachable,
-    AccountDisabled,
-    SmtpSettings,
-    SmtpPasswordElsewhere,
-    MailMessage,
-}
-
 impl Error {
+    /// The stable code of the error, shared with the UI's bindings and the CLI's JSON output.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidDatabaseUrl(_) => ErrorKind::InvalidDatabaseUrl,
-            Error::SqliteFileMissing(_) => ErrorKind::SqliteFileMissing,
-            Error::DatabaseUnreachable(_) => ErrorKind::DatabaseUnreachable,
-            Error::DatabaseAuthentication(_) => ErrorKind::DatabaseAuthentication,
-            Error::DatabaseMissing(_) => ErrorKind::DatabaseMissing,
-            Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
-            Error::SchemaTooOld { .. } => ErrorKind::SchemaTooOld,
-            Error::DatabaseTls(_) => ErrorKind::DatabaseTls,
-            Error::DatabaseCertificate(_) => ErrorKind::DatabaseCertificate,
             // The database's own refusal is the same refusal as the core's.
             Error::RefusedByDatabase(_) => ErrorKind::Forbidden,
-            Error::Migration(_) => ErrorKind::Migration,
-            Error::Database(_) => ErrorKind::Database,
-            Error::InvalidUai { .. } => ErrorKind::InvalidUai,
-            Error::EstablishmentNotFound(_) => ErrorKind::EstablishmentNotFound,
-            Error::DatabaseNotEmpty => ErrorKind::DatabaseNotEmpty,
-            Error::InvalidDemoSize(_) => ErrorKind::InvalidDemoSize,
-            Error::InvalidSetting { .. } => ErrorKind::InvalidSetting,
-            Error::NoDataDirectory => ErrorKind::NoDataDirectory,
-            Error::InvalidCredentials => ErrorKind::InvalidCredentials,
-            Error::LoginLocked(_) => ErrorKind::LoginLocked,
-            Error::AgentDisabled => ErrorKind::AgentDisabled,
-            Error::NotSignedIn => ErrorKind::NotSignedIn,
-            Error::SessionLocked { .. } => ErrorKind::SessionLocked,
-            Error::Forbidden { .. } => ErrorKind::Forbidden,
-            Error::WeakPassword(_) => ErrorKind::WeakPassword,
-            Error::InvalidLogin(_) => ErrorKind::InvalidLogin,
-            Error::EmptyAgentName => ErrorKind::EmptyAgentName,
-            Error::LoginTaken(_) => ErrorKind::LoginTaken,
-            Error::AgentsAlreadyExist => ErrorKind::AgentsAlreadyExist,
-            Error::AgentNotFound(_) => ErrorKind::AgentNotFound,
-            Error::OwnAccount => ErrorKind::OwnAccount,
-            Error::NotAnAgent(_) => ErrorKind::NotAnAgent,
-            Error::MissingGroupRole(_) => ErrorKind::MissingGroupRole,
-            Error::NotOwner(_) => ErrorKind::NotOwner,
-            Error::StandaloneDatabase => ErrorKind::StandaloneDatabase,
-            Error::SharedModeNeedsPostgres => ErrorKind::SharedModeNeedsPostgres,
-            Error::StandaloneAgentsExist => ErrorKind::StandaloneAgentsExist,
-            Error::SharedDatabaseElsewhere(_) => ErrorKind::SharedDatabaseElsewhere,
-            Error::FirstSupervisorByOwner => ErrorKind::FirstSupervisorByOwner,
-            Error::SenderAccount(_) => ErrorKind::SenderAccount,
-            Error::SenderRoleNeedsSharedMode => ErrorKind::SenderRoleNeedsSharedMode,
-            Error::NotASender(_) => ErrorKind::NotASender,
-            Error::SentByTheService => ErrorKind::SentByTheService,
-            Error::InvalidEmail { .. } => ErrorKind::InvalidEmail,
-            Error::AddressInOtherCase { .. } => ErrorKind::AddressInOtherCase,
-            Error::AddressExists(_) => ErrorKind::AddressExists,
-            Error::AddressNotFound(_) => ErrorKind::AddressNotFound,
-            Error::AlreadyAttached { .. } => ErrorKind::AlreadyAttached,
-            Error::NotAttached { .. } => ErrorKind::NotAttached,
-            Error::PrincipalNeedsReplacement { .. } => ErrorKind::PrincipalNeedsReplacement,
-            Error::Conflict { .. } => ErrorKind::Conflict,
-            Error::NoEstablishment => ErrorKind::NoEstablishment,
-            Error::Internal(_) => ErrorKind::Internal,
-            Error::Io { .. } => ErrorKind::Io,
-            Error::Secret(_) => ErrorKind::Secret,
-            Error::MissingSigningKey => ErrorKind::MissingSigningKey,
-            Error::SmtpUnreachable(_) => ErrorKind::SmtpUnreachable,
-            Error::AccountDisabled(_) => ErrorKind::AccountDisabled,
-            Error::SmtpSettings(_) => ErrorKind::SmtpSettings,
-            Error::SmtpPasswordElsewhere { .. } => ErrorKind::SmtpPasswordElsewhere,
-            Error::MailMessage(_) => ErrorKind::MailMessage,
+            other => ErrorKind::from(other),
         }
     }
 
@@ -374,12 +256,11 @@ impl Error {
             Error::SessionLocked { idle_seconds } => format!(
                 "L’écran s’est verrouillé après {} d’inactivité\u{a0}: saisissez votre mot de passe \
                  pour reprendre.",
-                crate::mail::sending::lifetime_in_words(*idle_seconds)
+                crate::text::lifetime_in_words(*idle_seconds)
             ),
             Error::Forbidden { role, permission } => format!(
-                "Votre rôle ({}) ne permet pas de {}. Demandez à un agent ou à un superviseur.",
-                role.label(),
-                permission.action()
+                "{} Demandez à un agent ou à un superviseur.",
+                permission.refusal(*role)
             ),
             Error::WeakPassword(unmet) => format!(
                 "Le mot de passe doit comporter {}.",

@@ -4,27 +4,31 @@
 
 #![forbid(unsafe_code)]
 
+// The domain: the vocabulary and the rules, no I/O.
 pub mod agents;
 mod arena;
 pub mod associations;
 pub mod audit;
-pub mod config;
-pub mod demo;
 pub mod diagnosis;
 pub mod error;
-mod gate;
-pub mod guichet;
 pub mod links;
-pub mod mail;
 pub mod model;
 pub mod portal_time;
 pub mod search;
 pub mod secrets;
-pub mod settings;
-pub mod store;
 pub mod text;
+
+// The adapters: the database, mail, the keyring, this PC's configuration.
+pub mod config;
+pub mod demo;
+pub mod keyring;
+pub mod mail;
+pub mod store;
+
+// The operations: the one way in for the window and the CLI.
+pub mod operations;
 
 pub use config::Settings;
 pub use error::{Error, ErrorKind, Result};
-pub use gate::Gate;
-pub use guichet::Guichet;
+pub use operations::Guichet;
+pub use operations::gate::Gate;

@@ -11,8 +11,9 @@ use guichet_core::ErrorKind;
 use guichet_core::config::{MAX_IDLE_LOCK_SECONDS, SETTINGS_FILE, Settings, StoredSettings};
 use guichet_core::mail::sending::{
     DEFAULT_PORTAL_TIMEZONE, MAX_LINK_LIFETIME_SECONDS, SendingForm, SendingName, SendingSettings,
-    SendingValues, lifetime_in_words,
+    SendingValues,
 };
+use guichet_core::text::lifetime_in_words;
 use proptest::prelude::*;
 
 fn name() -> impl Strategy<Value = SendingName> {

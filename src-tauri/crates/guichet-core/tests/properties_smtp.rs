@@ -7,7 +7,7 @@ mod common;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use guichet_core::mail::sending::SendingName;
-use guichet_core::mail::transport::{Security, SmtpConfig, SmtpConfigError};
+use guichet_core::mail::smtp_url::{Security, SmtpConfig, SmtpConfigError};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
 

@@ -8,7 +8,6 @@
 mod book;
 mod distance;
 mod messages;
-mod service;
 mod syntax;
 
 use std::collections::HashMap;

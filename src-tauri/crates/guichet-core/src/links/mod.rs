@@ -1,4 +1,5 @@
-//! Reset links the portal accepts: tokens made and checked as its Symfony bundle does.
+//! Reset links the portal accepts: tokens made and checked as its Symfony bundle does, and the
+//! ledger of what became of each.
 
-pub mod service;
+pub mod ledger;
 pub mod token;

@@ -26,7 +26,7 @@
 //!   link is `/reset-password/reset/{token}`; that route stores the token in the session and
 //!   redirects to `/reset-password/reset`, so the address bar then shows no token.
 //!
-//! The verifier and the signing key live in [`Secret`] / [`SigningKey`], whose `Debug` shows
+//! The verifier and the signing key live in [`crate::secrets::Secret`] / [`SigningKey`], whose `Debug` shows
 //! nothing and which are wiped on drop; nothing here displays or logs them.
 
 use std::fmt;
@@ -38,9 +38,10 @@ use chrono_tz::Tz;
 use hmac::{Hmac, Mac};
 use rand::CryptoRng;
 use sha2::Sha256;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::portal_time::{from_portal, to_portal};
+use crate::secrets::Secret;
 
 /// Length of the selector, the verifier's length too.
 pub const SELECTOR_LENGTH: usize = 20;
@@ -48,33 +49,6 @@ pub const SELECTOR_LENGTH: usize = 20;
 pub const TOKEN_LENGTH: usize = 40;
 /// The portal's route for a reset link, followed by `/<token>`.
 pub const RESET_PATH: &str = "/reset-password/reset";
-
-/// A secret string (a verifier, a token, a link): `Debug` shows nothing and the bytes are wiped on
-/// drop. Read it with [`Secret::expose`] only where it must leave the process (mail, HMAC).
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(**redacted**)")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
 
 /// The portal's `kernel.secret`, the HMAC key of every token.
 #[derive(Clone)]
@@ -138,12 +112,12 @@ pub struct IssuedToken {
 impl IssuedToken {
     /// The public token: selector + verifier, 40 characters.
     pub fn token(&self) -> Secret {
-        Secret(format!("{}{}", self.selector, self.verifier.expose()))
+        Secret::new(format!("{}{}", self.selector, self.verifier.expose()))
     }
 
     /// The link to send, for the portal's base URL (`https://auth.siec.education.fr`).
     pub fn link(&self, portal_url: &str) -> Secret {
-        Secret(format!(
+        Secret::new(format!(
             "{}{RESET_PATH}/{}{}",
             portal_url.trim_end_matches('/'),
             self.selector,
@@ -169,7 +143,7 @@ pub fn issue(
 ) -> IssuedToken {
     let mut fill = |buf: &mut [u8]| rng.fill_bytes(buf);
     // The bundle's order: the verifier first, then the selector.
-    let verifier = Secret(random_alnum(&mut fill));
+    let verifier = Secret::new(random_alnum(&mut fill));
     let selector = random_alnum(&mut fill);
 
     let expires = now + lifetime;

@@ -82,7 +82,7 @@ pub fn reset_email(
     let message_id = format!("<{:032x}@{}>", rand::random::<u128>(), from.email.domain());
     let validity = format!(
         "Ce lien expire dans {}.",
-        crate::mail::sending::lifetime_in_words(lifetime_seconds)
+        crate::text::lifetime_in_words(lifetime_seconds)
     );
     let parts = MultiPart::alternative()
         .singlepart(part(ContentType::TEXT_PLAIN, text_body(link, &validity)))

@@ -21,12 +21,14 @@ use serde::Serialize;
 use super::message::{formatted, message_id, reset_email};
 use super::sealed::Seal;
 use super::sending::SendingSettings;
-use super::transport::{FileSender, SendError, SmtpConfig, SmtpSender};
+use super::smtp_url::SmtpConfig;
+use super::transport::{FileSender, SendError, SmtpSender};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::keyring::read_secret;
 use crate::links::token::{self, SigningKey};
 use crate::portal_time::from_portal;
-use crate::secrets::{SecretName, read_secret};
+use crate::secrets::SecretName;
 use crate::store::{Claim, MailOutcome, Minted, Minter, Mode, Store, ToMint};
 
 /// Temporary failures of one message are retried this many times (with growing pauses).
@@ -128,7 +130,14 @@ pub async fn sending_settings(store: &Store, local: &Settings) -> Result<Sending
 
 /// Whether the links of this database leave: the freshest live sender's problem, or none alive
 /// while messages have waited for a while.
-pub async fn status(store: &Store, now: DateTime<Utc>) -> Result<SendingStatus> {
+impl Sender {
+    /// Whether links leave now, as every window shows it (the `sender --once` report).
+    pub async fn status(&self) -> Result<SendingStatus> {
+        status(&self.store, Utc::now()).await
+    }
+}
+
+pub(crate) async fn status(store: &Store, now: DateTime<Utc>) -> Result<SendingStatus> {
     let senders = store.live_senders(now - STALE_AFTER).await?;
     if senders.iter().any(|sender| sender.problem.is_none()) {
         return Ok(SendingStatus {

@@ -122,7 +122,7 @@ impl SendingName {
                 value.to_string()
             }
             SendingName::SmtpUrl => {
-                crate::mail::transport::SmtpConfig::parse(value)?;
+                crate::mail::smtp_url::SmtpConfig::parse(value)?;
                 value.to_string()
             }
         };
@@ -146,11 +146,11 @@ impl SendingValues {
         self.values[name as usize] = value.filter(|v| !v.trim().is_empty());
     }
 
-    /// The variables of this process that override the database.
-    pub fn from_env() -> SendingValues {
+    /// The values `lookup` gives the names' variables (the process's environment).
+    pub fn from_variables(lookup: impl Fn(&str) -> Option<String>) -> SendingValues {
         let mut values = SendingValues::default();
         for name in SendingName::ALL {
-            values.set(name, crate::config::env_var(name.variable()));
+            values.set(name, lookup(name.variable()));
         }
         values
     }
@@ -275,43 +275,9 @@ impl SendingForm {
     }
 }
 
-/// A link's lifetime as the e-mail says it: « 1 heure » (the guide's text at the default),
-/// « 1 heure 30 », « 2 heures », « 45 minutes », « 1 minute et 30 secondes ».
-pub fn lifetime_in_words(seconds: u32) -> String {
-    let (hours, minutes, seconds) = (seconds / 3_600, seconds % 3_600 / 60, seconds % 60);
-    let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n > 1 { "s" } else { "" });
-    match (hours, minutes, seconds) {
-        (0, 0, s) => plural(s, "seconde"),
-        (0, m, 0) => plural(m, "minute"),
-        (0, m, s) => format!("{} et {}", plural(m, "minute"), plural(s, "seconde")),
-        (h, 0, 0) => plural(h, "heure"),
-        (h, m, 0) => format!("{} {m:02}", plural(h, "heure")),
-        (h, m, s) => format!(
-            "{} {} et {}",
-            plural(h, "heure"),
-            plural(m, "minute"),
-            plural(s, "seconde")
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_lifetime_reads_as_the_guide_writes_it() {
-        assert_eq!(lifetime_in_words(3_600), "1 heure");
-        assert_eq!(lifetime_in_words(5_400), "1 heure 30");
-        assert_eq!(lifetime_in_words(7_200), "2 heures");
-        assert_eq!(lifetime_in_words(2_700), "45 minutes");
-        assert_eq!(lifetime_in_words(60), "1 minute");
-        assert_eq!(lifetime_in_words(3_900), "1 heure 05");
-        assert_eq!(lifetime_in_words(90), "1 minute et 30 secondes");
-        assert_eq!(lifetime_in_words(4), "4 secondes");
-        assert_eq!(lifetime_in_words(1), "1 seconde");
-        assert_eq!(lifetime_in_words(3_661), "1 heure 1 minute et 1 seconde");
-    }
 
     fn values(pairs: &[(SendingName, &str)]) -> SendingValues {
         let mut values = SendingValues::default();

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::audit::append_audit;
 use super::{Backend, Store, on_pool};
+use crate::agents::sign_in::SignInOutcome;
 use crate::agents::{Agent, Role};
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
@@ -43,21 +44,6 @@ pub(crate) struct NewAgent<'a> {
 pub(crate) enum AgentChange {
     Role(Role),
     Disabled(bool),
-}
-
-/// What a sign-in attempt of a known agent came to, decided against the row as it is when the
-/// attempt is written, not as it was read before the password was hashed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SignInOutcome {
-    Succeeded,
-    Failed {
-        failures: i32,
-        locked_until: Option<DateTime<Utc>>,
-    },
-    /// The login was locked when the attempt was settled (by this attempt's siblings, maybe).
-    Locked(DateTime<Utc>),
-    /// The right password, for a disabled account.
-    Disabled,
 }
 
 impl Store {
@@ -247,13 +233,13 @@ impl Store {
             }
         });
         match inserted {
-            Ok(id) => Ok(Agent {
+            Ok(id) => Ok(Agent::new(
                 id,
-                login: new.login.into(),
-                display_name: new.display_name.into(),
-                role: new.role,
-                disabled: false,
-            }),
+                new.login.into(),
+                new.display_name.into(),
+                new.role,
+                false,
+            )),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 Err(Error::LoginTaken(new.login.into()))
             }

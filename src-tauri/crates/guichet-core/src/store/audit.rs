@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, on_pool};
+use super::{Pool, Store, on_pool};
 use crate::audit::{self, AuditAction, AuditEntry, AuditFilter, NewAuditEvent};
 use crate::error::Result;
 
@@ -85,8 +85,8 @@ impl Store {
     /// PostgreSQL the owner's `guichet_timeline()` runs the same query, so that readers and
     /// agents, who may not read the journal, see an establishment's entries.
     pub async fn establishment_timeline(&self, uai: &str, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<EntryRow> = match self {
-            Store::Sqlite(pool) => sqlx::query_as(
+        let rows: Vec<EntryRow> = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query_as(
                 "SELECT e.id, e.at, a.login, e.action, e.uai, e.email, e.before, e.after, e.note \
                      FROM audit_event e LEFT JOIN agent a ON a.id = e.agent_id \
                      WHERE e.id IN ( \
@@ -101,7 +101,7 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?,
-            Store::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query_as("SELECT * FROM guichet_timeline($1, $2)")
                     .bind(uai)
                     .bind(limit)

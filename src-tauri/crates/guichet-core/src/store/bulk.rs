@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::establishments::search_key;
-use super::{Backend, NewAttachment, NewEstablishment, Store, on_pool};
+use super::{Backend, NewAttachment, NewEstablishment, Pool, Store, on_pool};
 use crate::error::Result;
 use crate::model::uai::Uai;
 
@@ -122,7 +122,7 @@ impl Store {
         // A million rows loaded at once leave PostgreSQL's planner without statistics until
         // autovacuum gets to them: it then seq-scans establishment_account (150 ms) where an
         // index lookup takes 1 ms. SQLite's planner favours indexes without statistics.
-        if let Store::Postgres(pool) = self {
+        if let Pool::Postgres(pool) = &self.pool {
             sqlx::query("ANALYZE").execute(pool).await?;
         }
         Ok(())

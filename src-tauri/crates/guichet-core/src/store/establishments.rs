@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{Store, on_pool};
+use super::{Pool, Store, on_pool};
 use crate::error::{Error, Result};
 use crate::model::establishment::{
     AttachedAddress, Establishment, EstablishmentKind, EstablishmentSummary, InitStatus, Sector,
@@ -186,8 +186,8 @@ impl Store {
             return Ok(Vec::new());
         }
         // The key holds only letters, digits and spaces: no LIKE wildcard to escape.
-        let rows: Vec<SummaryRow> = match self {
-            Store::Postgres(pool) => {
+        let rows: Vec<SummaryRow> = match &self.pool {
+            Pool::Postgres(pool) => {
                 sqlx::query_as(
                     "SELECT uai, name, kind, postcode, town FROM establishment
                      WHERE uai = $1 OR search_name LIKE $2 OR search_town LIKE $2
@@ -199,7 +199,7 @@ impl Store {
                 .fetch_all(pool)
                 .await?
             }
-            Store::Sqlite(pool) => {
+            Pool::Sqlite(pool) => {
                 sqlx::query_as(
                     "SELECT uai, name, kind, postcode, town FROM establishment
                      WHERE uai = $1 OR (search_name >= $2 AND search_name < $3)
@@ -230,8 +230,8 @@ impl Store {
         // Each backend reaches its index on lower(email) its own way: PostgreSQL through LIKE on
         // a text_pattern_ops index, SQLite through a range on the expression index.
         let rows: Vec<(i32, String)> =
-            match self {
-                Store::Postgres(pool) => {
+            match &self.pool {
+                Pool::Postgres(pool) => {
                     sqlx::query_as(
                         "SELECT id, email FROM account WHERE lower(email) LIKE $1 ESCAPE '\\'
                      ORDER BY lower(email) LIMIT $2",
@@ -241,7 +241,7 @@ impl Store {
                     .fetch_all(pool)
                     .await?
                 }
-                Store::Sqlite(pool) => sqlx::query_as(
+                Pool::Sqlite(pool) => sqlx::query_as(
                     "SELECT id, email FROM account WHERE lower(email) >= $1 AND lower(email) < $2
                      ORDER BY lower(email) LIMIT $3",
                 )

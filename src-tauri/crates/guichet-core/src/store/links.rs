@@ -10,6 +10,7 @@ use super::audit::append_audit;
 use super::{Store, on_pool};
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
+use crate::links::ledger::LedgerRow;
 
 /// The account a link goes to.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -17,29 +18,6 @@ pub(crate) struct LinkAccount {
     pub id: i32,
     pub email: String,
     pub disabled: bool,
-}
-
-/// One row of an address's ledger, with what the portal and the outbox say about it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub(crate) struct LedgerRow {
-    pub id: i32,
-    pub account_id: i32,
-    pub email: String,
-    /// `None` until the sender mints the link.
-    pub selector: Option<String>,
-    pub requested_at: DateTime<Utc>,
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The SHA-256 of the whole token; `None` before minting and for links of earlier versions.
-    pub token_sha256: Option<String>,
-    pub agent: Option<String>,
-    pub replaced_at: Option<DateTime<Utc>>,
-    /// The portal still holds the request.
-    pub pending: bool,
-    pub password_changed_at: Option<DateTime<Utc>>,
-    pub outbox_state: Option<String>,
-    pub outbox_reply: Option<String>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub attempts: Option<i32>,
 }
 
 const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, \

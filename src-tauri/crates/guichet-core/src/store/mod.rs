@@ -7,7 +7,9 @@
 mod agents;
 mod associations;
 pub(crate) mod audit;
+mod bench;
 mod bulk;
+mod diagnosis;
 mod establishments;
 mod links;
 mod outbox;
@@ -27,14 +29,13 @@ use sqlx::sqlite::{
 
 use crate::error::{Error, Result};
 
-pub(crate) use agents::{AgentChange, AgentRow, NewAgent, SignInOutcome};
+pub(crate) use agents::{AgentChange, AgentRow, NewAgent};
 pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::{NewAttachment, NewEstablishment};
-pub(crate) use links::LedgerRow;
 pub(crate) use outbox::{Claim, MailOutcome, Minted, Minter, ToMint};
 pub use search::ChangeRow;
-pub(crate) use shared::Whoami;
+pub(crate) use shared::{Whoami, sign_in_error};
 
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
@@ -42,42 +43,25 @@ static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgre
 /// Runs the same code on whichever pool the store holds.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
-        match $store {
-            $crate::store::Store::Sqlite($pool) => $body,
-            $crate::store::Store::Postgres($pool) => $body,
+        match &($store).pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_pool;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use crate::model::database::{Backend, Mode, OpenMode};
 
-/// How agents reach the database: a property of the database itself, recorded in
-/// `guichet_mode` and chosen once by `guichet-admin migrate --shared`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// One PC: agents sign in against the app's own table (argon2id), on SQLite or PostgreSQL.
-    Standalone,
-    /// PostgreSQL, many PCs: each agent is a PostgreSQL login role, and the database allows
-    /// exactly what the agent's role allows.
-    Shared,
-}
-
-/// Whether opening a SQLite database may create its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenMode {
-    MustExist,
-    CreateIfMissing,
+/// The account database. Its connections stay inside the core: whatever reads or writes goes
+/// through a function of this module, named for what it does.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
 }
 
 #[derive(Debug, Clone)]
-pub enum Store {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -87,9 +71,9 @@ impl Store {
     /// IMMEDIATE`, waiting its turn behind another writer; a deferred transaction that reads,
     /// then writes after another connection committed, fails at once with SQLITE_BUSY_SNAPSHOT.
     pub(crate) fn begin_write(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "BEGIN IMMEDIATE",
-            Store::Postgres(_) => "BEGIN",
+        match &self.pool {
+            Pool::Sqlite(_) => "BEGIN IMMEDIATE",
+            Pool::Postgres(_) => "BEGIN",
         }
     }
 
@@ -152,7 +136,9 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store::Sqlite(pool))
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
     }
 
     async fn connect_postgres(
@@ -169,7 +155,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        Ok(Store::Postgres(pool))
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
     }
 
     /// Connects to a PostgreSQL URL as `user` (an agent's login role in shared mode) rather
@@ -187,7 +175,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(agent_options(url, user, password)?)
             .await?;
-        Ok(Store::Postgres(pool))
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
     }
 
     /// Checks that `user` may connect to a PostgreSQL URL with `password`, on a connection of
@@ -206,16 +196,16 @@ impl Store {
 
     /// The role this store connects as (PostgreSQL), for sign-in messages.
     pub(crate) fn login(&self) -> Option<String> {
-        match self {
-            Store::Sqlite(_) => None,
-            Store::Postgres(pool) => Some(pool.connect_options().get_username().to_string()),
+        match &self.pool {
+            Pool::Sqlite(_) => None,
+            Pool::Postgres(pool) => Some(pool.connect_options().get_username().to_string()),
         }
     }
 
     /// Connects new connections of the pool with `password` from now on (after an agent
     /// changed its own PostgreSQL password); open ones stay as they are.
     pub(crate) fn use_password(&self, password: &crate::secrets::Secret) {
-        if let Store::Postgres(pool) = self {
+        if let Pool::Postgres(pool) = &self.pool {
             let options = (*pool.connect_options())
                 .clone()
                 .password(password.expose());
@@ -225,7 +215,7 @@ impl Store {
 
     /// The database's mode. A database whose schema predates the modes is standalone.
     pub async fn mode(&self) -> Result<Mode> {
-        let Store::Postgres(pool) = self else {
+        let Pool::Postgres(pool) = &self.pool else {
             return Ok(Mode::Standalone);
         };
         let recorded: bool = sqlx::query_scalar("SELECT to_regclass('guichet_mode') IS NOT NULL")
@@ -261,16 +251,16 @@ impl Store {
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     fn migrator(&self) -> &'static Migrator {
-        match self {
-            Store::Sqlite(_) => &SQLITE_MIGRATOR,
-            Store::Postgres(_) => &POSTGRES_MIGRATOR,
+        match &self.pool {
+            Pool::Sqlite(_) => &SQLITE_MIGRATOR,
+            Pool::Postgres(_) => &POSTGRES_MIGRATOR,
         }
     }
 
@@ -281,13 +271,13 @@ impl Store {
 
     /// The newest schema version applied to the database, 0 for a new database.
     pub async fn schema_version(&self) -> Result<i64> {
-        let exists: bool = match self {
-            Store::Sqlite(pool) => sqlx::query_scalar(
+        let exists: bool = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query_scalar(
                 "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
             )
             .fetch_one(pool)
             .await?,
-            Store::Postgres(pool) => sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            Pool::Postgres(pool) => sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
                 .fetch_one(pool)
                 .await?,
         };

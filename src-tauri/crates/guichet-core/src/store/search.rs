@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
 
-use super::{Store, on_pool};
+use super::{Pool, Store, on_pool};
 use crate::error::Result;
 use crate::model::establishment::{EstablishmentKind, EstablishmentSummary};
 use crate::model::uai::Uai;
-use crate::search::AddressRows;
 use crate::search::index::{IndexedAddress, IndexedEstablishment};
+use crate::search::{AddressHit, AddressRows, SearchHit};
 
 /// One row of `change_log`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -49,6 +49,28 @@ const INDEX_COLUMNS: &str =
     "SELECT uai, name, town, postcode, academie, department, kind FROM establishment";
 
 impl Store {
+    /// The plain search: UAI exactly, name or town by prefix, addresses by prefix.
+    pub async fn plain_search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let query = query.trim();
+        if query.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let establishments = self.search_establishments_plain(query, limit).await?;
+        let addresses = self.search_addresses_plain(query, limit).await?;
+        let establishments = establishments.into_iter().map(SearchHit::Establishment);
+        let addresses = addresses
+            .into_iter()
+            .map(|(email, uais)| SearchHit::Address(AddressHit { email, uais }));
+        // Whoever reads out an address wants the address first.
+        let hits: Vec<SearchHit> = if query.contains('@') {
+            addresses.chain(establishments).collect()
+        } else {
+            establishments.chain(addresses).collect()
+        };
+        Ok(hits.into_iter().take(limit as usize).collect())
+    }
+
     /// Every establishment and address, to build the index from. The addresses are read as a
     /// stream into one buffer: a million rows, not a million strings.
     pub async fn index_rows(&self) -> Result<(Vec<IndexedEstablishment>, AddressRows)> {
@@ -116,14 +138,14 @@ impl Store {
     /// PostgreSQL through the owner's function, since readers may delete nothing (it keeps the
     /// last minute whatever `before` says).
     pub async fn prune_changes(&self, before: chrono::DateTime<chrono::Utc>) -> Result<()> {
-        match self {
-            Store::Sqlite(pool) => {
+        match &self.pool {
+            Pool::Sqlite(pool) => {
                 sqlx::query("DELETE FROM change_log WHERE at < $1")
                     .bind(before)
                     .execute(pool)
                     .await?;
             }
-            Store::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query("SELECT guichet_prune_changes($1)")
                     .bind(before)
                     .execute(pool)

@@ -4,9 +4,10 @@
 
 use sqlx::PgPool;
 
-use super::{Mode, Store};
+use super::{Mode, Pool, Store};
 use crate::agents::{Agent, Role};
 use crate::error::{Error, Result};
+use sqlx::postgres::PgDatabaseError;
 
 /// The session's role as the database sees it (`guichet_whoami()`).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -50,9 +51,9 @@ fn function_error(error: sqlx::Error, login: &str) -> Error {
 
 impl Store {
     fn shared_pool(&self) -> Result<&PgPool> {
-        match self {
-            Store::Postgres(pool) => Ok(pool),
-            Store::Sqlite(_) => Err(Error::SharedModeNeedsPostgres),
+        match &self.pool {
+            Pool::Postgres(pool) => Ok(pool),
+            Pool::Sqlite(_) => Err(Error::SharedModeNeedsPostgres),
         }
     }
 
@@ -98,13 +99,13 @@ impl Store {
             .fetch_one(self.shared_pool()?)
             .await
             .map_err(|error| function_error(error, login))?;
-        Ok(Agent {
+        Ok(Agent::new(
             id,
-            login: login.into(),
-            display_name: display_name.into(),
+            login.into(),
+            display_name.into(),
             role,
-            disabled: false,
-        })
+            false,
+        ))
     }
 
     pub(crate) async fn set_shared_agent_role(&self, login: &str, role: Role) -> Result<()> {
@@ -161,5 +162,28 @@ impl Store {
             .execute(pool)
             .await?;
         Ok(())
+    }
+}
+
+/// What a refused connection means at sign-in: PostgreSQL answers a wrong password and an
+/// unknown role alike; it refuses a disabled role (NOLOGIN) only after its password was right.
+pub(crate) fn sign_in_error(error: Error) -> Error {
+    let Error::DatabaseAuthentication(sqlx::Error::Database(db)) = &error else {
+        return error;
+    };
+    match db.code().as_deref() {
+        // invalid_password
+        Some("28P01") => Error::InvalidCredentials,
+        // invalid_authorization_specification, raised where the server checks that the role
+        // may log in (after authentication; pg_hba.conf refusals are raised elsewhere).
+        Some("28000")
+            if db
+                .try_downcast_ref::<PgDatabaseError>()
+                .and_then(PgDatabaseError::routine)
+                == Some("InitializeSessionUserId") =>
+        {
+            Error::AgentDisabled
+        }
+        _ => error,
     }
 }
