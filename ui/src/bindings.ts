@@ -9,21 +9,21 @@ export const commands = {
 	/**  Waits for the database to be open; its error is the reason the window cannot work. */
 	appStatus: () => typedError<AppStatus_Serialize, CommandError>(__TAURI_INVOKE("app_status")),
 	authStatus: () => typedError<AuthStatus_Serialize, CommandError>(__TAURI_INVOKE("auth_status")),
-	signIn: (login: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("sign_in", { login, password })),
+	signIn: (login: string, password: string) => typedError<Agent_Serialize, CommandError>(__TAURI_INVOKE("sign_in", { login, password })),
 	signOut: () => typedError<null, CommandError>(__TAURI_INVOKE("sign_out")),
-	createFirstSupervisor: (login: string, displayName: string, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("create_first_supervisor", { login, displayName, password })),
+	createFirstSupervisor: (login: string, displayName: string, password: string) => typedError<Agent_Serialize, CommandError>(__TAURI_INVOKE("create_first_supervisor", { login, displayName, password })),
 	/**
 	 *  The window's word that its agent is at work (keys, mouse) between operations: keeps the
 	 *  session awake, and is refused once it locked, as every operation then is.
 	 */
 	keepAwake: () => typedError<null, CommandError>(__TAURI_INVOKE("keep_awake")),
 	/**  Unlocks a screen locked for idleness with the same agent's password. */
-	unlock: (password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("unlock", { password })),
+	unlock: (password: string) => typedError<Agent_Serialize, CommandError>(__TAURI_INVOKE("unlock", { password })),
 	changePassword: (currentPassword: string, newPassword: string) => typedError<null, CommandError>(__TAURI_INVOKE("change_password", { currentPassword, newPassword })),
 	/**  Every rule of the password policy and whether `password` meets it, for the live checker. */
 	passwordRules: (password: string) => __TAURI_INVOKE<RuleCheck[]>("password_rules", { password }),
-	agents: () => typedError<Agent[], CommandError>(__TAURI_INVOKE("agents")),
-	addAgent: (login: string, displayName: string, role: Role, password: string) => typedError<Agent, CommandError>(__TAURI_INVOKE("add_agent", { login, displayName, role, password })),
+	agents: () => typedError<Agent_Serialize[], CommandError>(__TAURI_INVOKE("agents")),
+	addAgent: (login: string, displayName: string, role: Role, password: string) => typedError<Agent_Serialize, CommandError>(__TAURI_INVOKE("add_agent", { login, displayName, role, password })),
 	setAgentRole: (login: string, role: Role) => typedError<null, CommandError>(__TAURI_INVOKE("set_agent_role", { login, role })),
 	setAgentDisabled: (login: string, disabled: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_agent_disabled", { login, disabled })),
 	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("audit_entries", { filter })),
@@ -81,7 +81,10 @@ export type AddressLinks_Serialize = {
 };
 
 /**  An agent as other screens show it. */
-export type Agent = {
+export type Agent = Agent_Serialize | Agent_Deserialize;
+
+/**  An agent as other screens show it. */
+export type Agent_Deserialize = {
 	id: number,
 	login: string,
 	display_name: string,
@@ -89,25 +92,19 @@ export type Agent = {
 	/**  A disabled agent can no longer sign in, and its open sessions are refused. */
 	disabled: boolean,
 	/**  What the agent's role allows, each refusal with its reason in French (computed by the core). */
-	permissions: Permissions,
+	permissions: Permissions_Deserialize,
 };
 
-/**
- *  One permission of the signed-in agent: whether its role allows it, and if not why, in the
- *  words the window shows beside the disabled action.
- */
-export type Grant = {
-	allowed: boolean,
-	refusal: string | null,
-};
-
-export type Permissions = {
-	read: Grant,
-	edit_addresses: Grant,
-	send_links: Grant,
-	manage_agents: Grant,
-	manage_settings: Grant,
-	read_journal: Grant,
+/**  An agent as other screens show it. */
+export type Agent_Serialize = {
+	id: number,
+	login: string,
+	display_name: string,
+	role: Role,
+	/**  A disabled agent can no longer sign in, and its open sessions are refused. */
+	disabled: boolean,
+	/**  What the agent's role allows, each refusal with its reason in French (computed by the core). */
+	permissions: Permissions_Serialize,
 };
 
 export type AppStatus = AppStatus_Serialize | AppStatus_Deserialize;
@@ -236,13 +233,13 @@ export type AuthStatus = AuthStatus_Serialize | AuthStatus_Deserialize;
 export type AuthStatus_Deserialize = {
 	/**  No agent exists yet: the window asks for the first supervisor. */
 	needs_first_supervisor: boolean,
-	agent?: Agent | null,
+	agent?: Agent_Deserialize | null,
 };
 
 export type AuthStatus_Serialize = {
 	/**  No agent exists yet: the window asks for the first supervisor. */
 	needs_first_supervisor: boolean,
-	agent: Agent | null,
+	agent: Agent_Serialize | null,
 };
 
 export type Backend = "sqlite" | "postgres";
@@ -345,8 +342,7 @@ export type DomainCheck = { kind: "matches" } |
 /**  No académie is known for that UAI. */
 { kind: "unknown" };
 
-/**  The stable code of an error, shared with the UI's bindings and the CLI's JSON output. */
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -530,6 +526,30 @@ expected_account: number | null } |
  */
 { kind: "lookalike"; warning: string };
 
+/**
+ *  One permission of the signed-in agent: whether its role allows it, and if not why, in the
+ *  words the window shows beside the disabled action.
+ */
+export type Grant = Grant_Serialize | Grant_Deserialize;
+
+/**
+ *  One permission of the signed-in agent: whether its role allows it, and if not why, in the
+ *  words the window shows beside the disabled action.
+ */
+export type Grant_Deserialize = {
+	allowed: boolean,
+	refusal?: string | null,
+};
+
+/**
+ *  One permission of the signed-in agent: whether its role allows it, and if not why, in the
+ *  words the window shows beside the disabled action.
+ */
+export type Grant_Serialize = {
+	allowed: boolean,
+	refusal: string | null,
+};
+
 /**  Where an address stands with its password on the portal. */
 export type InitStatus = InitStatus_Serialize | InitStatus_Deserialize;
 
@@ -679,6 +699,38 @@ export type NearKind =
 
 /**  One rule of the password policy (the portal's guide, for agents as for establishments). */
 export type PasswordRule = "min_length" | "uppercase" | "lowercase" | "digit" | "special";
+
+/**
+ *  What a role allows, each refusal with its reason: the window asks this rather than comparing
+ *  role names.
+ */
+export type Permissions = Permissions_Serialize | Permissions_Deserialize;
+
+/**
+ *  What a role allows, each refusal with its reason: the window asks this rather than comparing
+ *  role names.
+ */
+export type Permissions_Deserialize = {
+	read: Grant_Deserialize,
+	edit_addresses: Grant_Deserialize,
+	send_links: Grant_Deserialize,
+	manage_agents: Grant_Deserialize,
+	manage_settings: Grant_Deserialize,
+	read_journal: Grant_Deserialize,
+};
+
+/**
+ *  What a role allows, each refusal with its reason: the window asks this rather than comparing
+ *  role names.
+ */
+export type Permissions_Serialize = {
+	read: Grant_Serialize,
+	edit_addresses: Grant_Serialize,
+	send_links: Grant_Serialize,
+	manage_agents: Grant_Serialize,
+	manage_settings: Grant_Serialize,
+	read_journal: Grant_Serialize,
+};
 
 export type Role = 
 /**  Searches and reads. */
