@@ -3,9 +3,15 @@
 //! mints links and drains the outbox (`sender`, with `sealed` for what it keeps until a message
 //! has left).
 
+mod destination;
+mod exchange;
+mod files;
 pub mod message;
 pub mod sealed;
+mod send_error;
 pub mod sender;
 pub mod sending;
 pub mod smtp_url;
+mod status;
+mod tls;
 pub mod transport;

@@ -1,36 +1,36 @@
-//! Delivering already-formatted messages: over SMTP on kept-open connections used in parallel, or
-//! as `.eml` files in the outbox folder when no SMTP server is configured.
+//! Delivering already-formatted messages over SMTP, on kept-open connections used in parallel
+//! (`exchange` is one message's commands; `files` writes messages as `.eml` files instead when no
+//! SMTP server is configured; `tls` holds the implicit TLS stream; `send_error` reads what a
+//! failure means).
 //!
 //! Why not lettre's own connections: they leave Nagle's algorithm on, so the message and its final
 //! `.` go out as two small writes and the second waits for the server's delayed ACK, about 40 ms a
 //! message. Here the socket is opened with `TCP_NODELAY` and handed to lettre's
 //! `AsyncSmtpConnection`, which still speaks the protocol. Its URL is read in [`super::smtp_url`].
 
+use std::fmt;
 use std::io;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
 use std::time::Duration;
-use std::{error::Error as _, fmt};
 
 use lettre::Address;
-use lettre::transport::smtp::Error as SmtpError;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
-use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
-use lettre::transport::smtp::response::Response;
+use lettre::transport::smtp::commands::Rset;
+use lettre::transport::smtp::extension::ClientId;
 use rustls::pki_types::ServerName;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsConnector;
 
+use super::exchange::{reply_text, transfer};
+use super::send_error::{Stage, classify};
 use super::smtp_url::{Security, SmtpConfig, SmtpConfigError};
-use crate::error::Error;
+use super::tls::{ImplicitTls, tls_connector};
 use crate::secrets::Secret;
+
+pub use super::files::FileSender;
+pub use super::send_error::SendError;
 
 /// One message to deliver; `bytes` hold the reset link, so `Debug` shows only their length.
 #[derive(Clone)]
@@ -54,71 +54,6 @@ impl fmt::Debug for Outgoing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
     pub reply: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// The server cannot be reached at all (no connection, no greeting, TLS refused): nothing
-    /// about this message; every message waits until it can be reached again.
-    #[error("server unreachable: {reason}")]
-    Unreachable { reason: String },
-    /// Worth trying again later: connection lost, timeout, 4xx reply. A failure after the data
-    /// was sent may still mean the server kept the message.
-    #[error("temporary failure: {reason}")]
-    Temporary { reason: String },
-    /// The server refused this message for good (5xx); `reply` is its code and text.
-    #[error("refused by the server: {reply}")]
-    Permanent { reply: String },
-    /// The server refused the user name or the password: nothing goes until the settings change.
-    #[error("authentication refused: {reply}")]
-    Authentication { reply: String },
-    /// An envelope address that cannot be used.
-    #[error("invalid envelope address {address:?}")]
-    InvalidAddress { address: String },
-}
-
-impl SendError {
-    pub fn is_temporary(&self) -> bool {
-        matches!(
-            self,
-            SendError::Temporary { .. } | SendError::Unreachable { .. }
-        )
-    }
-
-    /// A failure of the server or of the settings, not of one message: the sender stops and
-    /// says why, and the messages wait.
-    pub fn is_about_the_server(&self) -> bool {
-        matches!(
-            self,
-            SendError::Unreachable { .. } | SendError::Authentication { .. }
-        )
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            SendError::Unreachable { .. } => "Le serveur de courriel est injoignable (pas de \
-                 connexion, pas de réponse ou chiffrement refusé)\u{a0}: les messages attendent dans la \
-                 boîte d’envoi qu’il réponde."
-                .into(),
-            SendError::Temporary { .. } => {
-                "Le serveur de courriel est injoignable ou demande de réessayer plus tard\u{a0}: le \
-                 courriel reste dans la boîte d’envoi."
-                    .into()
-            }
-            SendError::Permanent { reply } => format!(
-                "Le serveur de courriel a refusé ce courriel («\u{a0}{reply}\u{a0}»)\u{a0}: vérifiez l’adresse \
-                 du destinataire."
-            ),
-            SendError::Authentication { .. } => {
-                "Le serveur de courriel a refusé l’utilisateur ou le mot de passe\u{a0}: corrigez \
-                 l’adresse (GUICHET_SMTP_URL) ou le mot de passe enregistré dans le trousseau."
-                    .into()
-            }
-            SendError::InvalidAddress { address } => {
-                format!("«\u{a0}{address}\u{a0}» n’est pas une adresse électronique utilisable pour l’envoi.")
-            }
-        }
-    }
 }
 
 /// Sends over up to `concurrency` SMTP connections kept open between messages. Clones share the
@@ -149,16 +84,6 @@ impl fmt::Debug for SmtpSender {
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
-}
-
-/// Where an exchange failed: it decides how the failure is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    Connect,
-    Auth,
-    Mail,
-    Rcpt,
-    Data,
 }
 
 impl SmtpSender {
@@ -390,171 +315,10 @@ impl SmtpSender {
     }
 }
 
-/// MAIL, RCPT, DATA and the message, reporting where a failure happened.
-async fn transfer(
-    connection: &mut AsyncSmtpConnection,
-    from: &Address,
-    to: &Address,
-    bytes: &[u8],
-) -> Result<Response, (Stage, SmtpError)> {
-    let mut parameters = Vec::new();
-    let info = connection.server_info();
-    if !bytes.is_ascii() && info.supports_feature(Extension::EightBitMime) {
-        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-    }
-    let ascii = |address: &Address| address.user().is_ascii() && address.domain().is_ascii();
-    if !(ascii(from) && ascii(to)) && info.supports_feature(Extension::SmtpUtfEight) {
-        parameters.push(MailParameter::SmtpUtfEight);
-    }
-    let at = |stage| move |error| (stage, error);
-    connection
-        .command(Mail::new(Some(from.clone()), parameters))
-        .await
-        .map_err(at(Stage::Mail))?;
-    connection
-        .command(Rcpt::new(to.clone(), Vec::new()))
-        .await
-        .map_err(at(Stage::Rcpt))?;
-    connection.command(Data).await.map_err(at(Stage::Data))?;
-    // lettre ends the data with "\r\n.\r\n": given the message without its own last line break,
-    // the server receives exactly the bytes.
-    let body = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
-    connection.message(body).await.map_err(at(Stage::Data))
-}
-
-fn classify(stage: Stage, error: &SmtpError) -> SendError {
-    let reply = error.status().map(|code| match error.source() {
-        Some(text) => format!("{code} {text}"),
-        None => code.to_string(),
-    });
-    let detail = || reply.clone().unwrap_or_else(|| error.to_string());
-    match stage {
-        // A refusal before any message is about the server or the settings, not this message.
-        Stage::Connect => SendError::Unreachable { reason: detail() },
-        Stage::Auth if error.is_transient() || (reply.is_none() && !error.is_client()) => {
-            SendError::Unreachable { reason: detail() }
-        }
-        Stage::Auth => SendError::Authentication { reply: detail() },
-        // 530: the server wants AUTH and no user is configured.
-        _ if reply
-            .as_deref()
-            .is_some_and(|reply| reply.starts_with("530")) =>
-        {
-            SendError::Authentication { reply: detail() }
-        }
-        _ if error.is_permanent() => SendError::Permanent { reply: detail() },
-        _ => SendError::Temporary { reason: detail() },
-    }
-}
-
-fn reply_text(response: &Response) -> String {
-    let lines: Vec<&str> = response.message().collect();
-    format!("{} {}", response.code(), lines.join(" "))
-}
-
 fn parse_address(text: &str) -> Result<Address, SendError> {
     text.trim().parse().map_err(|_| SendError::InvalidAddress {
         address: text.to_owned(),
     })
-}
-
-fn tls_connector() -> Result<TlsConnector, SmtpConfigError> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|error| SmtpConfigError::Tls(error.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(TlsConnector::from(Arc::new(config)))
-}
-
-/// A TLS stream lettre can drive: lettre's own implicit TLS opens the socket itself, with Nagle on.
-#[derive(Debug)]
-struct ImplicitTls(tokio_rustls::client::TlsStream<TcpStream>);
-
-impl AsyncRead for ImplicitTls {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for ImplicitTls {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_shutdown(cx)
-    }
-}
-
-impl AsyncTokioStream for ImplicitTls {
-    fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.get_ref().0.peer_addr()
-    }
-}
-
-/// Without an SMTP server, messages become `.eml` files in the outbox folder.
-#[derive(Debug, Clone)]
-pub struct FileSender {
-    dir: PathBuf,
-}
-
-impl FileSender {
-    pub fn new(dir: impl Into<PathBuf>) -> FileSender {
-        FileSender { dir: dir.into() }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Writes `<dir>/<id>.eml`, replacing a file of the same id: first to a hidden temporary file,
-    /// flushed to disk, then renamed, so a reader never sees half a message. Blocking file I/O.
-    pub fn send(&self, id: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
-        if id.is_empty()
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(Error::Internal(format!("invalid outbox message id {id:?}")));
-        }
-        let io_error = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
-        std::fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
-        let path = self.dir.join(format!("{id}.eml"));
-        let temporary = self
-            .dir
-            .join(format!(".{id}.{:016x}.tmp", rand::random::<u64>()));
-        let written = (|| {
-            use std::io::Write as _;
-            let mut file = std::fs::File::create_new(&temporary)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            std::fs::rename(&temporary, &path)
-        })();
-        if let Err(source) = written {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(io_error(&path)(source));
-        }
-        Ok(path)
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,48 @@
+//! One message's SMTP exchange on an open connection: MAIL (asking for 8BITMIME or SMTPUTF8 when
+//! the message needs them), RCPT, DATA and exactly the message's bytes; and the server's reply.
+
+use lettre::Address;
+use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
+
+use super::send_error::Stage;
+
+/// MAIL, RCPT, DATA and the message, reporting where a failure happened.
+pub(super) async fn transfer(
+    connection: &mut AsyncSmtpConnection,
+    from: &Address,
+    to: &Address,
+    bytes: &[u8],
+) -> Result<Response, (Stage, SmtpError)> {
+    let mut parameters = Vec::new();
+    let info = connection.server_info();
+    if !bytes.is_ascii() && info.supports_feature(Extension::EightBitMime) {
+        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    let ascii = |address: &Address| address.user().is_ascii() && address.domain().is_ascii();
+    if !(ascii(from) && ascii(to)) && info.supports_feature(Extension::SmtpUtfEight) {
+        parameters.push(MailParameter::SmtpUtfEight);
+    }
+    let at = |stage| move |error| (stage, error);
+    connection
+        .command(Mail::new(Some(from.clone()), parameters))
+        .await
+        .map_err(at(Stage::Mail))?;
+    connection
+        .command(Rcpt::new(to.clone(), Vec::new()))
+        .await
+        .map_err(at(Stage::Rcpt))?;
+    connection.command(Data).await.map_err(at(Stage::Data))?;
+    // lettre ends the data with "\r\n.\r\n": given the message without its own last line break,
+    // the server receives exactly the bytes.
+    let body = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
+    connection.message(body).await.map_err(at(Stage::Data))
+}
+
+pub(super) fn reply_text(response: &Response) -> String {
+    let lines: Vec<&str> = response.message().collect();
+    format!("{} {}", response.code(), lines.join(" "))
+}

@@ -1,0 +1,141 @@
+//! One pass of the sender: messages that a dead sender left claimed go back to the queue,
+//! then as many workers as connections each claim a message right before sending it, deliver
+//! it, and record its outcome with their next claim, until nothing is due or the server fails.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::outcome::{DrainReport, outcome};
+use super::{IDLE_CHECK, Sender};
+use crate::error::{Error, Result};
+use crate::mail::status::STALE_AFTER;
+use crate::store::{Claim, MailOutcome};
+
+impl Sender {
+    /// Sends what is due now, until nothing is.
+    pub async fn deliver_due(&self) -> Result<DrainReport> {
+        self.deliver_due_at(None).await
+    }
+
+    /// [`Sender::deliver_due`] with the clock stopped at `now` (tests send links made at a
+    /// chosen time).
+    #[doc(hidden)]
+    pub async fn deliver_due_at(&self, now: Option<DateTime<Utc>>) -> Result<DrainReport> {
+        let clock = move || now.unwrap_or_else(Utc::now);
+        let mut report = DrainReport {
+            requeued: self
+                .store
+                .requeue_orphans(
+                    self.id,
+                    clock() - STALE_AFTER,
+                    clock() - Duration::days(1),
+                    clock(),
+                )
+                .await?,
+            ..DrainReport::default()
+        };
+        // Idle, the keyring (a D-Bus call, perhaps a prompt) and the server are asked once a minute.
+        let recently = self
+            .checked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < IDLE_CHECK);
+        if recently && !self.store.mail_due(clock()).await? {
+            return Ok(report);
+        }
+        *self.checked.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(std::time::Instant::now());
+        let ready = match self.prepare().await {
+            Ok(ready) => ready,
+            Err(problem) => {
+                self.say(Some(problem)).await;
+                return Ok(report);
+            }
+        };
+        if let Err(error) = ready.transport.reachable().await {
+            self.say_why(Some(error.message()), &error.to_string())
+                .await;
+            return Ok(report);
+        }
+        let stopped = AtomicBool::new(false);
+        let server_problem = Mutex::new(None);
+        let worker = || async {
+            let mut done = DrainReport::default();
+            // The outcome of the message this worker sent last, recorded with its next claim.
+            let mut sent: Option<(i32, MailOutcome)> = None;
+            while !stopped.load(Ordering::Relaxed) {
+                let claimed = {
+                    let _turn = self.write_turn().await;
+                    let previous = sent.as_ref().map(|(id, outcome)| (*id, outcome));
+                    let claimed = self
+                        .store
+                        .claim_next(self.id, previous, clock(), &ready)
+                        .await?;
+                    sent = None;
+                    claimed
+                };
+                let Some(claim) = claimed else {
+                    break;
+                };
+                let outcome = match claim {
+                    Claim::Settled(outcome) => outcome,
+                    Claim::Send {
+                        outbox_id,
+                        recipient,
+                        attempts,
+                        bytes,
+                    } => {
+                        let result = ready
+                            .transport
+                            .deliver(outbox_id, &ready.envelope_from, &recipient, bytes)
+                            .await;
+                        if let Err(error) = &result {
+                            tracing::info!("sender {}: message {outbox_id}: {error}", self.id);
+                        }
+                        let outcome = outcome(result, attempts, clock());
+                        sent = Some((outbox_id, outcome.clone()));
+                        outcome
+                    }
+                };
+                if let MailOutcome::Deferred { reason, .. } = &outcome {
+                    stopped.store(true, Ordering::Relaxed);
+                    *server_problem
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(reason.clone());
+                }
+                done.count(&outcome);
+            }
+            if let Some((outbox_id, outcome)) = &sent {
+                let _turn = self.write_turn().await;
+                self.store
+                    .settle_mail(self.id, *outbox_id, outcome, clock())
+                    .await?;
+            }
+            Ok::<_, Error>(done)
+        };
+        let workers = (0..ready.transport.concurrency()).map(|_| worker());
+        for done in futures_util::future::join_all(workers).await {
+            let done = done?;
+            report.sent += done.sent;
+            report.retried += done.retried;
+            report.failed += done.failed;
+            report.dropped += done.dropped;
+            report.deferred += done.deferred;
+        }
+        let problem = server_problem
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.say(problem).await;
+        Ok(report)
+    }
+
+    /// This worker's turn to write, on SQLite.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_turn {
+            Some(turn) => Some(turn.lock().await),
+            None => None,
+        }
+    }
+}
