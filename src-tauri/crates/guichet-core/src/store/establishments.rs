@@ -251,17 +251,19 @@ impl Store {
                 .fetch_all(pool)
                 .await?,
             };
-        let mut hits = Vec::with_capacity(rows.len());
-        for (account_id, email) in rows {
-            let uais: Vec<String> = on_pool!(self, pool => {
-                sqlx::query_scalar("SELECT uai FROM establishment_account WHERE account_id = $1 ORDER BY uai")
-                    .bind(account_id)
-                    .fetch_all(pool)
-                    .await?
-            });
-            hits.push((email, uais.into_iter().map(uai).collect::<Result<_>>()?));
-        }
-        Ok(hits)
+        // The attachments of every address found, in one query rather than one per address.
+        let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
+        let mut attached = self.addresses_with_uais(&ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email)| {
+                let uais = attached
+                    .remove(&id)
+                    .map(|(_, uais)| uais)
+                    .unwrap_or_default();
+                (email, uais)
+            })
+            .collect())
     }
 }
 
