@@ -49,7 +49,7 @@ pub fn check_policy(password: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::policy::{PasswordRule, check_rules};
+    use super::super::policy::PasswordRule;
     use super::*;
 
     #[test]

@@ -10,6 +10,7 @@ pub(crate) mod audit;
 mod bench;
 mod bulk;
 mod diagnosis;
+mod errors;
 mod establishments;
 mod links;
 mod outbox;
