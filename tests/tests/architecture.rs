@@ -405,7 +405,11 @@ fn no_module_imports_one_above_it() {
 fn no_modules_import_each_other_in_a_loop() {
     let mut found = Vec::new();
     for (root, files) in every_crate() {
-        found.extend(cycles(&files).into_iter().map(|cycle| format!("{root}: {cycle}")));
+        found.extend(
+            cycles(&files)
+                .into_iter()
+                .map(|cycle| format!("{root}: {cycle}")),
+        );
     }
     assert!(
         found.is_empty(),
@@ -425,7 +429,10 @@ fn the_shells_reach_data_through_the_operations_only() {
         .filter(|file| file.text.contains("guichet_core::store"))
         .map(|file| file.path.display().to_string())
         .collect();
-    assert!(reaching.is_empty(), "shells that reach the store: {reaching:?}");
+    assert!(
+        reaching.is_empty(),
+        "shells that reach the store: {reaching:?}"
+    );
 }
 
 /// The checks themselves, on a small crate written for them: they see a loop, an import that
@@ -439,17 +446,29 @@ fn the_checks_see_a_loop_an_upward_import_and_a_name_handed_on() {
         std::fs::write(path, text).expect("written");
     };
     write("lib.rs", "mod error;\nmod model;\nmod store;\nmod text;\n");
-    write("error.rs", "use crate::store::Store;\npub struct Error(Store);\n");
-    write("store.rs", "use crate::error::Error;\nuse crate::model::Uai;\npub struct Store;\n");
+    write(
+        "error.rs",
+        "use crate::store::Store;\npub struct Error(Store);\n",
+    );
+    write(
+        "store.rs",
+        "use crate::error::Error;\nuse crate::model::Uai;\npub struct Store;\n",
+    );
     write("model/mod.rs", "mod uai;\npub use uai::Uai;\n");
     write("model/uai.rs", "pub struct Uai;\n");
     // A variable named like a module is not an import of it.
     write("text.rs", "fn fold(model: u8) -> u8 { model }\n");
     let files = read_crate(&dir.path().join("lib.rs"));
     let graph = imports(&files);
-    assert_eq!(graph["store"], BTreeSet::from(["error".into(), "model::uai".into()]));
+    assert_eq!(
+        graph["store"],
+        BTreeSet::from(["error".into(), "model::uai".into()])
+    );
     assert!(graph["text"].is_empty(), "{:?}", graph["text"]);
-    assert!(graph["model"].is_empty(), "a face's names are not its imports");
+    assert!(
+        graph["model"].is_empty(),
+        "a face's names are not its imports"
+    );
     assert_eq!(cycles(&files), ["error -> store -> error"]);
     assert_eq!(
         upward_imports(&files),
