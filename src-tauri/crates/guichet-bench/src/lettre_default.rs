@@ -2,10 +2,8 @@
 //! connection lettre opens itself (Nagle's algorithm on, so that each message waits for the
 //! server's delayed ACK), the messages one after another. The app never sends this way.
 
-use std::error::Error as _;
-
 use guichet_core::mail::smtp_url::{Security, SmtpConfig};
-use guichet_core::mail::transport::{Outgoing, SendError};
+use guichet_core::mail::transport::{Outgoing, SendError, Stage, classify};
 use guichet_core::secrets::Secret;
 use lettre::Address;
 use lettre::address::Envelope;
@@ -13,14 +11,6 @@ use lettre::transport::smtp::Error as SmtpError;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
-
-/// Where a failure happened, which says what it is about.
-#[derive(Debug, Clone, Copy)]
-enum Stage {
-    Connect,
-    Auth,
-    Send,
-}
 
 /// Sends `messages` lettre's default way, over one connection; returns how many were sent and
 /// stops at the first failure.
@@ -71,33 +61,10 @@ pub async fn send_with_lettre_default(
         connection
             .send(&envelope, &message.bytes)
             .await
-            .map_err(at(Stage::Send))?;
+            .map_err(at(Stage::Data))?;
     }
     let _ = connection.quit().await;
     Ok(messages.len())
-}
-
-/// What a failure means, as the app's sender reads it: before any message, about the server or
-/// the settings; during one, refused for good (5xx) or worth trying again.
-fn classify(stage: Stage, error: &SmtpError) -> SendError {
-    let reply = error.status().map(|code| match error.source() {
-        Some(text) => format!("{code} {text}"),
-        None => code.to_string(),
-    });
-    let detail = || reply.clone().unwrap_or_else(|| error.to_string());
-    match stage {
-        Stage::Connect => SendError::Unreachable { reason: detail() },
-        Stage::Auth if error.is_transient() || (reply.is_none() && !error.is_client()) => {
-            SendError::Unreachable { reason: detail() }
-        }
-        Stage::Auth => SendError::Authentication { reply: detail() },
-        // 530: the server wants AUTH and no user is configured.
-        Stage::Send if reply.as_deref().is_some_and(|r| r.starts_with("530")) => {
-            SendError::Authentication { reply: detail() }
-        }
-        Stage::Send if error.is_permanent() => SendError::Permanent { reply: detail() },
-        Stage::Send => SendError::Temporary { reason: detail() },
-    }
 }
 
 fn parse_address(text: &str) -> Result<Address, SendError> {

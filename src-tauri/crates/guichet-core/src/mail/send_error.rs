@@ -72,7 +72,7 @@ impl SendError {
 
 /// Where an exchange failed: it decides how the failure is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stage {
+pub enum Stage {
     Connect,
     Auth,
     Mail,
@@ -80,7 +80,9 @@ pub(super) enum Stage {
     Data,
 }
 
-pub(super) fn classify(stage: Stage, error: &SmtpError) -> SendError {
+/// What a failure at `stage` means: before any message, about the server or the settings;
+/// during one, refused for good (5xx) or worth trying again.
+pub fn classify(stage: Stage, error: &SmtpError) -> SendError {
     let reply = error.status().map(|code| match error.source() {
         Some(text) => format!("{code} {text}"),
         None => code.to_string(),

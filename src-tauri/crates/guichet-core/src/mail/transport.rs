@@ -24,13 +24,12 @@ use tokio::sync::Semaphore;
 use tokio_rustls::TlsConnector;
 
 use super::exchange::{reply_text, transfer};
-use super::send_error::{Stage, classify};
 use super::smtp_url::{Security, SmtpConfig, SmtpConfigError};
 use super::tls::{ImplicitTls, tls_connector};
 use crate::secrets::Secret;
 
 pub use super::files::FileSender;
-pub use super::send_error::SendError;
+pub use super::send_error::{SendError, Stage, classify};
 
 /// One message to deliver; `bytes` hold the reset link, so `Debug` shows only their length.
 #[derive(Clone)]
