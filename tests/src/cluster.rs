@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::team;
+
 /// The owner's password: the cluster's superuser, which runs the migrations.
 pub const OWNER_PASSWORD: &str = "Proprietaire-2026!";
 /// How long the server makes a wrong password wait.
@@ -346,7 +348,6 @@ pub struct SharedDesk {
 
 impl SharedDesk {
     pub async fn start() -> SharedDesk {
-        use guichet_core::agents::Role;
         let cluster = PrivateCluster::start();
         cluster
             .execute(&format!("CREATE DATABASE {SHARED_DATABASE}"))
@@ -368,15 +369,9 @@ impl SharedDesk {
             establishments: 6_000,
             accounts: 6_000,
         };
-        guichet_core::demo::load(
-            &store,
-            size,
-            2026,
-            chrono_tz::Europe::Paris,
-            chrono::Utc::now(),
-        )
-        .await
-        .expect("demo data");
+        guichet_core::demo::load(&store, size, 2026, crate::time::PARIS, chrono::Utc::now())
+            .await
+            .expect("demo data");
         store.close().await;
 
         let owner = guichet_core::Guichet::open(
@@ -386,36 +381,19 @@ impl SharedDesk {
         .await
         .expect("the owner opens the shared database");
         let session = owner.owner_session().await.expect("the owner's session");
-        owner
-            .add_agent(
-                &session,
-                "sandrine",
-                "Sandrine Petit",
-                Role::Superviseur,
-                crate::SUPERVISOR_PASSWORD,
-            )
-            .await
-            .expect("first supervisor");
+        team::add_members(&owner, &session, &[team::SUPERVISOR]).await;
         owner.close().await;
         let (guichet, supervisor) = desk
-            .sign_in("sandrine", crate::SUPERVISOR_PASSWORD)
+            .sign_in(team::SUPERVISOR.login, team::SUPERVISOR.password)
             .await
             .expect("supervisor signs in");
-        for (login, name, role, password) in [
-            (
-                "camille",
-                "Camille Martin",
-                Role::Agent,
-                crate::AGENT_PASSWORD,
-            ),
-            ("lea", "Léa Bernard", Role::Lecture, crate::AGENT_PASSWORD),
-            ("envoi", "Service d’envoi", Role::Envoi, SENDER_PASSWORD),
-        ] {
-            guichet
-                .add_agent(&supervisor, login, name, role, password)
-                .await
-                .expect("agent added");
-        }
+        let sender = team::Member {
+            login: "envoi",
+            name: "Service d’envoi",
+            role: guichet_core::agents::Role::Envoi,
+            password: SENDER_PASSWORD,
+        };
+        team::add_members(&guichet, &supervisor, &[team::AGENT, team::READER, sender]).await;
         guichet.sign_out().await;
         desk
     }

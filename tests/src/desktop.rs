@@ -10,21 +10,7 @@ use thirtyfour::prelude::*;
 
 /// The app binary built beside the test binaries (`cargo build -p guichet`), or `GUICHET_APP`.
 pub fn app_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("GUICHET_APP") {
-        return PathBuf::from(path);
-    }
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let app = profile_dir.join("guichet");
-    assert!(
-        app.exists(),
-        "{} is missing: build the app first (cargo build -p guichet)",
-        app.display()
-    );
-    app
+    crate::cli::built_binary("guichet", "GUICHET_APP")
 }
 
 pub struct Desktop {

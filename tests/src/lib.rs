@@ -1,16 +1,23 @@
 //! Shared helpers for the cross-component tests: a fresh, real database per test on SQLite (a
-//! temporary file) and on PostgreSQL (a database created on the server and dropped afterwards).
+//! temporary file) and on PostgreSQL (a database created on the server and dropped afterwards);
+//! the team, the times, the command line and the keyring in modules of their own.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod cli;
 pub mod cluster;
 pub mod desktop;
+pub mod keyring;
 pub mod sender;
 pub mod smtp;
 mod sql;
+pub mod team;
+pub mod time;
 
+pub use keyring::{TestSecrets, in_session_keyring, store_signing_key};
 pub use sql::Sql;
+pub use team::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, add_team, demo_team};
 
 use guichet_core::model::database::{Backend, OpenMode};
 use guichet_core::store::Store;
@@ -100,46 +107,35 @@ where
     }
 }
 
-/// Declares one test per backend running the same async body: `on_both_backends!(name, |db| …)`.
+/// What [`on_both_backends!`] runs for one backend: `body` as [`with_db`] runs it, in a kernel
+/// keyring of its own when `keyring` (see [`in_session_keyring`]).
+pub async fn on_backend<F, Fut>(backend: Backend, keyring: bool, body: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let secrets = keyring.then(in_session_keyring);
+    if let Some(None) = secrets {
+        return; // The run in the keyring was the test.
+    }
+    with_db(backend, body).await;
+    drop(secrets);
+}
+
+/// Declares one test per backend running the same async body: `on_both_backends!(name, |db| …)`,
+/// or `on_both_backends!(keyring name, |db| …)` for each run in a kernel keyring of its own.
 #[macro_export]
 macro_rules! on_both_backends {
-    // Each run in a kernel keyring of its own (see `in_session_keyring`).
-    (keyring $name:ident, |$db:ident| $body:expr) => {
+    (@tests $keyring:expr, $name:ident, |$db:ident| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test]
             async fn sqlite() {
-                if let Some(_secrets) = $crate::in_session_keyring() {
-                    $crate::with_db(
-                        guichet_core::store::Backend::Sqlite,
-                        |$db| async move { $body },
-                    )
-                    .await;
-                }
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(_secrets) = $crate::in_session_keyring() {
-                    $crate::with_db(guichet_core::store::Backend::Postgres, |$db| async move {
-                        $body
-                    })
-                    .await;
-                }
-            }
-        }
-    };
-    ($name:ident, |$db:ident| $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test]
-            async fn sqlite() {
-                $crate::with_db(
+                $crate::on_backend(
                     guichet_core::store::Backend::Sqlite,
+                    $keyring,
                     |$db| async move { $body },
                 )
                 .await;
@@ -147,12 +143,20 @@ macro_rules! on_both_backends {
 
             #[tokio::test]
             async fn postgres() {
-                $crate::with_db(guichet_core::store::Backend::Postgres, |$db| async move {
-                    $body
-                })
+                $crate::on_backend(
+                    guichet_core::store::Backend::Postgres,
+                    $keyring,
+                    |$db| async move { $body },
+                )
                 .await;
             }
         }
+    };
+    (keyring $name:ident, |$db:ident| $body:expr) => {
+        $crate::on_both_backends!(@tests true, $name, |$db| $body);
+    };
+    ($name:ident, |$db:ident| $body:expr) => {
+        $crate::on_both_backends!(@tests false, $name, |$db| $body);
     };
 }
 
@@ -167,7 +171,7 @@ pub async fn admin_execute(sql: &str) {
         .expect("administrative statement");
 }
 
-fn unique_name() -> String {
+pub(crate) fn unique_name() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -178,102 +182,6 @@ fn unique_name() -> String {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-/// Passwords of the team [`demo_team`] creates.
-pub const SUPERVISOR_PASSWORD: &str = "Superviseur-2026!";
-pub const AGENT_PASSWORD: &str = "Guichet-agent-42";
-
-/// Fills the embedded demo database of `data_dir` as a first launch would, then adds a
-/// supervisor (`sandrine`), an agent (`camille`) and a read-only agent (`lea`).
-pub async fn demo_team(data_dir: &std::path::Path) {
-    let settings = guichet_core::Settings::with_defaults(None, data_dir.to_path_buf());
-    let guichet = guichet_core::Guichet::open(settings, OpenMode::MustExist)
-        .await
-        .expect("demo database");
-    add_team(&guichet).await;
-    guichet.close().await;
-}
-
-/// Adds the team of [`demo_team`] to a database that has no agent yet.
-pub async fn add_team(guichet: &guichet_core::Guichet) {
-    use guichet_core::agents::Role;
-    let supervisor = guichet
-        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
-        .await
-        .expect("supervisor");
-    guichet
-        .add_agent(
-            &supervisor,
-            "camille",
-            "Camille Martin",
-            Role::Agent,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("agent");
-    guichet
-        .add_agent(
-            &supervisor,
-            "lea",
-            "Léa Bernard",
-            Role::Lecture,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("reader");
-}
-
-/// Runs the calling test again under `keyctl session -` with `GUICHET_KEYRING=keyutils` and
-/// entries of its own (`GUICHET_KEYRING_SERVICE`), so that it reaches a real kernel keyring
-/// without sharing a secret with another test, and fails if that run fails. Returns a guard in
-/// that run (go on with the test; the guard deletes the test's secrets) and `None` in the first.
-pub fn in_session_keyring() -> Option<TestSecrets> {
-    const CHILD: &str = "GUICHET_TEST_IN_SESSION_KEYRING";
-    if std::env::var_os(CHILD).is_some() {
-        return Some(TestSecrets);
-    }
-    // libtest names each test's thread after the test.
-    let name = std::thread::current()
-        .name()
-        .expect("a test thread")
-        .to_string();
-    let exe = std::env::current_exe().expect("test binary");
-    let output = std::process::Command::new("keyctl")
-        .args(["session", "-"])
-        .arg(&exe)
-        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1")
-        .env("GUICHET_KEYRING", "keyutils")
-        .env(
-            "GUICHET_KEYRING_SERVICE",
-            format!("guichet-siec-test-{}-{}", std::process::id(), unique_name()),
-        )
-        .output()
-        .unwrap_or_else(|error| panic!("keyctl (package keyutils) cannot run: {error}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "{name} under keyctl session failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    None
-}
-
-/// Deletes the secrets a test stored in its own keyring entries when the test ends.
-#[derive(Debug)]
-pub struct TestSecrets;
-
-impl Drop for TestSecrets {
-    fn drop(&mut self) {
-        use guichet_core::keyring::Keyring;
-        use guichet_core::secrets::SecretName;
-        if let Ok(keyring) = Keyring::from_env() {
-            for name in SecretName::ALL {
-                let _ = keyring.delete(name);
-            }
-        }
-    }
 }
 
 /// Delivers what is due on `guichet`'s database now, through a sender of this process (it is
@@ -303,16 +211,6 @@ pub async fn deliver_at(
     let report = sender.deliver_due_at(now).await.expect("a pass");
     sender.stop().await;
     report
-}
-
-/// Stores the portal's signing key in the keyring the test runs with.
-pub fn store_signing_key(key: &str) {
-    use guichet_core::keyring::Keyring;
-    use guichet_core::secrets::{Secret, SecretName};
-    Keyring::from_env()
-        .expect("keyring")
-        .set(SecretName::PortalSigningKey, &Secret::new(key))
-        .expect("key stored");
 }
 
 /// A figure of a benchmark's JSON that must be a positive number (no bound on its value: times

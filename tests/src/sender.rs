@@ -5,44 +5,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
+use crate::cli::Admin;
 use crate::cluster::SENDER_PASSWORD;
+use crate::keyring::OWN_KEYRING;
 
 /// The portal's signing key the senders of the tests hold.
 pub const KEY: &str = "Kernel-Secret-Du-Portail-7c41e9";
-
-/// A keyring of its own, and a user namespace of its own, so that the kernel's persistent
-/// keyring (which keyutils links to every session of a user) is empty too. Each program execs
-/// the next: the pid of the command is the sender's own, and SIGKILL reaches it.
-pub const OWN_KEYRING: [&str; 6] = [
-    "unshare",
-    "--user",
-    "--map-root-user",
-    "keyctl",
-    "session",
-    "-",
-];
-
-/// `guichet-admin` as Cargo built it beside the test binaries (`cargo build -p guichet-admin`;
-/// `cargo test --workspace` builds it too), or `GUICHET_ADMIN`.
-pub fn admin_binary() -> PathBuf {
-    if let Some(binary) = std::env::var_os("GUICHET_ADMIN") {
-        return binary.into();
-    }
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let binary = profile.join("guichet-admin");
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo build -p guichet-admin` first (or set GUICHET_ADMIN)",
-        binary.display()
-    );
-    binary
-}
 
 /// The service's credentials, as systemd gives them (`LoadCredentialEncrypted=`): a folder
 /// with one file per secret (the shared desk's database password unused on SQLite).
@@ -62,12 +32,26 @@ pub fn spawn_sender(binary: &Path, database_url: &str, dir: &Path, smtp: &str) -
         .open(sender_log(dir))
         .expect("the sender's log");
     sender_command(binary, &["sender"], database_url, dir, smtp)
+        .text()
         .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
+        .command()
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
         .expect("the sender starts")
+}
+
+/// `binary ARGS` on the kernel's keyring, with nothing of the test's own environment that would
+/// give it an agent's or the database's password, an SMTP server or credentials: what it is to
+/// have, the caller gives.
+pub fn admin_on_keyutils(binary: &Path, args: &[&str]) -> Admin {
+    Admin::new(binary, args)
+        .env_remove("GUICHET_AGENT_PASSWORD")
+        .env_remove("GUICHET_SMTP_URL")
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .env_remove("PGPASSWORD")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("GUICHET_KEYRING", "keyutils")
 }
 
 /// `binary ARGS` in a kernel keyring of its own, as the service runs: its database, its
@@ -78,41 +62,33 @@ fn sender_command(
     database_url: &str,
     dir: &Path,
     smtp: &str,
-) -> Command {
-    let mut command = Command::new(OWN_KEYRING[0]);
-    command
-        .args(&OWN_KEYRING[1..])
-        .arg(binary)
-        .args(args)
-        .env_remove("GUICHET_AGENT_PASSWORD")
-        .env_remove("PGPASSWORD")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("GUICHET_KEYRING", "keyutils")
-        .env("GUICHET_DATABASE_URL", database_url)
+) -> Admin {
+    admin_on_keyutils(binary, args)
+        .under(&OWN_KEYRING)
+        .database(database_url)
         .env("CREDENTIALS_DIRECTORY", dir)
-        .env("GUICHET_SMTP_URL", smtp);
-    command
+        .env("GUICHET_SMTP_URL", smtp)
 }
 
 /// `binary sender --once --json` as [`spawn_sender`] runs the service: sends what is due, then
 /// its report.
 pub fn sender_once(binary: &Path, database_url: &str, dir: &Path, smtp: &str) -> serde_json::Value {
-    let output = sender_command(
-        binary,
-        &["sender", "--once", "--json"],
-        database_url,
-        dir,
-        smtp,
-    )
-    .stdin(Stdio::null())
-    .output()
-    .expect("the sender runs");
+    let run = sender_command(binary, &["sender", "--once"], database_url, dir, smtp).run();
+    assert_eq!(run.code, 0, "sender --once: {}", run.stderr);
+    run.parsed().clone()
+}
+
+/// Stops a sender as systemd does (SIGTERM): it must exit cleanly.
+pub fn stop_sender(mut sender: Child) {
+    let _ = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(sender.id().to_string())
+        .status();
+    let status = sender.wait().expect("stopped");
     assert!(
-        output.status.success(),
-        "sender --once: {}",
-        String::from_utf8_lossy(&output.stderr)
+        status.success(),
+        "the sender stops cleanly on SIGTERM: {status}"
     );
-    serde_json::from_slice(&output.stdout).expect("its JSON report")
 }
 
 /// Where [`spawn_sender`] writes the senders' warnings: beside their credentials, which

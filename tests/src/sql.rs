@@ -52,12 +52,16 @@ impl Sql {
 
     /// How many rows `table` holds.
     pub async fn count(&self, table: &str) -> i64 {
-        let sql = format!("SELECT count(*) FROM {table}");
+        self.number(&format!("SELECT count(*) FROM {table}")).await
+    }
+
+    /// The number a query of one row and one column gives (a `count(*)`).
+    pub async fn number(&self, sql: &str) -> i64 {
         match self {
-            Sql::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
-            Sql::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+            Sql::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Sql::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
         }
-        .expect("count")
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
     pub async fn close(&self) {

@@ -3,10 +3,7 @@
 use guichet_core::agents::{Permission, Role, Session};
 use guichet_core::audit::{AuditAction, AuditFilter};
 use guichet_core::{ErrorKind, Guichet, Settings};
-use guichet_tests::on_both_backends;
-
-const SUPERVISOR_PASSWORD: &str = "Superviseur-2026!";
-const AGENT_PASSWORD: &str = "Guichet-agent-42";
+use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, add_team, on_both_backends};
 
 async fn open(url: &str) -> Guichet {
     let settings = Settings::with_defaults(Some(url.into()), std::env::temp_dir());
@@ -15,33 +12,10 @@ async fn open(url: &str) -> Guichet {
         .expect("opened")
 }
 
-/// A supervisor, an agent and a read-only agent, signed in.
+/// The team of `guichet_tests::team`, signed in.
 async fn team(guichet: &Guichet) -> (Session, Session, Session) {
     assert!(guichet.needs_first_supervisor().await.expect("count"));
-    let supervisor = guichet
-        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
-        .await
-        .expect("first");
-    guichet
-        .add_agent(
-            &supervisor,
-            "camille",
-            "Camille Martin",
-            Role::Agent,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("agent");
-    guichet
-        .add_agent(
-            &supervisor,
-            "lea",
-            "Léa Bernard",
-            Role::Lecture,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("lecture");
+    let supervisor = add_team(guichet).await;
     let agent = guichet
         .sign_in("camille", AGENT_PASSWORD)
         .await

@@ -31,9 +31,10 @@ use guichet_core::error::ErrorKind;
 use guichet_core::model::database::OpenMode;
 use guichet_core::{Guichet, Settings};
 use guichet_tests::Sql;
+use guichet_tests::cli::admin_binary;
 use guichet_tests::cluster::{SharedDesk, StopMode};
 use guichet_tests::sender::{
-    Received, admin_binary, ask_for_links, credentials, sender_log, spawn_sender,
+    Received, ask_for_links, credentials, sender_log, spawn_sender, stop_sender,
 };
 use guichet_tests::smtp::Aiosmtpd;
 use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD};
@@ -355,16 +356,6 @@ async fn wait_until(
         }
         tokio::time::sleep(Duration::from_millis(3)).await;
     }
-}
-
-/// Stops the sender as systemd does (SIGTERM): it must exit cleanly.
-fn stop_sender(mut sender: Child) {
-    let _ = std::process::Command::new("kill")
-        .arg("-TERM")
-        .arg(sender.id().to_string())
-        .status();
-    let status = sender.wait().expect("stopped");
-    assert!(status.success(), "the sender stops cleanly: {status}");
 }
 
 /// Every message of the outbox settled as sent and received, the server holding nothing else;

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use guichet_core::keyring::{Keyring, choice_from_env};
 use guichet_core::secrets::{KeyringBackend, KeyringChoice, Secret, SecretError, SecretName};
+use guichet_tests::keyring::this_test_again;
 
 const CHILD: &str = "GUICHET_KEYRING_TEST_CHILD";
 
@@ -25,34 +26,15 @@ fn run_in_child(
     runtime_dir: &Path,
     configure: impl FnOnce(&mut Command),
 ) {
-    let exe = std::env::current_exe().expect("test binary");
-    let mut command = match wrapper.split_first() {
-        Some((program, args)) => {
-            let mut command = Command::new(program);
-            command.args(args).arg(&exe);
-            command
-        }
-        None => Command::new(&exe),
-    };
-    command
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1")
-        .env_remove("GUICHET_KEYRING")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        // zbus looks for $XDG_RUNTIME_DIR/bus: an empty folder means no bus.
-        .env("XDG_RUNTIME_DIR", runtime_dir);
-    configure(&mut command);
-    let program = wrapper.first().copied().unwrap_or("the test binary");
-    let output = command
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run {program}: {error}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "{name} under {program} failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    this_test_again(name, wrapper, |command| {
+        command
+            .env(CHILD, "1")
+            .env_remove("GUICHET_KEYRING")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            // zbus looks for $XDG_RUNTIME_DIR/bus: an empty folder means no bus.
+            .env("XDG_RUNTIME_DIR", runtime_dir);
+        configure(command);
+    });
 }
 
 /// Entries of the test's own, so that a developer's real secrets are never touched.

@@ -12,6 +12,7 @@ use guichet_core::mail::sending::SendingName;
 use guichet_core::{ErrorKind, Guichet, Settings};
 use guichet_tests::Sql;
 use guichet_tests::smtp::Aiosmtpd;
+use guichet_tests::time::{PARIS, paris, utc};
 use guichet_tests::{
     AGENT_PASSWORD, SUPERVISOR_PASSWORD, deliver, deliver_at, on_both_backends, store_signing_key,
 };
@@ -106,7 +107,7 @@ async fn portal_accepts(store: &Sql, token: &str, now: DateTime<Utc>) -> bool {
     let Some((user_id, hashed, expires_at)) = row else {
         return false;
     };
-    let expires = chrono_tz::Europe::Paris
+    let expires = PARIS
         .from_local_datetime(&expires_at)
         .earliest()
         .expect("a Paris time")
@@ -220,17 +221,15 @@ on_both_backends!(keyring a_link_arrives_as_the_guide_shows_it_and_the_portal_ac
 on_both_backends!(keyring links_made_in_winter_summer_and_the_repeated_hour_are_accepted, |db| {
     store_signing_key(KERNEL_SECRET);
     let desk = desk(&db.url, |_| {}).await;
-    let paris = chrono_tz::Europe::Paris;
     let instants = [
-        paris.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).single(),
-        paris.with_ymd_and_hms(2026, 7, 15, 10, 0, 0).single(),
+        paris(2026, 1, 15, 10, 0),
+        paris(2026, 7, 15, 10, 0),
         // 25 October 2026: at 01:30 UTC (02:30 CET, the second one) the link expires in the
         // repeated hour, 03:30 CET — and at 00:30 UTC (02:30 CEST, the first), an hour after.
-        Some(Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).single().expect("instant").with_timezone(&paris)),
-        Some(Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).single().expect("instant").with_timezone(&paris)),
+        utc(2026, 10, 25, 0, 30),
+        utc(2026, 10, 25, 1, 30),
     ];
     for (round, at) in instants.into_iter().enumerate() {
-        let at = at.expect("instant").with_timezone(&Utc);
         desk.guichet.send_link_at(&desk.agent, HENRI_IV_PRINCIPAL, None, at).await.expect("sent");
         // The sender mints at the link's own time, as if it ran then; its mail goes to files.
         let report = deliver_at(&desk.guichet, None, Some(at)).await;

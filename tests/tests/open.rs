@@ -1,9 +1,9 @@
 //! Opening the account database: configuration mistakes, an unreachable server, a schema from a
 //! newer release, and the demo data, on real SQLite and PostgreSQL.
 
-use chrono::{TimeZone, Utc};
 use guichet_core::store::{Backend, OpenMode, Store};
 use guichet_core::{ErrorKind, Guichet, Settings, demo};
+use guichet_tests::time::{PARIS, fixed_now};
 use guichet_tests::{Sql, TestDb, on_both_backends, postgres_server_url};
 
 fn settings(database_url: Option<String>, data_dir: &std::path::Path) -> Settings {
@@ -119,10 +119,7 @@ async fn the_embedded_database_is_created_migrated_and_filled_on_first_launch() 
 
 #[tokio::test]
 async fn the_same_seed_gives_the_same_database_on_both_backends() {
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
-        .single()
-        .expect("instant");
+    let now = fixed_now();
     let size = demo::DemoSize {
         establishments: 7_000,
         accounts: 15_000,
@@ -130,7 +127,7 @@ async fn the_same_seed_gives_the_same_database_on_both_backends() {
     let mut digests = Vec::new();
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let db = TestDb::migrated(backend).await;
-        let report = demo::load(&db.store, size, 11, chrono_tz::Europe::Paris, now)
+        let report = demo::load(&db.store, size, 11, PARIS, now)
             .await
             .expect("demo loads");
         assert_eq!((report.establishments, report.accounts), (7_000, 15_000));
@@ -148,16 +145,13 @@ async fn the_same_seed_gives_the_same_database_on_both_backends() {
                 ["account", "establishment", "establishment_account"]
             );
         }
-        let again = demo::load(&db.store, size, 11, chrono_tz::Europe::Paris, now)
+        let again = demo::load(&db.store, size, 11, PARIS, now)
             .await
             .expect_err("not twice");
         assert_eq!(again.kind(), ErrorKind::DatabaseNotEmpty);
         let hits = db.store.plain_search("saint", 50).await.expect("search");
         let henri_iv = guichet_core::model::uai::Uai::parse("0750654D").expect("uai");
-        let page = db
-            .store
-            .establishment(&henri_iv, chrono_tz::Europe::Paris, now)
-            .await;
+        let page = db.store.establishment(&henri_iv, PARIS, now).await;
         digests.push((
             serde_json::to_string(&hits).expect("json"),
             serde_json::to_string(&page.expect("page")).expect("json"),

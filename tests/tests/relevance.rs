@@ -21,7 +21,7 @@ async fn run(backend: Backend) -> (f64, Vec<Vec<String>>) {
         &db.store,
         size,
         11,
-        chrono_tz::Europe::Paris,
+        guichet_tests::time::PARIS,
         chrono::Utc::now(),
     )
     .await

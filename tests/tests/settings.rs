@@ -1,7 +1,7 @@
 //! The settings screen's service on real databases, a real kernel keyring and a real SMTP
 //! server: supervisors only, saved without passwords, secrets write-only, connections tested.
 
-use guichet_core::agents::{Role, Session};
+use guichet_core::agents::Session;
 use guichet_core::audit::{AuditAction, AuditFilter};
 use guichet_core::config::StoredSettings;
 use guichet_core::keyring::Keyring;
@@ -9,29 +9,18 @@ use guichet_core::mail::sending::SendingForm;
 use guichet_core::secrets::SecretName;
 use guichet_core::{ErrorKind, Guichet, Settings};
 use guichet_tests::smtp::Aiosmtpd;
-use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, on_both_backends};
+use guichet_tests::{AGENT_PASSWORD, on_both_backends, team};
 
-async fn team(url: &str, data_dir: &std::path::Path) -> (Guichet, Session, Session) {
+/// A supervisor and an agent of the team, signed in.
+async fn signed_in(url: &str, data_dir: &std::path::Path) -> (Guichet, Session, Session) {
     let guichet = Guichet::open(
         Settings::with_defaults(Some(url.into()), data_dir.to_path_buf()),
         guichet_core::store::OpenMode::MustExist,
     )
     .await
     .expect("opened");
-    let supervisor = guichet
-        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
-        .await
-        .expect("supervisor");
-    guichet
-        .add_agent(
-            &supervisor,
-            "camille",
-            "Camille Martin",
-            Role::Agent,
-            AGENT_PASSWORD,
-        )
-        .await
-        .expect("agent");
+    let supervisor = team::first_supervisor(&guichet).await;
+    team::add_members(&guichet, &supervisor, &[team::AGENT]).await;
     let agent = guichet
         .sign_in("camille", AGENT_PASSWORD)
         .await
@@ -41,7 +30,7 @@ async fn team(url: &str, data_dir: &std::path::Path) -> (Guichet, Session, Sessi
 
 on_both_backends!(keyring only_supervisors_see_and_change_the_settings, |db| {
     let dir = tempfile::tempdir().expect("folder");
-    let (guichet, supervisor, agent) = team(&db.url, dir.path()).await;
+    let (guichet, supervisor, agent) = signed_in(&db.url, dir.path()).await;
     let view = guichet.settings_view(&supervisor).await.expect("view");
     assert_eq!(view.keyring, "keyutils");
     assert!(view.secrets.iter().all(|s| !s.set));
@@ -62,7 +51,7 @@ on_both_backends!(keyring only_supervisors_see_and_change_the_settings, |db| {
 
 on_both_backends!(keyring settings_are_saved_without_passwords_and_journaled, |db| {
     let dir = tempfile::tempdir().expect("folder");
-    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let (guichet, supervisor, _) = signed_in(&db.url, dir.path()).await;
     let view = guichet.settings_view(&supervisor).await.expect("view");
     assert_eq!(view.sending.portal_url, "https://auth.siec.education.fr");
     assert_eq!(view.sending.link_lifetime_seconds, 3_600);
@@ -105,7 +94,7 @@ on_both_backends!(keyring settings_are_saved_without_passwords_and_journaled, |d
 
 on_both_backends!(keyring secrets_go_to_the_keyring_and_never_to_the_journal, |db| {
     let dir = tempfile::tempdir().expect("folder");
-    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let (guichet, supervisor, _) = signed_in(&db.url, dir.path()).await;
     let message = guichet.set_secret(&supervisor, "portal-signing-key", "Kernel-Secret-Value-42".into()).await.expect("stored");
     assert!(message.contains("keyutils"));
     let stored = Keyring::from_env().expect("keyring").get(SecretName::PortalSigningKey).expect("read").expect("present");
@@ -125,7 +114,7 @@ on_both_backends!(keyring secrets_go_to_the_keyring_and_never_to_the_journal, |d
 
 on_both_backends!(keyring connection_tests_say_what_answers_and_what_does_not, |db| {
     let dir = tempfile::tempdir().expect("folder");
-    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let (guichet, supervisor, _) = signed_in(&db.url, dir.path()).await;
     let ok = guichet.test_database(&supervisor, None).await.expect("the database in use answers");
     assert!(ok.starts_with("Connexion réussie"), "{ok}");
     let down = guichet.test_database(&supervisor, Some("postgres://postgres@127.0.0.1:1/siec".into())).await.expect_err("down");
@@ -142,7 +131,7 @@ on_both_backends!(keyring connection_tests_say_what_answers_and_what_does_not, |
 
 on_both_backends!(keyring the_smtp_password_goes_only_to_the_configured_server, |db| {
     let dir = tempfile::tempdir().expect("folder");
-    let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+    let (guichet, supervisor, _) = signed_in(&db.url, dir.path()).await;
     // A host that would take the password: it listens, and must never see a connection.
     let lure = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
     lure.set_nonblocking(true).expect("non-blocking");
@@ -177,7 +166,7 @@ on_both_backends!(
     a_typed_database_address_with_a_password_is_refused_unread,
     |db| {
         let dir = tempfile::tempdir().expect("folder");
-        let (guichet, supervisor, _) = team(&db.url, dir.path()).await;
+        let (guichet, supervisor, _) = signed_in(&db.url, dir.path()).await;
         let error = guichet
             .test_database(
                 &supervisor,

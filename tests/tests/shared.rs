@@ -800,10 +800,7 @@ async fn the_mode_is_chosen_once_and_one_shared_database_per_cluster() {
     let standalone = Guichet::open(settings, OpenMode::MustExist)
         .await
         .expect("standalone");
-    standalone
-        .create_first_supervisor("sandrine", "Sandrine Petit", SUPERVISOR_PASSWORD)
-        .await
-        .expect("first supervisor");
+    guichet_tests::team::first_supervisor(&standalone).await;
     owner.close().await;
     desk.cluster
         .execute("DROP DATABASE guichet WITH (FORCE)")

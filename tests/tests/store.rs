@@ -1,6 +1,6 @@
 //! The account database on real SQLite and PostgreSQL: the same bodies run on both.
 
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use guichet_core::model::establishment::{EstablishmentKind, InitStatus, Sector};
 use guichet_core::model::uai::Uai;
 use guichet_core::search::SearchHit;
@@ -8,15 +8,8 @@ use guichet_core::store::{
     Batch, NewAccount, NewAttachment, NewEstablishment, NewResetRequest, Store,
 };
 use guichet_core::{ErrorKind, portal_time};
+use guichet_tests::time::{PARIS, fixed_now, naive};
 use guichet_tests::{Sql, on_both_backends};
-
-const PARIS: chrono_tz::Tz = chrono_tz::Europe::Paris;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
-        .single()
-        .expect("valid instant")
-}
 
 fn uai(text: &str) -> Uai {
     Uai::parse(text).expect("valid UAI")
@@ -41,8 +34,8 @@ fn account(id: i32, email: &str, initialised: bool) -> NewAccount {
         id,
         email: email.into(),
         password: initialised.then(|| "$2y$13$hash".into()),
-        password_changed_at: initialised.then(|| now() - Duration::days(30)),
-        created_at: now() - Duration::days(60),
+        password_changed_at: initialised.then(|| fixed_now() - Duration::days(30)),
+        created_at: fixed_now() - Duration::days(60),
     }
 }
 
@@ -61,7 +54,7 @@ fn fixture() -> Batch {
     let attach = |code: &str, account_id| NewAttachment {
         uai: uai(code),
         account_id,
-        attached_at: now() - Duration::days(50),
+        attached_at: fixed_now() - Duration::days(50),
     };
     Batch {
         establishments: vec![
@@ -82,8 +75,8 @@ fn fixture() -> Batch {
         ],
         principals: vec![(uai("0750654D"), 1)],
         reset_requests: vec![
-            request(2, now() - Duration::minutes(20)),
-            request(3, now() - Duration::hours(5)),
+            request(2, fixed_now() - Duration::minutes(20)),
+            request(3, fixed_now() - Duration::hours(5)),
         ],
         demo_seed: None,
     }
@@ -91,7 +84,7 @@ fn fixture() -> Batch {
 
 async fn loaded(store: &Store) {
     store
-        .insert_batch(&fixture(), now())
+        .insert_batch(&fixture(), fixed_now())
         .await
         .expect("fixture loads");
 }
@@ -119,7 +112,7 @@ on_both_backends!(
         loaded(&db.store).await;
         let page = db
             .store
-            .establishment(&uai("0750654d"), PARIS, now())
+            .establishment(&uai("0750654d"), PARIS, fixed_now())
             .await
             .expect("page");
         assert_eq!(page.name, "LYCÉE GÉNÉRAL HENRI IV");
@@ -138,21 +131,21 @@ on_both_backends!(
         assert_eq!(
             states[0].2,
             &InitStatus::Initialised {
-                at: Some(now() - Duration::days(30))
+                at: Some(fixed_now() - Duration::days(30))
             }
         );
         assert_eq!(states[1].0, "proviseur.henri4@ac-paris.fr");
         assert_eq!(
             states[1].2,
             &InitStatus::NotInitialised {
-                link_expired_at: Some(now() - Duration::hours(4))
+                link_expired_at: Some(fixed_now() - Duration::hours(4))
             }
         );
         assert_eq!(states[2].0, "Secretariat.Henri4@gmail.com");
         assert_eq!(
             states[2].2,
             &InitStatus::LinkPending {
-                until: now() + Duration::minutes(40)
+                until: fixed_now() + Duration::minutes(40)
             }
         );
     }
@@ -162,7 +155,7 @@ on_both_backends!(an_unknown_establishment_is_a_clear_error, |db| {
     loaded(&db.store).await;
     let error = db
         .store
-        .establishment(&uai("0931234L"), PARIS, now())
+        .establishment(&uai("0931234L"), PARIS, fixed_now())
         .await
         .expect_err("absent");
     assert_eq!(error.kind(), ErrorKind::EstablishmentNotFound);
@@ -419,11 +412,7 @@ on_both_backends!(reset_requests_keep_the_portals_naive_local_times, |db| {
         .expect("rows"),
     };
     // 09:00 UTC on 25 November is 10:00 in Paris: the row says 09:40 and 10:40 local time.
-    let local = |h, m| {
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-            .and_then(|d| d.and_hms_opt(h, m, 0))
-            .expect("time")
-    };
+    let local = |h, m| naive(2026, 11, 25, h, m);
     assert_eq!(stored[0], (local(9, 40), local(10, 40)));
 });
 
@@ -431,6 +420,6 @@ on_both_backends!(a_failed_batch_writes_nothing, |db| {
     let mut batch = fixture();
     // The second account repeats the first one's address in another case: the whole load fails.
     batch.accounts[1].email = "CE.0750654D@ac-paris.fr".into();
-    assert!(db.store.insert_batch(&batch, now()).await.is_err());
+    assert!(db.store.insert_batch(&batch, fixed_now()).await.is_err());
     assert_eq!(db.store.count_establishments().await.expect("count"), 0);
 });

@@ -1,35 +1,13 @@
 //! `guichet-admin bench search` on both backends at a small size: the JSON a benchmark run
 //! records has its shape and its figures are positive numbers. No assertion on times.
 
-use std::process::Command;
-
 use guichet_core::store::Backend;
+use guichet_tests::cli::{Admin, Run};
 use guichet_tests::{TestDb, positive};
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
 fn admin(database_url: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_guichet-admin"))
-        .args(args)
-        .arg("--json")
-        .env("GUICHET_DATABASE_URL", database_url)
-        .env(
-            "GUICHET_DATA_DIR",
-            std::env::temp_dir().join("guichet-admin-tests"),
-        )
-        .output()
-        .expect("guichet-admin runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        json: serde_json::from_str(stdout.trim()).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Admin::on_database(env!("CARGO_BIN_EXE_guichet-admin"), database_url, args).run()
 }
 
 fn bench_search(db: &TestDb, backend: &str) -> Value {

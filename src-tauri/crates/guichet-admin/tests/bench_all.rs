@@ -2,9 +2,8 @@
 //! keyring: every section of the figures is there with its baseline, every message it sent
 //! arrived, and the database is left as the demo made it. No assertion on times.
 
-use std::process::Command;
-
-use guichet_core::store::{Backend, Store};
+use guichet_core::store::Backend;
+use guichet_tests::cli::Admin;
 use guichet_tests::smtp::Aiosmtpd;
 use guichet_tests::{TestDb, in_session_keyring, positive, store_signing_key};
 use serde_json::Value;
@@ -14,10 +13,11 @@ const MAIL: u64 = 20;
 const BASELINE_MAIL: u64 = 2;
 const CAMPAIGN: u64 = 30;
 
-fn bench_all(url: &str, smtp: &str) -> (Option<i32>, Value) {
+fn bench_all(url: &str, smtp: &str) -> (i32, Value) {
     let data = tempfile::tempdir().expect("folder");
-    let output = Command::new(env!("CARGO_BIN_EXE_guichet-admin"))
-        .args([
+    let run = Admin::new(
+        env!("CARGO_BIN_EXE_guichet-admin"),
+        &[
             "--database-url",
             url,
             "bench",
@@ -48,14 +48,11 @@ fn bench_all(url: &str, smtp: &str) -> (Option<i32>, Value) {
             &CAMPAIGN.to_string(),
             "--smtp-url",
             smtp,
-            "--json",
-        ])
-        .env("GUICHET_DATA_DIR", data.path())
-        .output()
-        .expect("guichet-admin runs");
-    let json = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stderr)));
-    (output.status.code(), json)
+        ],
+    )
+    .env("GUICHET_DATA_DIR", data.path())
+    .run();
+    (run.code, run.parsed().clone())
 }
 
 fn samples(value: &Value, what: &str, expected: u64) {
@@ -63,20 +60,12 @@ fn samples(value: &Value, what: &str, expected: u64) {
     positive(&value["p95_ms"], what);
 }
 
-async fn count(store: &Store, sql: &str) -> i64 {
-    match store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .expect("counted")
-}
-
 async fn bench_all_on(backend: Backend) {
     store_signing_key("clé de signature du banc d’essai, assez longue");
     let server = Aiosmtpd::start();
     let db = TestDb::empty(backend).await;
     let (code, json) = bench_all(&db.url, &server.url());
-    assert_eq!(code, Some(0), "{json}");
+    assert_eq!(code, 0, "{json}");
 
     assert_eq!(json["establishments"], 300);
     assert_eq!(json["accounts"], 1500);
@@ -152,23 +141,22 @@ async fn bench_all_on(backend: Backend) {
 
     // What the agents attached is detached again, the naive inserts were rolled back, and every
     // call is in the journal.
+    let sql = db.sql().await;
     let attached = "SELECT count(*) FROM establishment_account ea JOIN account a \
                     ON a.id = ea.account_id WHERE a.email LIKE 'banc.%'";
-    assert_eq!(count(&db.store, attached).await, 0);
+    assert_eq!(sql.number(attached).await, 0);
     let naive = "SELECT count(*) FROM account WHERE email LIKE 'naif.%'";
-    assert_eq!(count(&db.store, naive).await, 0);
+    assert_eq!(sql.number(naive).await, 0);
     let journal = "SELECT count(*) FROM audit_event WHERE email LIKE 'banc.solo%'";
     // One untimed call in ten (at least one) warms up first; each call adds the address,
     // attaches it, sends it a link and detaches it.
     let warm_up = (CALLS / 10).max(1);
-    assert_eq!(
-        count(&db.store, journal).await,
-        4 * (CALLS + warm_up) as i64
-    );
+    assert_eq!(sql.number(journal).await, 4 * (CALLS + warm_up) as i64);
+    sql.close().await;
 
     // A second run needs an empty database: it times the demo fill.
     let (code, refused) = bench_all(&db.url, &server.url());
-    assert_eq!(code, Some(1));
+    assert_eq!(code, 1);
     assert_eq!(refused["error"]["kind"], "database_not_empty", "{refused}");
     db.remove().await;
 }

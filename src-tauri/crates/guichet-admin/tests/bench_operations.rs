@@ -3,41 +3,38 @@
 //! checks passwords over TLS; on a standalone one, with the app's own account. Every figure has
 //! its samples; the calls leave the establishments as they were. No assertion on times.
 
-use std::process::Command;
-
 use guichet_core::store::{Backend, OpenMode};
+use guichet_tests::cli::Admin;
 use guichet_tests::cluster::SharedDesk;
-use guichet_tests::{AGENT_PASSWORD, TestDb, in_session_keyring, positive, store_signing_key};
+use guichet_tests::{AGENT_PASSWORD, Sql, TestDb, in_session_keyring, positive, store_signing_key};
 use serde_json::Value;
 
 const CALLS: u64 = 6;
 const SIGN_INS: u64 = 3;
 
-fn bench_operations(url: &str, agent: &str) -> (Option<i32>, Value, String) {
+fn bench_operations(url: &str, agent: &str) -> (i32, Value, String) {
     let data = tempfile::tempdir().expect("folder");
-    let output = Command::new(env!("CARGO_BIN_EXE_guichet-admin"))
-        .args([
+    let run = Admin::new(
+        env!("CARGO_BIN_EXE_guichet-admin"),
+        &[
             "--database-url",
             url,
             "bench",
             "operations",
             "--agent",
             agent,
-        ])
-        .args([
-            "--calls",
-            &CALLS.to_string(),
-            "--sign-ins",
-            &SIGN_INS.to_string(),
-            "--json",
-        ])
-        .env("GUICHET_AGENT_PASSWORD", AGENT_PASSWORD)
-        .env("GUICHET_DATA_DIR", data.path())
-        .output()
-        .expect("guichet-admin runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let json = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), json, stderr)
+        ],
+    )
+    .args(&[
+        "--calls",
+        &CALLS.to_string(),
+        "--sign-ins",
+        &SIGN_INS.to_string(),
+    ])
+    .env("GUICHET_AGENT_PASSWORD", AGENT_PASSWORD)
+    .env("GUICHET_DATA_DIR", data.path())
+    .run();
+    (run.code, run.json, run.stderr)
 }
 
 fn every_figure(json: &Value, mode: &str) {
@@ -65,32 +62,25 @@ async fn an_agent_of_a_shared_database_is_measured_with_its_own_role() {
     let desk = SharedDesk::start().await;
     let url = desk.agents_url();
     let (code, json, stderr) = bench_operations(&url, "camille");
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
     every_figure(&json, "shared");
     assert_eq!(json["backend"], "postgres");
 
     // Each call detached the address it attached: the establishments are as they were.
-    let owner = guichet_core::store::Store::connect(&desk.owner_url(), OpenMode::MustExist)
-        .await
-        .expect("owner");
-    let guichet_core::store::Store::Postgres(pool) = &owner else {
-        unreachable!("PostgreSQL")
-    };
-    let left: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM establishment_account ea JOIN account a ON a.id = ea.account_id \
-         WHERE a.email LIKE 'banc.%'",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("count");
+    let owner = Sql::open(&desk.owner_url()).await;
+    let left = owner
+        .number(
+            "SELECT count(*) FROM establishment_account ea JOIN account a ON a.id = ea.account_id \
+             WHERE a.email LIKE 'banc.%'",
+        )
+        .await;
     assert_eq!(left, 0);
-    let sign_ins: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_event e JOIN agent a ON a.id = e.agent_id \
-         WHERE a.login = 'camille' AND e.action = 'sign_in'",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("count");
+    let sign_ins = owner
+        .number(
+            "SELECT count(*) FROM audit_event e JOIN agent a ON a.id = e.agent_id \
+             WHERE a.login = 'camille' AND e.action = 'sign_in'",
+        )
+        .await;
     assert_eq!(
         sign_ins,
         SIGN_INS as i64 + 1,
@@ -99,7 +89,7 @@ async fn an_agent_of_a_shared_database_is_measured_with_its_own_role() {
 
     // A reader's role may not make the calls: the database's grants and the core refuse them.
     let (code, json, _) = bench_operations(&url, "lea");
-    assert_eq!(code, Some(1));
+    assert_eq!(code, 1);
     assert_eq!(json["error"]["kind"], "forbidden", "{json}");
 }
 
@@ -130,7 +120,7 @@ async fn an_agent_of_a_standalone_database_is_measured_the_same_way() {
     .expect("demo");
     guichet_tests::add_team(&guichet).await;
     let (code, json, stderr) = bench_operations(&db.url, "camille");
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
     every_figure(&json, "standalone");
     assert_eq!(json["backend"], "sqlite");
     db.remove().await;

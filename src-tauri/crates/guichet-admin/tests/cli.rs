@@ -1,34 +1,12 @@
 //! The `guichet-admin` binary as scripts use it: exit codes, JSON output, French errors.
 
-use std::process::Command;
-
 use guichet_core::store::Backend;
 use guichet_tests::TestDb;
+use guichet_tests::cli::{Admin, Run};
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
 fn admin(database_url: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_guichet-admin"))
-        .args(args)
-        .arg("--json")
-        .env("GUICHET_DATABASE_URL", database_url)
-        .env(
-            "GUICHET_DATA_DIR",
-            std::env::temp_dir().join("guichet-admin-tests"),
-        )
-        .output()
-        .expect("guichet-admin runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        json: serde_json::from_str(stdout.trim()).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Admin::on_database(env!("CARGO_BIN_EXE_guichet-admin"), database_url, args).run()
 }
 
 async fn demo_then_search(backend: Backend) {

@@ -1,10 +1,9 @@
 //! A whole scenario through the CLI with every log on, then a search of everything it printed
 //! and every file it wrote for the secrets it handled: none may appear anywhere.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
+use guichet_tests::cli::{Admin, Run};
 use guichet_tests::in_session_keyring;
 use guichet_tests::smtp::{Aiosmtpd, AiosmtpdOptions};
 
@@ -13,12 +12,8 @@ const SMTP_PASSWORD: &str = "Smtp-Pass-41b7e05a";
 const SUPERVISOR_PASSWORD: &str = "Superviseur-Pass-2026!";
 const AGENT_PASSWORD: &str = "Agent-Pass-2026-x7!";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// `guichet-admin ARGS` with every log on, on the standalone database of `data_dir`, `stdin`
+/// and a newline on standard input, `agent_password` in `GUICHET_AGENT_PASSWORD`.
 fn admin(
     data_dir: &Path,
     smtp_url: &str,
@@ -26,36 +21,20 @@ fn admin(
     stdin: Option<&str>,
     agent_password: Option<&str>,
 ) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_guichet-admin"));
-    command
-        .args(args)
+    let mut command = Admin::new(env!("CARGO_BIN_EXE_guichet-admin"), args)
+        .text()
         .env("RUST_LOG", "trace")
         .env("GUICHET_DATA_DIR", data_dir)
         .env("GUICHET_SMTP_URL", smtp_url)
-        .env_remove("GUICHET_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    match agent_password {
+        .env_remove("GUICHET_DATABASE_URL");
+    command = match agent_password {
         Some(password) => command.env("GUICHET_AGENT_PASSWORD", password),
         None => command.env_remove("GUICHET_AGENT_PASSWORD"),
     };
-    let mut child = command.spawn().expect("guichet-admin runs");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{input}\n").as_bytes())
-            .expect("written");
+        command = command.stdin(&format!("{input}\n"));
     }
-    drop(child.stdin.take());
-    let output = child.wait_with_output().expect("finished");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    command.run()
 }
 
 /// Every file under `dir`, read as bytes (the SQLite database and its journal included).

@@ -4,88 +4,57 @@
 //! with TLS and passwords, aiosmtpd on the loopback; killed with SIGKILL while it sends.
 
 use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use guichet_core::links::token::{SigningKey, StoredRequest, parse_link, verify};
+use guichet_tests::cli::Admin;
 use guichet_tests::cluster::{SENDER_PASSWORD, SharedDesk};
-use guichet_tests::sender::{KEY, OWN_KEYRING, Received, credentials};
+use guichet_tests::keyring::OWN_KEYRING;
+use guichet_tests::sender::{KEY, Received, admin_on_keyutils, credentials, stop_sender};
 use guichet_tests::smtp::{Aiosmtpd, reset_link};
+use guichet_tests::time::PARIS;
 use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD};
 use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 
-/// `guichet-admin` with `args`, `env`, under `wrapper` (a keyring of its own).
-fn command(wrapper: &[&str], args: &[&str], env: &[(&str, &str)]) -> Command {
-    let binary = env!("CARGO_BIN_EXE_guichet-admin");
-    let mut command = match wrapper.split_first() {
-        Some((program, rest)) => {
-            let mut command = Command::new(program);
-            command.args(rest).arg(binary);
-            command
-        }
-        None => Command::new(binary),
-    };
-    command
-        .args(args)
-        .env_remove("GUICHET_AGENT_PASSWORD")
-        .env_remove("GUICHET_SMTP_URL")
-        .env_remove("CREDENTIALS_DIRECTORY")
-        .env_remove("PGPASSWORD")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("GUICHET_KEYRING", "keyutils")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null());
-    command
+const BINARY: &str = env!("CARGO_BIN_EXE_guichet-admin");
+
+/// `guichet-admin ARGS --json` on the kernel's keyring with `env`, nothing of the test's own.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Admin {
+    env.iter().fold(
+        admin_on_keyutils(Path::new(BINARY), args),
+        |command, (name, value)| command.env(name, value),
+    )
 }
 
-/// Runs `guichet-admin … --json` to its end; its JSON, or a panic with what it printed.
-fn run(wrapper: &[&str], args: &[&str], env: &[(&str, &str)]) -> Value {
-    let output = command(wrapper, &[args, &["--json"]].concat(), env)
-        .output()
-        .expect("guichet-admin runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{args:?}: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(stdout.trim()).expect("JSON")
+/// Runs `guichet-admin … --json` in a keyring of its own to its end; its JSON, or a panic with
+/// what it printed.
+fn run(args: &[&str], env: &[(&str, &str)]) -> Value {
+    let run = command(args, env).under(&OWN_KEYRING).run();
+    assert_eq!(run.code, 0, "{args:?}: {}\n{}", run.stdout, run.stderr);
+    run.parsed().clone()
 }
 
 /// A shell, in a keyring of its own, that stores the sender's secrets (key and database
-/// password, on standard input as an operator would) and then runs `guichet-admin ARGS`.
-fn sender_in_its_keyring(desk: &SharedDesk, args: &str, env: &[(&str, &str)]) -> Command {
-    let binary = env!("CARGO_BIN_EXE_guichet-admin");
-    let script = format!(
-        "printf %s \"$KEY\" | {binary} secret set portal-signing-key >/dev/null && \
-         printf %s \"$DB\" | {binary} secret set database-password >/dev/null && \
-         exec {binary} {args}"
-    );
-    let mut command = Command::new(OWN_KEYRING[0]);
-    command
-        .args(&OWN_KEYRING[1..])
-        .args(["sh", "-c", &script])
-        .env_remove("CREDENTIALS_DIRECTORY")
-        .env_remove("GUICHET_SMTP_URL")
-        .env_remove("PGPASSWORD")
-        .env("GUICHET_KEYRING", "keyutils")
-        .env("GUICHET_DATABASE_URL", desk.sender_url())
+/// password, on standard input as an operator would) and then runs `guichet-admin ARGS`: the
+/// binary is the script's `$0`, its arguments `$@`.
+fn sender_in_its_keyring(desk: &SharedDesk, args: &[&str], env: &[(&str, &str)]) -> Admin {
+    const SCRIPT: &str = "printf %s \"$KEY\" | \"$0\" secret set portal-signing-key >/dev/null && \
+         printf %s \"$DB\" | \"$0\" secret set database-password >/dev/null && \
+         exec \"$0\" \"$@\"";
+    let wrapper = [&OWN_KEYRING[..], &["sh", "-c", SCRIPT]].concat();
+    command(args, env)
+        .under(&wrapper)
+        .database(&desk.sender_url())
         .env("KEY", KEY)
         .env("DB", SENDER_PASSWORD)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null());
-    command
 }
 
 /// A running `guichet-admin sender` with its credentials, in an empty keyring.
 fn spawn_sender(desk: &SharedDesk, dir: &std::path::Path, smtp: &str) -> Child {
-    guichet_tests::sender::spawn_sender(
-        std::path::Path::new(env!("CARGO_BIN_EXE_guichet-admin")),
-        &desk.sender_url(),
-        dir,
-        smtp,
-    )
+    guichet_tests::sender::spawn_sender(Path::new(BINARY), &desk.sender_url(), dir, smtp)
 }
 
 /// Asks, as camille through the core, for a link to each of `count` addresses of the demo.
@@ -176,25 +145,8 @@ async fn portal_says(desk: &SharedDesk, link: &str) -> bool {
         expires_at,
     };
     let key = SigningKey::new(KEY).expect("key");
-    verify(
-        &key,
-        &stored,
-        &parsed.verifier,
-        chrono::Utc::now(),
-        chrono_tz::Europe::Paris,
-    ) == guichet_core::links::token::Verdict::Valid
-}
-
-fn stop(mut child: Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let status = child.wait().expect("stopped");
-    assert!(
-        status.success(),
-        "the sender stops cleanly on SIGTERM: {status}"
-    );
+    verify(&key, &stored, &parsed.verifier, chrono::Utc::now(), PARIS)
+        == guichet_core::links::token::Verdict::Valid
 }
 
 #[tokio::test]
@@ -205,7 +157,6 @@ async fn an_agent_whose_keyring_is_empty_asks_and_the_sender_in_its_own_keyring_
     let as_agent = |login: &str, password: &str, args: &[&str]| {
         let args = [args, &["--agent", login]].concat();
         run(
-            &OWN_KEYRING,
             &args,
             &[
                 ("GUICHET_DATABASE_URL", &agents),
@@ -238,12 +189,9 @@ async fn an_agent_whose_keyring_is_empty_asks_and_the_sender_in_its_own_keyring_
     assert!(asked["expires_at"].is_null(), "not minted yet: {asked}");
 
     // The sender, in a keyring of its own that holds the key and its database password.
-    let output = sender_in_its_keyring(&desk, "sender --once --json", &[])
-        .output()
-        .expect("the sender runs");
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stderr)));
-    assert!(output.status.success(), "{report}");
+    let once = sender_in_its_keyring(&desk, &["sender", "--once"], &[]).run();
+    let report = once.parsed();
+    assert_eq!(once.code, 0, "{report}");
     assert_eq!(report["report"]["sent"], 1, "{report}");
     assert!(report["problem"].is_null());
     let link = reset_link(&server.wait_for_messages(1)[0]);
@@ -259,7 +207,9 @@ async fn an_agent_whose_keyring_is_empty_asks_and_the_sender_in_its_own_keyring_
     assert_eq!(check(&altered), "altered");
 
     // With the service running, `send-link --deliver` follows the new link until it has left.
-    let service = sender_in_its_keyring(&desk, "sender", &[("RUST_LOG", "warn")])
+    let service = sender_in_its_keyring(&desk, &["sender"], &[("RUST_LOG", "warn")])
+        .text()
+        .command()
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -271,7 +221,7 @@ async fn an_agent_whose_keyring_is_empty_asks_and_the_sender_in_its_own_keyring_
     );
     assert_eq!(resent["state"]["state"], "sent", "{resent}");
     assert!(resent["expires_at"].is_string(), "{resent}");
-    stop(service);
+    stop_sender(service);
     let messages = server.wait_for_messages(2);
     let new_link = reset_link(&messages[1]);
     assert!(portal_says(&desk, &new_link).await);
@@ -287,7 +237,6 @@ async fn an_agent_whose_keyring_is_empty_asks_and_the_sender_in_its_own_keyring_
         .cluster
         .url(Some("owner"), guichet_tests::cluster::SHARED_DATABASE);
     let added = command(
-        &[],
         &[
             "agent",
             "add",
@@ -296,42 +245,28 @@ async fn an_agent_whose_keyring_is_empty_asks_and_the_sender_in_its_own_keyring_
             "Second service",
             "--role",
             "envoi",
-            "--json",
         ],
         &[
             ("GUICHET_DATABASE_URL", &owner_url),
             ("PGPASSWORD", guichet_tests::cluster::OWNER_PASSWORD),
         ],
     )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .spawn()
-    .and_then(|mut child| {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(b"Second-service-2026!\n")?;
-        child.wait_with_output()
-    })
-    .expect("agent add runs");
-    let added: Value = serde_json::from_slice(&added.stdout).expect("JSON");
+    .stdin("Second-service-2026!\n")
+    .run();
+    let added = added.parsed();
     assert_eq!(added["agent"]["role"], "envoi", "{added}");
     let camille_url = desk
         .cluster
         .url(Some("camille"), guichet_tests::cluster::SHARED_DATABASE);
     let refused = command(
-        &[],
-        &["sender", "--once", "--json"],
+        &["sender", "--once"],
         &[
             ("GUICHET_DATABASE_URL", &camille_url),
             ("PGPASSWORD", AGENT_PASSWORD),
         ],
     )
-    .output()
-    .expect("runs");
-    let refused: Value = serde_json::from_slice(&refused.stdout).expect("JSON");
+    .run();
+    let refused = refused.parsed();
     assert_eq!(refused["error"]["kind"], "not_a_sender", "{refused}");
 }
 
@@ -369,7 +304,7 @@ async fn a_dozen_kills_during_two_thousand_messages_lose_none_and_repeat_only_wh
     // A last one finishes the run, the messages of the killed ones included.
     let last_sender = spawn_sender(&desk, credentials.path(), &server.url());
     all_sent(&desk, MESSAGES, Duration::from_secs(120)).await;
-    stop(last_sender);
+    stop_sender(last_sender);
 
     // Every repeat the same message byte for byte (checked as they are counted).
     let received = Received::count(server.by_message_id());
@@ -410,8 +345,8 @@ async fn two_senders_at_once_send_each_message_exactly_once() {
     let first = spawn_sender(&desk, credentials.path(), &server.url());
     let second = spawn_sender(&desk, credentials.path(), &server.url());
     all_sent(&desk, MESSAGES, Duration::from_secs(120)).await;
-    stop(first);
-    stop(second);
+    stop_sender(first);
+    stop_sender(second);
     let received = server.by_message_id();
     let unique: HashSet<&String> = received.iter().map(|(id, _)| id).collect();
     assert_eq!(received.len() as i64, MESSAGES, "none twice");
@@ -440,7 +375,7 @@ async fn the_sender_says_why_links_do_not_leave_and_they_wait_for_it() {
         ];
         all.extend(env.iter().map(|(k, v)| (*k, v.to_string())));
         let env: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        run(&OWN_KEYRING, &["sender", "--once"], &env)
+        run(&["sender", "--once"], &env)
     };
     // No key: nothing minted, the reason in its report and in every window.
     let report = once(empty.path(), &[("GUICHET_SMTP_URL", &server.url())]);
@@ -496,7 +431,7 @@ async fn the_sender_says_why_links_do_not_leave_and_they_wait_for_it() {
     let problem = status.problem.expect("the window says why");
     assert!(problem.starts_with("Les liens ne partent pas"), "{problem}");
     assert!(problem.contains("clé"), "{problem}");
-    stop(service);
+    stop_sender(service);
     // Put right, everything that waited leaves.
     let report = once(credentials.path(), &[("GUICHET_SMTP_URL", &server.url())]);
     assert_eq!(report["report"]["sent"], 3, "{report}");

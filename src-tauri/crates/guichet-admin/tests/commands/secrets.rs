@@ -6,9 +6,9 @@
 //! keys to the user's persistent keyring, which a fresh user namespace keeps apart. The child
 //! sees `GUICHET_ADMIN_KEYRING_CHILD`, runs `guichet-admin` there and reads the keyring back.
 
-use std::process::Command;
-
-use guichet_core::secrets::{Keyring, KeyringBackend, KeyringChoice, SecretName};
+use guichet_core::keyring::Keyring;
+use guichet_core::secrets::{KeyringBackend, KeyringChoice, SecretName};
+use guichet_tests::keyring::{OWN_KEYRING, this_test_again};
 
 use crate::admin;
 
@@ -103,21 +103,13 @@ fn secrets_are_set_and_deleted_in_the_keyring_and_never_shown() {
         in_child();
         return;
     }
-    let name = "secrets::secrets_are_set_and_deleted_in_the_keyring_and_never_shown";
-    let exe = std::env::current_exe().expect("test binary");
-    let output = Command::new("unshare")
-        .args(["--user", "--map-root-user", "keyctl", "session", "-"])
-        .arg(&exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .output()
-        .expect("unshare and keyctl run (packages util-linux and keyutils)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "the child failed ({}):\n{stdout}\n{stderr}",
-        output.status
+    this_test_again(
+        "secrets::secrets_are_set_and_deleted_in_the_keyring_and_never_shown",
+        &OWN_KEYRING,
+        |command| {
+            command
+                .env(CHILD, "1")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS");
+        },
     );
 }

@@ -71,11 +71,8 @@ on_both_backends!(
             .ok();
         let sent = admin(url, &["send-link", email, "--deliver"])
             .agent("camille", AGENT_PASSWORD)
-            .env(
-                "CREDENTIALS_DIRECTORY",
-                &credentials.path().display().to_string(),
-            )
-            .env("GUICHET_DATA_DIR", &data.path().display().to_string())
+            .env("CREDENTIALS_DIRECTORY", credentials.path())
+            .env("GUICHET_DATA_DIR", data.path())
             .run();
         assert_eq!(sent.ok()["delivery"]["sent"], 1, "{}", sent.stdout);
         assert_eq!(sent.ok()["state"]["state"], "sent");

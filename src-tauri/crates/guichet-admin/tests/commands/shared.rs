@@ -3,13 +3,12 @@
 //! keyring) and adds the agents; then every command, reading ones included, acts as an agent
 //! with its own PostgreSQL role.
 
-use std::process::Command;
-
 use guichet_tests::cluster::{OWNER_PASSWORD, PrivateCluster};
-use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD};
+use guichet_tests::keyring::{OWN_KEYRING, this_test_again};
+use guichet_tests::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, team};
 use sqlx::Executor;
 
-use crate::{HENRI_IV, add_agent, admin};
+use crate::{HENRI_IV, admin};
 
 const DATABASE: &str = "guichet";
 
@@ -36,21 +35,10 @@ async fn the_owner_sets_up_and_each_agent_acts_as_itself() {
         .run()
         .ok();
     // The owner adds agents without --agent: it is no agent itself.
-    for (login, name, role, password) in [
-        (
-            "sandrine",
-            "Sandrine Petit",
-            "superviseur",
-            SUPERVISOR_PASSWORD,
-        ),
-        ("camille", "Camille Martin", "agent", AGENT_PASSWORD),
-        ("lea", "Léa Bernard", "lecture", AGENT_PASSWORD),
-    ] {
-        let added = owner(&["agent", "add", login, "--name", name, "--role", role])
-            .stdin(&format!("{password}\n"))
-            .run();
-        added.never_shows(password);
-        assert_eq!(added.ok()["agent"]["role"], role);
+    for member in team::TEAM {
+        let added = team::add_member_with_cli(owner(&[]), None, &member);
+        added.never_shows(member.password);
+        assert_eq!(added.ok()["agent"]["role"], member.role.code());
         assert_eq!(added.ok()["mode"], "shared");
     }
 
@@ -191,18 +179,7 @@ fn owner_password_in_the_keyring(url: &str) {
     let migrated = call(&["migrate", "--shared"]).run();
     migrated.never_shows(OWNER_PASSWORD);
     assert_eq!(migrated.ok()["mode"], "shared");
-    call(&[
-        "agent",
-        "add",
-        "sandrine",
-        "--name",
-        "Sandrine Petit",
-        "--role",
-        "superviseur",
-    ])
-    .stdin(&format!("{SUPERVISOR_PASSWORD}\n"))
-    .run()
-    .ok();
+    team::add_member_with_cli(call(&[]), None, &team::SUPERVISOR).ok();
 }
 
 #[tokio::test]
@@ -215,32 +192,21 @@ async fn the_owner_password_comes_from_the_keyring() {
     cluster
         .execute(&format!("CREATE DATABASE {DATABASE}"))
         .await;
-    let name = "shared::the_owner_password_comes_from_the_keyring";
-    let exe = std::env::current_exe().expect("test binary");
-    let output = Command::new("unshare")
-        .args(["--user", "--map-root-user", "keyctl", "session", "-"])
-        .arg(&exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, cluster.url(Some("owner"), DATABASE))
-        .env_remove("PGPASSWORD")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .output()
-        .expect("unshare and keyctl run (packages util-linux and keyutils)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "the child failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
+    this_test_again(
+        "shared::the_owner_password_comes_from_the_keyring",
+        &OWN_KEYRING,
+        |command| {
+            command
+                .env(CHILD, cluster.url(Some("owner"), DATABASE))
+                .env_remove("PGPASSWORD")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS");
+        },
     );
     // The agent the child added exists: the migration and the addition really ran.
-    let signed_in = add_agent(
-        &cluster.url(None, DATABASE),
-        Some(("sandrine", SUPERVISOR_PASSWORD)),
-        "camille",
-        "Camille Martin",
-        "agent",
-        AGENT_PASSWORD,
+    let signed_in = team::add_member_with_cli(
+        admin(&cluster.url(None, DATABASE), &[]),
+        Some((team::SUPERVISOR.login, team::SUPERVISOR.password)),
+        &team::AGENT,
     );
     assert_eq!(signed_in.ok()["agent"]["login"], "camille");
 }
