@@ -10,8 +10,10 @@ use guichet_core::{Error, Gate, Guichet, Settings};
 use tauri::{Emitter, Runtime};
 use tokio::sync::OnceCell;
 
-use crate::commands::CHANGE_EVENT;
 use crate::error::{CommandError, CommandResult};
+
+/// The event each change of the database comes in, with a `Change` as payload.
+pub const CHANGE_EVENT: &str = "guichet://change";
 
 #[derive(Debug)]
 pub struct AppState {

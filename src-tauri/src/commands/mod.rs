@@ -14,8 +14,7 @@ pub mod settings;
 use tauri::Runtime;
 use tauri_specta::collect_commands;
 
-/// The event each change of the database comes in, with a `Change` as payload.
-pub const CHANGE_EVENT: &str = "guichet://change";
+use crate::state::CHANGE_EVENT;
 
 /// Every command, for the invoke handler and for the generated TypeScript bindings.
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
