@@ -440,13 +440,13 @@ export type FieldChange_Serialize = {
 
 /**
  *  One thing the diagnosis found. Findings naming accounts carry the establishments those
- *  are attached to, once [`Draft::finish`] has them.
+ *  are attached to, once [`Draft::finish`](super::Draft::finish) has them.
  */
 export type Finding = Finding_Serialize | Finding_Deserialize;
 
 /**
  *  One thing the diagnosis found. Findings naming accounts carry the establishments those
- *  are attached to, once [`Draft::finish`] has them.
+ *  are attached to, once [`Draft::finish`](super::Draft::finish) has them.
  */
 export type Finding_Deserialize = 
 /**
@@ -487,7 +487,7 @@ expected_account?: number | null } |
 
 /**
  *  One thing the diagnosis found. Findings naming accounts carry the establishments those
- *  are attached to, once [`Draft::finish`] has them.
+ *  are attached to, once [`Draft::finish`](super::Draft::finish) has them.
  */
 export type Finding_Serialize = 
 /**
