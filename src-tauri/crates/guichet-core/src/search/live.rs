@@ -172,25 +172,29 @@ impl LiveSearch {
         Ok(applied)
     }
 
+    /// Changes the index once it is built; until then, its build reads the rows as they are.
+    fn update_index(&self, change: impl FnOnce(&mut SearchIndex)) {
+        let mut index = self
+            .index
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(index) = index.as_mut() {
+            change(index);
+        }
+    }
+
     async fn apply(&self, store: &Store, change: &Change) -> Result<()> {
         match change {
             Change::Establishment(uai) => {
                 let row = store.index_establishment(uai).await?;
-                let mut index = self
-                    .index
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let Some(index) = index.as_mut() else {
-                    return Ok(());
-                };
-                match row {
+                self.update_index(|index| match row {
                     Some(establishment) => index.upsert_establishment(&establishment),
                     None => {
                         if let Ok(uai) = Uai::parse(uai) {
                             index.remove_establishment(&uai);
                         }
                     }
-                }
+                });
             }
             Change::Account(id) => {
                 let row = store.index_address(*id).await?;
@@ -207,19 +211,12 @@ impl LiveSearch {
                         }
                     }
                 }
-                let mut index = self
-                    .index
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let Some(index) = index.as_mut() else {
-                    return Ok(());
-                };
-                match row {
+                self.update_index(|index| match row {
                     Some(address) => index.upsert_address(&address),
                     None => {
                         index.remove_address(*id);
                     }
-                }
+                });
             }
             Change::Attachment(_) | Change::Reset(_) => {}
         }
