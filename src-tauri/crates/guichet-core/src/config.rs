@@ -327,7 +327,7 @@ mod tests {
             ..Default::default()
         };
         let error = Settings::resolve(&stored, no_env, PathBuf::from("/tmp")).expect_err("zero");
-        assert_eq!(error.kind(), crate::ErrorKind::InvalidSetting);
+        assert_eq!(error.kind(), crate::error::ErrorKind::InvalidSetting);
         let env = |name: &str| (name == "GUICHET_IDLE_LOCK_SECONDS").then(|| "dix".to_string());
         let error = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"))
             .expect_err("not a number");
@@ -365,7 +365,7 @@ mod tests {
             let env = |name: &str| (name == "GUICHET_DATABASE_URL").then(|| leaky.to_string());
             let error = Settings::resolve(&StoredSettings::default(), env, PathBuf::from("/tmp"))
                 .expect_err(leaky);
-            assert_eq!(error.kind(), crate::ErrorKind::InvalidSetting);
+            assert_eq!(error.kind(), crate::error::ErrorKind::InvalidSetting);
             assert!(!error.message().contains("hunter2"));
             assert!(!error.to_string().contains("hunter2"));
             let stored = StoredSettings {
@@ -424,7 +424,7 @@ mod tests {
             StoredSettings::load(dir.path())
                 .expect_err("unknown key")
                 .kind(),
-            crate::ErrorKind::InvalidSetting
+            crate::error::ErrorKind::InvalidSetting
         );
     }
 

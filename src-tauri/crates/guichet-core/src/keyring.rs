@@ -178,11 +178,11 @@ fn credential(dir: &std::path::Path, name: SecretName) -> Result<Option<Secret>,
 }
 
 /// [`read_blocking`] off the async runtime.
-pub async fn read_secret(name: SecretName) -> crate::Result<Option<Secret>> {
+pub async fn read_secret(name: SecretName) -> crate::error::Result<Option<Secret>> {
     tokio::task::spawn_blocking(move || read_blocking(name))
         .await
-        .map_err(|error| crate::Error::Internal(format!("keyring task: {error}")))?
-        .map_err(crate::Error::from)
+        .map_err(|error| crate::error::Error::Internal(format!("keyring task: {error}")))?
+        .map_err(crate::error::Error::from)
 }
 
 /// The error as text without the bytes some variants carry (they may be the secret).

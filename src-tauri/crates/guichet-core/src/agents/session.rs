@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 /// can act on behalf of an agent it did not authenticate. It locks after its idle time without
 /// the window's word that the agent is at work or an operation other than a read (reads may be
 /// the window's own): every operation refuses it then, until the agent types its password
-/// again ([`crate::Guichet::unlock`]). Its copies share one clock.
+/// again ([`crate::operations::Guichet::unlock`]). Its copies share one clock.
 #[derive(Debug, Clone)]
 pub struct Session {
     agent: Agent,

@@ -34,7 +34,7 @@ fn a_refusal_names_the_role_and_the_action() {
         std::time::Duration::from_secs(600),
     );
     let error = session.require(Permission::SendLinks).expect_err("refused");
-    assert_eq!(error.kind(), crate::ErrorKind::Forbidden);
+    assert_eq!(error.kind(), crate::error::ErrorKind::Forbidden);
     assert!(error.message().contains("lecture seule"));
     assert!(error.message().contains("envoyer des liens"));
     assert!(session.require(Permission::Read).is_ok());
@@ -56,7 +56,7 @@ fn a_session_idle_past_its_limit_stays_locked() {
     assert!(idle.check_awake().is_err());
     for session in [&idle, &copy, &idle] {
         let error = session.keep_awake().expect_err("locked");
-        assert_eq!(error.kind(), crate::ErrorKind::SessionLocked);
+        assert_eq!(error.kind(), crate::error::ErrorKind::SessionLocked);
         assert!(
             error.message().contains("verrouillé"),
             "{}",

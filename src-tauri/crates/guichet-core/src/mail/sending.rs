@@ -334,9 +334,9 @@ mod tests {
         ];
         for (name, value) in bad {
             let expected = if name == SendingName::SmtpUrl {
-                crate::ErrorKind::SmtpSettings
+                crate::error::ErrorKind::SmtpSettings
             } else {
-                crate::ErrorKind::InvalidSetting
+                crate::error::ErrorKind::InvalidSetting
             };
             let error = name.check(value).expect_err(value);
             assert_eq!(error.kind(), expected, "{value}");

@@ -11,7 +11,7 @@ impl Guichet {
         &self,
         session: &crate::agents::Session,
         filter: &AuditFilter,
-    ) -> crate::Result<Vec<AuditEntry>> {
+    ) -> crate::error::Result<Vec<AuditEntry>> {
         self.require(session, crate::agents::Permission::ReadJournal)
             .await?;
         self.store().audit_entries(filter).await
@@ -22,7 +22,7 @@ impl Guichet {
         &self,
         session: &crate::agents::Session,
         filter: &AuditFilter,
-    ) -> crate::Result<String> {
+    ) -> crate::error::Result<String> {
         let session = self
             .require(session, crate::agents::Permission::ReadJournal)
             .await?;
@@ -40,14 +40,14 @@ impl Guichet {
         &self,
         session: &crate::agents::Session,
         filter: &AuditFilter,
-    ) -> crate::Result<std::path::PathBuf> {
+    ) -> crate::error::Result<std::path::PathBuf> {
         let csv = self.export_audit_csv(session, filter).await?;
         let dir = self.settings().export_dir();
         let name = Utc::now()
             .with_timezone(&chrono_tz::Europe::Paris)
             .format("journal-guichet-%Y%m%d-%H%M%S.csv");
         let path = dir.join(name.to_string());
-        let io = |source| crate::Error::Io {
+        let io = |source| crate::error::Error::Io {
             path: path.clone(),
             source,
         };

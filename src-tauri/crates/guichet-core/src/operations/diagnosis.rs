@@ -22,7 +22,7 @@ impl Guichet {
                 self.build_search_index().await?;
                 self.live()
                     .diagnose(input, lookup)
-                    .ok_or_else(|| crate::Error::Internal("address book missing".into()))?
+                    .ok_or_else(|| crate::error::Error::Internal("address book missing".into()))?
             }
         };
         let attachments = self.store().attachments_of(&draft.account_ids()).await?;

@@ -57,7 +57,7 @@ pub(crate) async fn connect(settings: &Settings, mode: OpenMode) -> Result<Store
 
 impl Guichet {
     /// Connects as the URL's own user and brings the database into service (see
-    /// [`Guichet::ready`]). The desktop app opens a [`crate::Gate`] instead, through which each
+    /// [`Guichet::ready`]). The desktop app opens a [`crate::operations::gate::Gate`] instead, through which each
     /// agent of a shared database connects with its own role.
     pub async fn open(settings: Settings, mode: OpenMode) -> Result<Guichet> {
         let store = connect(&settings, mode).await?;
@@ -119,7 +119,7 @@ impl Guichet {
     /// as an agent.
     pub fn reader_session(&self) -> Result<Session> {
         if self.mode != Mode::Standalone {
-            return Err(crate::Error::NotSignedIn);
+            return Err(crate::error::Error::NotSignedIn);
         }
         let idle = std::time::Duration::from_secs(self.settings.idle_lock_seconds.into());
         Ok(Session::database_reader(idle))
