@@ -62,6 +62,13 @@ fn timezone() -> impl Strategy<Value = chrono_tz::Tz> {
 
 fn portal_url() -> impl Strategy<Value = String> {
     "https://[a-z][a-z0-9-]{0,10}(\\.[a-z][a-z0-9-]{0,10}){1,3}(:[0-9]{3,4})?(/[a-z]{1,6}){0,2}"
+        .prop_filter("a valid host has no xn-- label", |url| {
+            let host = url["https://".len()..]
+                .split([':', '/'])
+                .next()
+                .unwrap_or("");
+            common::no_ace_label(host)
+        })
 }
 
 /// A sending form of valid values.
