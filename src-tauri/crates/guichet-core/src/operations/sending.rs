@@ -78,4 +78,10 @@ impl Guichet {
         self.require(session, Permission::Read).await?;
         crate::mail::sender::status(&self.store, Utc::now()).await
     }
+
+    /// How many messages of the outbox are in each state (`waiting`, `sent`, …).
+    pub async fn outbox_counts(&self, session: &Session) -> Result<Vec<(String, i64)>> {
+        self.require(session, Permission::Read).await?;
+        self.store().outbox_counts().await
+    }
 }

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Guichet;
-use crate::agents::{Permission, Session};
 use crate::config::Settings;
 use crate::demo::{self, DemoReport, DemoSize};
 use crate::error::Result;
@@ -61,12 +60,6 @@ impl Guichet {
     ) -> Result<DemoReport> {
         let tz = self.portal_timezone().await?;
         demo::load(self.store(), size, seed, tz, now).await
-    }
-
-    /// How many messages of the outbox are in each state (`waiting`, `sent`, …).
-    pub async fn outbox_counts(&self, session: &Session) -> Result<Vec<(String, i64)>> {
-        self.require(session, Permission::Read).await?;
-        self.store().outbox_counts().await
     }
 }
 
