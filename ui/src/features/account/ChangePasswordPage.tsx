@@ -5,15 +5,14 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useState, type FormEvent } from "react";
 import { commands } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
-import { PasswordChecklist, usePasswordRules } from "../auth/PasswordChecklist";
+import { confirmationDiffers, NewPasswordFields } from "../auth/NewPasswordFields";
 
 export function ChangePasswordPage() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [confirmation, setConfirmation] = useState("");
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
-  const rules = usePasswordRules(next);
-  const mismatch = confirmation !== "" && confirmation !== next;
+  const mismatch = confirmationDiffers(next, confirmation);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -39,16 +38,15 @@ export function ChangePasswordPage() {
           label="Mot de passe actuel"
           nativeInputProps={{ id: "current-password", type: "password", autoFocus: true, autoComplete: "current-password", value: current, onChange: (e) => setCurrent(e.target.value), required: true }}
         />
-        <Input
+        <NewPasswordFields
+          id="next-password"
           label="Nouveau mot de passe"
-          nativeInputProps={{ id: "next-password", type: "password", autoComplete: "new-password", value: next, onChange: (e) => setNext(e.target.value), required: true }}
-        />
-        <PasswordChecklist rules={rules} />
-        <Input
-          label="Confirmer le nouveau mot de passe"
-          state={mismatch ? "error" : "default"}
-          stateRelatedMessage={mismatch ? "Les deux mots de passe diffèrent." : undefined}
-          nativeInputProps={{ id: "next-password-confirmation", type: "password", autoComplete: "new-password", value: confirmation, onChange: (e) => setConfirmation(e.target.value), required: true }}
+          confirmationId="next-password-confirmation"
+          confirmationLabel="Confirmer le nouveau mot de passe"
+          password={next}
+          confirmation={confirmation}
+          onPasswordChange={setNext}
+          onConfirmationChange={setConfirmation}
         />
         {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" id="password-outcome" />}
         <Button type="submit" disabled={mismatch}>

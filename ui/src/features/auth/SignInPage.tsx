@@ -5,7 +5,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useState, type FormEvent } from "react";
 import { commands, type Agent } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
-import { PasswordChecklist, usePasswordRules } from "./PasswordChecklist";
+import { confirmationDiffers, NewPasswordFields } from "./NewPasswordFields";
 
 type Props = { onSignedIn: (agent: Agent) => void };
 
@@ -61,8 +61,7 @@ export function FirstSupervisorPage({ onSignedIn }: Props) {
   const [confirmation, setConfirmation] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const rules = usePasswordRules(password);
-  const mismatch = confirmation !== "" && confirmation !== password;
+  const mismatch = confirmationDiffers(password, confirmation);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -91,16 +90,15 @@ export function FirstSupervisorPage({ onSignedIn }: Props) {
           nativeInputProps={{ id: "new-login", autoFocus: true, value: login, onChange: (e) => setLogin(e.target.value), required: true }}
         />
         <Input label="Nom affiché" nativeInputProps={{ id: "new-name", value: name, onChange: (e) => setName(e.target.value), required: true }} />
-        <Input
+        <NewPasswordFields
+          id="new-password"
           label="Mot de passe"
-          nativeInputProps={{ id: "new-password", type: "password", autoComplete: "new-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
-        />
-        <PasswordChecklist rules={rules} />
-        <Input
-          label="Confirmer le mot de passe"
-          state={mismatch ? "error" : "default"}
-          stateRelatedMessage={mismatch ? "Les deux mots de passe diffèrent." : undefined}
-          nativeInputProps={{ id: "new-password-confirmation", type: "password", autoComplete: "new-password", value: confirmation, onChange: (e) => setConfirmation(e.target.value), required: true }}
+          confirmationId="new-password-confirmation"
+          confirmationLabel="Confirmer le mot de passe"
+          password={password}
+          confirmation={confirmation}
+          onPasswordChange={setPassword}
+          onConfirmationChange={setConfirmation}
         />
         {error && <Alert severity="error" small description={error} className="fr-mb-2w" id="first-supervisor-error" />}
         <Button type="submit" disabled={busy || mismatch} id="first-supervisor-submit">
