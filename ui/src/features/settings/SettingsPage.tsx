@@ -9,6 +9,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useEffect, useState, type FormEvent } from "react";
 import { commands, type SendingForm, type SettingsView, type StoredSettings } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
+import { SecondsField } from "./SecondsField";
 
 type Outcome = { ok: boolean; message: string } | null;
 
@@ -97,16 +98,13 @@ export function SettingsPage() {
             nativeInputProps={{ id: `setting-${field}`, value: sending[field] ?? "", onChange: (e) => setSendingText(field, e.target.value), spellCheck: false }}
           />
         ))}
-        <Input
+        <SecondsField
+          id="setting-link_lifetime_seconds"
           label="Durée de validité d’un lien (secondes)"
-          hintText={overridden("link_lifetime_seconds", "3600 par défaut\u00a0: le message dit alors «\u00a0Ce lien expire dans 1 heure\u00a0».")}
-          nativeInputProps={{
-            id: "setting-link_lifetime_seconds",
-            type: "number",
-            min: 1,
-            value: sending.link_lifetime_seconds,
-            onChange: (e) => setSending((old) => ({ ...(old as SendingForm), link_lifetime_seconds: Number(e.target.value) })),
-          }}
+          hint={overridden("link_lifetime_seconds", "3600 par défaut\u00a0: le message dit alors «\u00a0Ce lien expire dans 1 heure\u00a0».")}
+          value={sending.link_lifetime_seconds}
+          // The lifetime has no "unset": emptied, it goes as 0, as Number("") always made it.
+          onChange={(seconds) => setSending((old) => ({ ...(old as SendingForm), link_lifetime_seconds: seconds ?? 0 }))}
         />
         <h2 className="fr-h5 fr-mt-4w">Ce poste</h2>
         <Input
@@ -119,16 +117,12 @@ export function SettingsPage() {
             spellCheck: false,
           }}
         />
-        <Input
+        <SecondsField
+          id="setting-idle_lock_seconds"
           label="Verrouillage après inactivité (secondes)"
-          hintText={overridden("idle_lock_seconds", "600 par défaut.")}
-          nativeInputProps={{
-            id: "setting-idle_lock_seconds",
-            type: "number",
-            min: 1,
-            value: values.idle_lock_seconds ?? "",
-            onChange: (e) => setValues((old) => ({ ...(old as StoredSettings), idle_lock_seconds: e.target.value === "" ? null : Number(e.target.value) })),
-          }}
+          hint={overridden("idle_lock_seconds", "600 par défaut.")}
+          value={values.idle_lock_seconds ?? null}
+          onChange={(seconds) => setValues((old) => ({ ...(old as StoredSettings), idle_lock_seconds: seconds }))}
         />
         <div className="guichet-lock__actions fr-mb-4w">
           <Button type="submit" id="settings-save">
