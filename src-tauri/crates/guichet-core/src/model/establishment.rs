@@ -80,9 +80,10 @@ pub struct EstablishmentSummary {
     pub town: String,
 }
 
-/// An establishment's page: its identity, its principal address and every attached address.
+/// Who an establishment is and where, as the national directory describes it: what an import
+/// or the demo generator writes, and the head of its page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-pub struct Establishment {
+pub struct EstablishmentIdentity {
     pub uai: Uai,
     pub name: String,
     #[serde(rename = "type")]
@@ -92,6 +93,13 @@ pub struct Establishment {
     pub town: String,
     pub department: String,
     pub academie: String,
+}
+
+/// An establishment's page: its identity, its principal address and every attached address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Establishment {
+    #[serde(flatten)]
+    pub identity: EstablishmentIdentity,
     /// The address the establishment signs in with, when it has one.
     pub principal_email: Option<String>,
     pub addresses: Vec<AttachedAddress>,

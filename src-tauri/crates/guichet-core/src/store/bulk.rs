@@ -3,8 +3,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::establishments::search_key;
-use super::{Backend, NewAttachment, NewEstablishment, Pool, Store, on_pool};
+use super::{Backend, NewAttachment, Pool, Store, on_pool};
 use crate::error::Result;
+use crate::model::establishment::EstablishmentIdentity;
 use crate::model::uai::Uai;
 
 /// An account to insert with its id, so that attachments and requests can refer to it.
@@ -30,7 +31,7 @@ pub struct NewResetRequest {
 /// Everything a load inserts; the whole batch is one transaction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
-    pub establishments: Vec<NewEstablishment>,
+    pub establishments: Vec<EstablishmentIdentity>,
     pub accounts: Vec<NewAccount>,
     pub attachments: Vec<NewAttachment>,
     /// Principal addresses, each one of the establishment's attachments.

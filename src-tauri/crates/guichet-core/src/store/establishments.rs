@@ -6,23 +6,11 @@ use chrono_tz::Tz;
 use super::{Pool, Store, on_pool};
 use crate::error::{Error, Result};
 use crate::model::establishment::{
-    AttachedAddress, Establishment, EstablishmentKind, EstablishmentSummary, InitStatus, Sector,
+    AttachedAddress, Establishment, EstablishmentIdentity, EstablishmentKind, EstablishmentSummary,
+    InitStatus, Sector,
 };
 use crate::model::uai::Uai;
 use crate::text::slug;
-
-/// An establishment to insert, as an import or the demo generator gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewEstablishment {
-    pub uai: Uai,
-    pub name: String,
-    pub kind: EstablishmentKind,
-    pub sector: Sector,
-    pub postcode: String,
-    pub town: String,
-    pub department: String,
-    pub academie: String,
-}
 
 /// An address attached to an establishment by an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,14 +144,16 @@ impl Store {
             })
             .collect();
         Ok(Establishment {
-            uai: uai.clone(),
-            name: row.name,
-            kind: kind(&row.kind),
-            sector: Sector::from_code(&row.sector).unwrap_or(Sector::Public),
-            postcode: row.postcode,
-            town: row.town,
-            department: row.department,
-            academie: row.academie,
+            identity: EstablishmentIdentity {
+                uai: uai.clone(),
+                name: row.name,
+                kind: kind(&row.kind),
+                sector: Sector::from_code(&row.sector).unwrap_or(Sector::Public),
+                postcode: row.postcode,
+                town: row.town,
+                department: row.department,
+                academie: row.academie,
+            },
             principal_email: addresses
                 .iter()
                 .find(|a| a.principal)

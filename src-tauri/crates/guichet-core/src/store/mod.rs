@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 pub(crate) use agents::{AgentChange, AgentRow, NewAgent};
 pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub use bulk::{Batch, NewAccount, NewResetRequest};
-pub use establishments::{NewAttachment, NewEstablishment};
+pub use establishments::NewAttachment;
 pub(crate) use outbox::{Claim, MailOutcome, Minted, Minter, ToMint};
 pub use search::ChangeRow;
 pub(crate) use shared::{Whoami, sign_in_error};
