@@ -2,7 +2,7 @@
 //! password.
 #![no_main]
 
-use guichet_core::mail::transport::SmtpConfig;
+use guichet_core::delivery::transport::SmtpConfig;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {

@@ -6,9 +6,9 @@
 use std::time::Instant;
 
 use guichet_bench::send_with_lettre_default;
+use guichet_core::delivery::transport::{Outgoing, SmtpSender};
 use guichet_core::mail::message::{DEFAULT_FROM, formatted, reset_email};
 use guichet_core::mail::smtp_url::SmtpConfig;
-use guichet_core::mail::transport::{Outgoing, SmtpSender};
 use guichet_tests::smtp::{Aiosmtpd, Sink};
 
 const LINK: &str =

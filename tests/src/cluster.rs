@@ -411,7 +411,7 @@ impl SharedDesk {
 
     /// The sender service as `guichet-admin sender` opens it, in this process: connected as
     /// `envoi` with its password, mailing `smtp_url`.
-    pub async fn sender(&self, smtp_url: &str) -> guichet_core::mail::sender::Sender {
+    pub async fn sender(&self, smtp_url: &str) -> guichet_core::sender::Sender {
         let mut settings = self.settings(&self.sender_url());
         settings.sending.set(
             guichet_core::mail::sending::SendingName::SmtpUrl,
@@ -424,7 +424,7 @@ impl SharedDesk {
         )
         .await
         .expect("the sender connects");
-        guichet_core::mail::sender::Sender::start(store, settings, std::sync::Arc::default())
+        guichet_core::sender::Sender::start(store, settings, std::sync::Arc::default())
             .await
             .expect("the sender starts")
     }

@@ -189,7 +189,7 @@ pub(crate) fn unique_name() -> String {
 pub async fn deliver(
     guichet: &guichet_core::Guichet,
     smtp_url: Option<&str>,
-) -> guichet_core::mail::sender::DrainReport {
+) -> guichet_core::sender::DrainReport {
     deliver_at(guichet, smtp_url, None).await
 }
 
@@ -198,7 +198,7 @@ pub async fn deliver_at(
     guichet: &guichet_core::Guichet,
     smtp_url: Option<&str>,
     now: Option<chrono::DateTime<chrono::Utc>>,
-) -> guichet_core::mail::sender::DrainReport {
+) -> guichet_core::sender::DrainReport {
     use guichet_core::mail::sending::SendingName;
     let mut settings = guichet.settings().clone();
     settings

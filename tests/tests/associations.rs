@@ -430,7 +430,7 @@ on_both_backends!(
             .expect("attach");
         let change = tokio::time::timeout(std::time::Duration::from_secs(20), async {
             loop {
-                if let Ok(guichet_core::search::live::Change::Account(id)) = changes.recv().await {
+                if let Ok(guichet_core::live_index::Change::Account(id)) = changes.recv().await {
                     break id;
                 }
             }

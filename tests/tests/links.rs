@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use guichet_core::agents::Session;
 use guichet_core::audit::AuditAction;
 use guichet_core::links::ledger::{Delivery as State, Lifecycle, LinkVerdict};
-use guichet_core::mail::sender::Destination;
 use guichet_core::mail::sending::SendingName;
+use guichet_core::sender::Destination;
 use guichet_core::{ErrorKind, Guichet, Settings};
 use guichet_tests::Sql;
 use guichet_tests::smtp::Aiosmtpd;
@@ -69,10 +69,7 @@ async fn desk(url: &str, settings: impl FnOnce(&mut Settings)) -> Desk {
 }
 
 /// Delivers what is due to `server`, through a sender of this process.
-async fn deliver_to(
-    guichet: &Guichet,
-    server: &Aiosmtpd,
-) -> guichet_core::mail::sender::DrainReport {
+async fn deliver_to(guichet: &Guichet, server: &Aiosmtpd) -> guichet_core::sender::DrainReport {
     deliver(guichet, Some(&server.url())).await
 }
 

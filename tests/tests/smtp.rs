@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use guichet_bench::send_with_lettre_default;
+use guichet_core::delivery::transport::{FileSender, Outgoing, SendError, SmtpSender};
 use guichet_core::mail::message::{DEFAULT_FROM, SUBJECT, formatted, reset_email};
 use guichet_core::mail::smtp_url::{Security, SmtpConfig, SmtpConfigError};
-use guichet_core::mail::transport::{FileSender, Outgoing, SendError, SmtpSender};
 use guichet_core::secrets::Secret;
 use guichet_tests::smtp::{Aiosmtpd, AiosmtpdOptions, Sink};
 use mail_parser::MessageParser;

@@ -1,7 +1,7 @@
 //! Signing in and out, the idle lock, the agent's own password, and managing agents.
 
-use guichet_core::agents::policy::{self, RuleCheck};
 use guichet_core::agents::{Agent, Role};
+use guichet_core::model::password_policy::{self, RuleCheck};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -107,7 +107,7 @@ pub async fn change_password(
 #[tauri::command]
 #[specta::specta]
 pub fn password_rules(password: String) -> Vec<RuleCheck> {
-    policy::check_rules(&password)
+    password_policy::check_rules(&password)
 }
 
 #[tauri::command]

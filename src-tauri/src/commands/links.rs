@@ -2,7 +2,7 @@
 //! the links leave.
 
 use guichet_core::links::ledger::{AddressLinks, LinkCheck, LinkSent};
-use guichet_core::mail::sender::SendingStatus;
+use guichet_core::sender::SendingStatus;
 use tauri::State;
 
 use crate::error::CommandResult;

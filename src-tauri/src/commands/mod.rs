@@ -19,7 +19,7 @@ use crate::state::CHANGE_EVENT;
 /// Every command, for the invoke handler and for the generated TypeScript bindings.
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
-        .typ::<guichet_core::search::live::Change>()
+        .typ::<guichet_core::live_index::Change>()
         .constant("CHANGE_EVENT", CHANGE_EVENT)
         .commands(collect_commands![
             app::app_status::<tauri::Wry>,

@@ -4,8 +4,8 @@
 use clap::Args;
 use guichet_core::Settings;
 use guichet_core::links::ledger::Delivery;
-use guichet_core::mail::sender::DrainReport;
 use guichet_core::model::database::Mode;
+use guichet_core::sender::DrainReport;
 use serde_json::json;
 
 use crate::output::{self, Acting, CliError, Failure, Output, Reading};

@@ -2,8 +2,8 @@
 //! connection lettre opens itself (Nagle's algorithm on, so that each message waits for the
 //! server's delayed ACK), the messages one after another. The app never sends this way.
 
+use guichet_core::delivery::transport::{Outgoing, SendError, Stage, classify};
 use guichet_core::mail::smtp_url::{Security, SmtpConfig};
-use guichet_core::mail::transport::{Outgoing, SendError, Stage, classify};
 use guichet_core::secrets::Secret;
 use lettre::Address;
 use lettre::address::Envelope;

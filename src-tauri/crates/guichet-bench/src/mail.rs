@@ -4,10 +4,10 @@
 use std::time::Instant;
 
 use clap::Args;
+use guichet_core::delivery::transport::{Outgoing, SmtpSender};
 use guichet_core::mail::message::{formatted, reset_email};
 use guichet_core::mail::sending::{SendingName, SendingSettings};
 use guichet_core::mail::smtp_url::SmtpConfig;
-use guichet_core::mail::transport::{Outgoing, SmtpSender};
 use guichet_core::{Error, Settings};
 use serde::Serialize;
 use serde_json::json;

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use chrono::{DateTime, Utc};
 
-use crate::agents::policy::PasswordRule;
-use crate::agents::{Permission, Role};
 use crate::model::email::EmailError;
+use crate::model::password_policy::PasswordRule;
+use crate::model::role::{Permission, Role};
 use crate::model::uai::{Uai, UaiError};
 use crate::secrets::SecretError;
 
@@ -158,6 +158,16 @@ pub enum Error {
     },
     #[error("e-mail not built: {0}")]
     MailMessage(#[from] crate::mail::message::MessageError),
+}
+
+impl From<crate::mail::sending::SettingError> for Error {
+    fn from(error: crate::mail::sending::SettingError) -> Self {
+        use crate::mail::sending::SettingError;
+        match error {
+            SettingError::Invalid { name, reason } => Error::InvalidSetting { name, reason },
+            SettingError::Smtp(error) => Error::SmtpSettings(error),
+        }
+    }
 }
 
 impl Error {

@@ -12,17 +12,21 @@ pub mod audit;
 pub mod diagnosis;
 pub mod error;
 pub mod links;
+pub mod mail;
 pub mod model;
 pub mod portal_time;
 pub mod search;
 pub mod secrets;
 pub mod text;
 
-// The adapters: the database, mail, the keyring, this PC's configuration.
+// The adapters: the database, the search index kept current, mail delivery and the sender, the
+// keyring, this PC's configuration.
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod keyring;
-pub mod mail;
+pub mod live_index;
+pub mod sender;
 pub mod store;
 
 // The operations: the one way in for the window and the CLI.

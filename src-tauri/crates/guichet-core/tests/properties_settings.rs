@@ -264,7 +264,7 @@ proptest! {
             }
             Ok(None) => prop_assert!(value.trim().is_empty()),
             Err(error) => prop_assert!(matches!(
-                error.kind(),
+                guichet_core::Error::from(error).kind(),
                 ErrorKind::InvalidSetting | ErrorKind::SmtpSettings
             )),
         }
@@ -290,7 +290,7 @@ proptest! {
         if at == url.len() && odd.is_whitespace() && slashes.is_empty() {
             prop_assert_eq!(checked.ok().flatten(), Some(url));
         } else {
-            prop_assert_eq!(checked.expect_err("refused").kind(), ErrorKind::InvalidSetting);
+            prop_assert_eq!(guichet_core::Error::from(checked.expect_err("refused")).kind(), ErrorKind::InvalidSetting);
         }
     }
 
@@ -302,7 +302,7 @@ proptest! {
         let typed = url.replacen("https://", &format!("{scheme}://"), 1);
         prop_assume!(!typed.to_ascii_lowercase().starts_with("https://"));
         let error = SendingName::PortalUrl.check(&typed).expect_err("not https");
-        prop_assert_eq!(error.kind(), ErrorKind::InvalidSetting);
+        prop_assert_eq!(guichet_core::Error::from(error).kind(), ErrorKind::InvalidSetting);
         let no_scheme = &url["https://".len()..];
         prop_assert!(SendingName::PortalUrl.check(no_scheme).is_err());
     }
@@ -331,7 +331,7 @@ proptest! {
         if (1..=MAX_LINK_LIFETIME_SECONDS).contains(&seconds) {
             prop_assert_eq!(checked.ok().flatten(), Some(seconds.to_string()));
         } else {
-            prop_assert_eq!(checked.expect_err("out of range").kind(), ErrorKind::InvalidSetting);
+            prop_assert_eq!(guichet_core::Error::from(checked.expect_err("out of range")).kind(), ErrorKind::InvalidSetting);
         }
     }
 
@@ -340,7 +340,7 @@ proptest! {
         prop_assert_eq!(SendingName::MailFrom.check(&from).ok().flatten(), Some(from.clone()));
         // Anything after the address is refused: lettre would drop it silently.
         let error = SendingName::MailFrom.check(&format!("{from}, x@y.fr")).expect_err("two");
-        prop_assert_eq!(error.kind(), ErrorKind::InvalidSetting);
+        prop_assert_eq!(guichet_core::Error::from(error).kind(), ErrorKind::InvalidSetting);
     }
 
     #[test]

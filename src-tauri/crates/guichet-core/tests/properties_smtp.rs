@@ -150,7 +150,7 @@ proptest! {
         prop_assert_eq!(&error, &SmtpConfigError::PasswordInUrl);
         prop_assert!(!error.message().contains(&password));
         prop_assert!(!error.to_string().contains(&password));
-        let error = SendingName::SmtpUrl.check(&text).expect_err("a password");
+        let error = guichet_core::Error::from(SendingName::SmtpUrl.check(&text).expect_err("a password"));
         prop_assert!(!error.message().contains(&password));
         prop_assert!(!error.to_string().contains(&password));
     }

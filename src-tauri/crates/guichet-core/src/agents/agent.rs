@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::role::{Permissions, Role};
 use crate::error::{Error, Result};
+use crate::model::role::{Permissions, Role};
 
 /// An agent as other screens show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

@@ -3,14 +3,12 @@
 
 mod agent;
 pub mod password;
-pub mod policy;
-mod role;
 mod session;
 pub(crate) mod sign_in;
 #[cfg(test)]
 mod tests;
 
+pub use crate::model::role::{Grant, Permission, Permissions, Role};
 pub use agent::{Agent, check_login};
-pub use role::{Grant, Permission, Permissions, Role};
 pub use session::Session;
 pub use sign_in::{FAILURES_BEFORE_LOCK, lock_duration, locked_until};

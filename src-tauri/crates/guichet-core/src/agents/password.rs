@@ -2,8 +2,8 @@
 
 use std::sync::LazyLock;
 
-use super::policy::unmet_rules;
 use crate::error::{Error, Result};
+use crate::model::password_policy::unmet_rules;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
 /// OWASP's first recommended argon2id configuration: 19 MiB, 2 passes, 1 lane.
@@ -49,8 +49,8 @@ pub fn check_policy(password: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::policy::PasswordRule;
     use super::*;
+    use crate::model::password_policy::PasswordRule;
 
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_a_salt_each() {

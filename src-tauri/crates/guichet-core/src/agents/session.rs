@@ -1,8 +1,8 @@
 //! The signed-in agent's session: made by the core alone, locked after its idle time.
 
 use super::agent::Agent;
-use super::role::{Permission, Role};
 use crate::error::{Error, Result};
+use crate::model::role::{Permission, Role};
 
 /// A signed-in agent. Only the core makes one, after checking a password, so that no front end
 /// can act on behalf of an agent it did not authenticate. It locks after its idle time without

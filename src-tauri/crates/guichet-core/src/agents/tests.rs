@@ -1,9 +1,9 @@
 use chrono::{Duration, Utc};
 
 use super::agent::{Agent, check_login};
-use super::role::{Grant, Permission, Permissions, Role};
 use super::session::Session;
 use super::sign_in::*;
+use crate::model::role::{Grant, Permission, Permissions, Role};
 
 #[test]
 fn each_role_allows_exactly_its_permissions() {

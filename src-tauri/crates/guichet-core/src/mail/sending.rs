@@ -6,7 +6,19 @@
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::mail::smtp_url::SmtpConfigError;
+
+/// Why a sending setting is refused: a value out of its bounds, or an SMTP URL that does not
+/// read. The core's error takes it in as `InvalidSetting` or `SmtpSettings`.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    #[error("invalid setting {name}: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("SMTP settings: {0}")]
+    Smtp(#[from] SmtpConfigError),
+}
+
+type Result<T> = std::result::Result<T, SettingError>;
 
 pub const DEFAULT_PORTAL_URL: &str = "https://auth.siec.education.fr";
 pub const DEFAULT_PORTAL_TIMEZONE: Tz = chrono_tz::Europe::Paris;
@@ -59,7 +71,7 @@ impl SendingName {
         SendingName::ALL
             .into_iter()
             .find(|known| known.name() == name.trim())
-            .ok_or_else(|| Error::InvalidSetting {
+            .ok_or_else(|| SettingError::Invalid {
                 name: "réglage",
                 reason: format!(
                     "«\u{a0}{}\u{a0}» n’est pas un réglage d’envoi (portal_url, portal_timezone, \
@@ -75,7 +87,7 @@ impl SendingName {
         if value.is_empty() {
             return Ok(None);
         }
-        let invalid = |reason: String| Error::InvalidSetting {
+        let invalid = |reason: String| SettingError::Invalid {
             name: self.name(),
             reason,
         };
@@ -338,12 +350,13 @@ mod tests {
             } else {
                 crate::error::ErrorKind::InvalidSetting
             };
-            let error = name.check(value).expect_err(value);
+            let error = crate::error::Error::from(name.check(value).expect_err(value));
             assert_eq!(error.kind(), expected, "{value}");
             assert!(!error.message().contains("hunter2-pw"));
-            let error =
+            let error = crate::error::Error::from(
                 SendingSettings::resolve(&values(&[(name, value)]), &SendingValues::default())
-                    .expect_err(value);
+                    .expect_err(value),
+            );
             assert_eq!(error.kind(), expected);
         }
         assert!(SendingName::parse("portail").is_err());

@@ -23,9 +23,9 @@ use crate::agents::Session;
 use crate::config::Settings;
 use crate::demo;
 use crate::error::Result;
+use crate::live_index::LiveSearch;
 use crate::mail::sending::SendingSettings;
 use crate::model::database::{Mode, OpenMode};
-use crate::search::live::LiveSearch;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]

@@ -7,10 +7,10 @@ use super::Guichet;
 use crate::agents::{Permission, Session};
 use crate::associations::parse_uai;
 use crate::error::Result;
+use crate::live_index::{Change, LiveSearch};
 use crate::model::establishment::Establishment;
 use crate::model::uai::Uai;
 use crate::search::index::{IndexHit, SearchResults};
-use crate::search::live::{Change, LiveSearch};
 use crate::search::{AddressHit, SearchHit, SearchResponse, UaiCorrectionView};
 use crate::store::Store;
 
@@ -24,7 +24,7 @@ impl Guichet {
     /// Builds the search index in the background and keeps it current with the change log,
     /// for as long as the process runs (the desktop app). Until it is built, searches are plain.
     pub fn follow_changes(&self) {
-        tokio::spawn(crate::search::live::follow(
+        tokio::spawn(crate::live_index::follow(
             self.store.clone(),
             self.live.clone(),
         ));

@@ -6,9 +6,9 @@ use chrono::Utc;
 use super::Guichet;
 use crate::agents::{Permission, Session};
 use crate::error::Result;
-use crate::mail::sender::{Destination, Sender, SendingStatus};
 use crate::mail::sending::SendingSettings;
 use crate::model::database::Mode;
+use crate::sender::{Destination, Sender, SendingStatus};
 
 impl Guichet {
     /// Runs this process's sender in the background for as long as the database is open (the
@@ -54,12 +54,13 @@ impl Guichet {
     /// The sending settings in effect for this process: the database's, under this
     /// process's environment.
     pub async fn sending_settings(&self) -> Result<SendingSettings> {
-        crate::mail::sender::sending_settings(&self.store, &self.settings).await
+        crate::sender::sending_settings(&self.store, &self.settings).await
     }
 
     /// The portal's time zone, in which it reads the naive times of its requests.
     pub async fn portal_timezone(&self) -> Result<chrono_tz::Tz> {
-        SendingSettings::timezone(&self.settings.sending, &self.store.sending_values().await?)
+        let stored = self.store.sending_values().await?;
+        Ok(SendingSettings::timezone(&self.settings.sending, &stored)?)
     }
 
     /// Where this database's mail goes (the demonstration rule applied).
@@ -76,7 +77,7 @@ impl Guichet {
     /// Whether the links leave: « Les liens ne partent pas : … » otherwise, for every window.
     pub async fn sending_status(&self, session: &Session) -> Result<SendingStatus> {
         self.require(session, Permission::Read).await?;
-        crate::mail::sender::status(&self.store, Utc::now()).await
+        crate::sender::status(&self.store, Utc::now()).await
     }
 
     /// How many messages of the outbox are in each state (`waiting`, `sent`, …).

@@ -9,11 +9,11 @@ use super::Guichet;
 use crate::agents::{Permission, Session};
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::config::{ENVIRONMENT, Settings, StoredSettings, env_var, sending_from_environment};
+use crate::delivery::transport::SmtpSender;
 use crate::error::{Error, Result};
 use crate::keyring::Keyring;
 use crate::mail::sending::{SendingForm, SendingName, SendingSettings, SendingValues};
 use crate::mail::smtp_url::SmtpConfig;
-use crate::mail::transport::SmtpSender;
 use crate::secrets::{Secret, SecretName};
 use crate::store::{Mode, OpenMode, Store};
 
@@ -102,10 +102,11 @@ impl Guichet {
 
     /// The database's sending settings, defaults filled in (this process's environment aside).
     async fn stored_sending(&self) -> Result<SendingSettings> {
-        SendingSettings::resolve(
+        let stored = self.store().sending_values().await?;
+        Ok(SendingSettings::resolve(
             &SendingValues::default(),
-            &self.store().sending_values().await?,
-        )
+            &stored,
+        )?)
     }
 
     /// The database's sending settings, as `guichet-admin settings show` prints them.

@@ -2,7 +2,6 @@
 
 mod addresses;
 pub mod index;
-pub mod live;
 mod normalise;
 #[cfg(test)]
 mod properties;

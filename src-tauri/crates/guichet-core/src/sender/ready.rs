@@ -6,16 +6,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::sealed::Seal;
 use super::{Sender, sending_settings};
+use crate::delivery::destination::{Destination, Transport};
+use crate::delivery::transport::FileSender;
+use crate::delivery::transport::SmtpSender;
 use crate::error::{Error, Result};
 use crate::keyring::read_secret;
 use crate::links::token::{self, SigningKey};
-use crate::mail::destination::{Destination, Transport};
-use crate::mail::files::FileSender;
 use crate::mail::message::{formatted, message_id, parse_sender, reset_email};
-use crate::mail::sealed::Seal;
 use crate::mail::sending::SendingSettings;
-use crate::mail::transport::SmtpSender;
 use crate::portal_time::from_portal;
 use crate::secrets::SecretName;
 use crate::store::{Minted, Minter, ToMint};

@@ -3,9 +3,9 @@
 
 use super::files::FileSender;
 use super::send_error::SendError;
-use super::smtp_url::SmtpConfig;
 use super::transport::SmtpSender;
 use crate::error::Result;
+use crate::mail::smtp_url::SmtpConfig;
 
 /// Where a database's mail goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,20 +52,20 @@ impl Destination {
 
 /// Where the mail goes: an SMTP server, or `.eml` files.
 #[derive(Debug)]
-pub(super) enum Transport {
+pub(crate) enum Transport {
     Smtp(SmtpSender),
     Files(FileSender),
 }
 
 impl Transport {
-    pub(super) async fn reachable(&self) -> std::result::Result<(), SendError> {
+    pub(crate) async fn reachable(&self) -> std::result::Result<(), SendError> {
         match self {
             Transport::Smtp(smtp) => smtp.reachable().await,
             Transport::Files(_) => Ok(()),
         }
     }
 
-    pub(super) fn concurrency(&self) -> usize {
+    pub(crate) fn concurrency(&self) -> usize {
         match self {
             Transport::Smtp(smtp) => smtp.concurrency(),
             // One writer: each file is flushed to the disk before the next.
@@ -74,7 +74,7 @@ impl Transport {
     }
 
     /// Hands the message over; the server's reply, or where the file was written.
-    pub(super) async fn deliver(
+    pub(crate) async fn deliver(
         &self,
         outbox_id: i32,
         envelope_from: &str,
@@ -104,7 +104,7 @@ impl Transport {
         }
     }
 
-    pub(super) async fn close(&self) {
+    pub(crate) async fn close(&self) {
         if let Transport::Smtp(smtp) = self {
             smtp.close().await;
         }

@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::smtp_url::SmtpConfigError;
+use crate::mail::smtp_url::SmtpConfigError;
 
 pub(super) fn tls_connector() -> Result<TlsConnector, SmtpConfigError> {
     let mut roots = rustls::RootCertStore::empty();

@@ -8,10 +8,10 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::{Mutex, broadcast};
 
-use super::index::{SearchIndex, SearchResults};
 use crate::diagnosis::{AddressBook, Draft, EstablishmentRef};
 use crate::error::{Error, Result};
 use crate::model::uai::Uai;
+use crate::search::index::{SearchIndex, SearchResults};
 use crate::store::Store;
 
 /// Something other windows may be showing changed.

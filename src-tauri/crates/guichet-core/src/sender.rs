@@ -13,28 +13,30 @@
 //!
 //! Here the sender's life (registering, beating, the loop, leaving) and what it says of its
 //! problems; `pass` is one pass over the due messages, `ready` what a pass needs and the minting,
-//! `outcome` what the server's answer means. Where the mail goes is `super::destination`, the
-//! status every window shows `super::status`.
+//! `outcome` what the server's answer means, `sealed` what it keeps until a message has left. Where the mail goes is `crate::delivery::destination`, the
+//! status every window shows `status`.
 
 mod outcome;
 mod pass;
 mod ready;
+mod sealed;
+mod status;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration as StdDuration;
 
 use chrono::Utc;
 
-use super::destination::Transport;
-use super::sending::SendingSettings;
 use crate::config::Settings;
+use crate::delivery::destination::Transport;
 use crate::error::{Error, Result};
+use crate::mail::sending::SendingSettings;
 use crate::store::{Mode, Store};
 
-pub use super::destination::Destination;
-pub(crate) use super::status::status;
-pub use super::status::{STALE_AFTER, SendingStatus};
+pub use crate::delivery::destination::Destination;
 pub use outcome::{DrainReport, MAX_ATTEMPTS};
+pub(crate) use status::status;
+pub use status::{STALE_AFTER, SendingStatus};
 
 /// How often a sender says it is alive.
 pub const HEARTBEAT: StdDuration = StdDuration::from_secs(2);
@@ -47,7 +49,10 @@ const IDLE_CHECK: StdDuration = StdDuration::from_secs(60);
 /// What this process reads of the sending settings: the database's values under its own
 /// environment's overrides.
 pub async fn sending_settings(store: &Store, local: &Settings) -> Result<SendingSettings> {
-    SendingSettings::resolve(&local.sending, &store.sending_values().await?)
+    Ok(SendingSettings::resolve(
+        &local.sending,
+        &store.sending_values().await?,
+    )?)
 }
 
 impl Sender {

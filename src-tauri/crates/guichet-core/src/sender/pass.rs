@@ -8,9 +8,9 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 
 use super::outcome::{DrainReport, outcome};
+use super::status::STALE_AFTER;
 use super::{IDLE_CHECK, Sender};
 use crate::error::{Error, Result};
-use crate::mail::status::STALE_AFTER;
 use crate::store::{Claim, MailOutcome};
 
 impl Sender {

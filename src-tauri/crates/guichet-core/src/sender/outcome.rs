@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::mail::send_error::SendError;
+use crate::delivery::transport::SendError;
 use crate::store::MailOutcome;
 
 /// Temporary failures of one message are retried this many times (with growing pauses).

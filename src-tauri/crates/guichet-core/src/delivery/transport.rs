@@ -6,7 +6,7 @@
 //! Why not lettre's own connections: they leave Nagle's algorithm on, so the message and its final
 //! `.` go out as two small writes and the second waits for the server's delayed ACK, about 40 ms a
 //! message. Here the socket is opened with `TCP_NODELAY` and handed to lettre's
-//! `AsyncSmtpConnection`, which still speaks the protocol. Its URL is read in [`super::smtp_url`].
+//! `AsyncSmtpConnection`, which still speaks the protocol. Its URL is read in [`crate::mail::smtp_url`].
 
 use std::fmt;
 use std::io;
@@ -24,8 +24,8 @@ use tokio::sync::Semaphore;
 use tokio_rustls::TlsConnector;
 
 use super::exchange::{reply_text, transfer};
-use super::smtp_url::{Security, SmtpConfig, SmtpConfigError};
 use super::tls::{ImplicitTls, tls_connector};
+use crate::mail::smtp_url::{Security, SmtpConfig, SmtpConfigError};
 use crate::secrets::Secret;
 
 pub use super::files::FileSender;
