@@ -38,16 +38,8 @@ export function ChangePasswordPage() {
           label="Mot de passe actuel"
           nativeInputProps={{ id: "current-password", type: "password", autoFocus: true, autoComplete: "current-password", value: current, onChange: (e) => setCurrent(e.target.value), required: true }}
         />
-        <NewPasswordFields
-          id="next-password"
-          label="Nouveau mot de passe"
-          confirmationId="next-password-confirmation"
-          confirmationLabel="Confirmer le nouveau mot de passe"
-          password={next}
-          confirmation={confirmation}
-          onPasswordChange={setNext}
-          onConfirmationChange={setConfirmation}
-        />
+        <NewPasswordFields id="next-password" label="Nouveau mot de passe" password={next} onPasswordChange={setNext}
+          confirmation={confirmation} onConfirmationChange={setConfirmation} />
         {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" id="password-outcome" />}
         <Button type="submit" disabled={mismatch}>
           Changer le mot de passe

@@ -14,16 +14,8 @@ function Form() {
   const [password, setPassword] = useState("");
   const [confirmation, setConfirmation] = useState("");
   return (
-    <NewPasswordFields
-      id="pw"
-      label="Mot de passe"
-      confirmationId="pw-confirmation"
-      confirmationLabel="Confirmer le mot de passe"
-      password={password}
-      confirmation={confirmation}
-      onPasswordChange={setPassword}
-      onConfirmationChange={setConfirmation}
-    />
+    <NewPasswordFields id="pw" label="Nouveau mot de passe" password={password} onPasswordChange={setPassword}
+      confirmation={confirmation} onConfirmationChange={setConfirmation} />
   );
 }
 
@@ -59,6 +51,14 @@ describe("a new password typed twice", () => {
     expect(byId("pw-confirmation").closest(".fr-input-group")?.classList.contains("fr-input-group--error")).toBe(true);
     await type("pw-confirmation", "assez-long-2026");
     expect(screen.queryByText(MISMATCH)).toBeNull();
+  });
+
+  it("names the confirmation after the password field", async () => {
+    await act(async () => {
+      render(<Form />);
+    });
+    expect(screen.getByLabelText("Nouveau mot de passe").id).toBe("pw");
+    expect(screen.getByLabelText("Confirmer le nouveau mot de passe").id).toBe("pw-confirmation");
   });
 
   it("does not count an empty confirmation as differing", () => {

@@ -8,17 +8,18 @@ export function confirmationDiffers(password: string, confirmation: string): boo
 }
 
 type Props = {
+  /** The password field's id; the confirmation's is this id followed by `-confirmation`. */
   id: string;
+  /** « Mot de passe », « Nouveau mot de passe »: the confirmation reads « Confirmer le … ». */
   label: string;
-  confirmationId: string;
-  confirmationLabel: string;
   password: string;
   confirmation: string;
   onPasswordChange: (password: string) => void;
   onConfirmationChange: (confirmation: string) => void;
 };
 
-export function NewPasswordFields({ id, label, confirmationId, confirmationLabel, password, confirmation, onPasswordChange, onConfirmationChange }: Props) {
+export function NewPasswordFields({ id, label, password, confirmation, onPasswordChange, onConfirmationChange }: Props) {
+  const confirmationLabel = `Confirmer le ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
   const rules = usePasswordRules(password);
   const mismatch = confirmationDiffers(password, confirmation);
   return (
@@ -33,7 +34,7 @@ export function NewPasswordFields({ id, label, confirmationId, confirmationLabel
         state={mismatch ? "error" : "default"}
         stateRelatedMessage={mismatch ? "Les deux mots de passe diffèrent." : undefined}
         nativeInputProps={{
-          id: confirmationId,
+          id: `${id}-confirmation`,
           type: "password",
           autoComplete: "new-password",
           value: confirmation,

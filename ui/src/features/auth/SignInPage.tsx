@@ -90,16 +90,8 @@ export function FirstSupervisorPage({ onSignedIn }: Props) {
           nativeInputProps={{ id: "new-login", autoFocus: true, value: login, onChange: (e) => setLogin(e.target.value), required: true }}
         />
         <Input label="Nom affiché" nativeInputProps={{ id: "new-name", value: name, onChange: (e) => setName(e.target.value), required: true }} />
-        <NewPasswordFields
-          id="new-password"
-          label="Mot de passe"
-          confirmationId="new-password-confirmation"
-          confirmationLabel="Confirmer le mot de passe"
-          password={password}
-          confirmation={confirmation}
-          onPasswordChange={setPassword}
-          onConfirmationChange={setConfirmation}
-        />
+        <NewPasswordFields id="new-password" label="Mot de passe" password={password} onPasswordChange={setPassword}
+          confirmation={confirmation} onConfirmationChange={setConfirmation} />
         {error && <Alert severity="error" small description={error} className="fr-mb-2w" id="first-supervisor-error" />}
         <Button type="submit" disabled={busy || mismatch} id="first-supervisor-submit">
           Créer le superviseur et se connecter
