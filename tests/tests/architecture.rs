@@ -33,6 +33,7 @@ enum Layer {
 const LAYERS: &[(&str, Layer)] = &[
     ("text", Layer::Domain),
     ("arena", Layer::Domain),
+    ("csv_export", Layer::Domain),
     ("portal_time", Layer::Domain),
     ("model", Layer::Domain),
     ("error", Layer::Domain),
@@ -43,6 +44,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("search", Layer::Domain),
     ("diagnosis", Layer::Domain),
     ("audit", Layer::Domain),
+    ("initialisation", Layer::Domain),
     ("mail", Layer::Domain),
     ("demo", Layer::Adapter),
     ("store", Layer::Adapter),

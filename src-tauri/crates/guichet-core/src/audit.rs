@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::csv_export;
+
 /// What an agent did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -228,11 +230,9 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange
 /// The journal as a CSV file that French Excel opens as is: UTF-8 with a BOM, `;` between fields,
 /// CRLF line ends, Paris times.
 pub fn to_csv(entries: &[AuditEntry]) -> String {
-    let mut out = String::from("\u{feff}");
-    let header = [
+    let mut out = csv_export::document(&[
         "Date", "Agent", "Action", "UAI", "Adresse", "Avant", "Après", "Note",
-    ];
-    push_row(&mut out, header.iter().map(|h| h.to_string()));
+    ]);
     for entry in entries {
         let side = |pick: fn(&FieldChange) -> &Option<String>| {
             entry
@@ -242,7 +242,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        push_row(
+        csv_export::push_row(
             &mut out,
             [
                 crate::text::paris_time(entry.at),
@@ -257,31 +257,6 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
         );
     }
     out
-}
-
-fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
-    let fields: Vec<String> = fields.into_iter().map(|field| csv_field(&field)).collect();
-    out.push_str(&fields.join(";"));
-    out.push_str("\r\n");
-}
-
-/// What a cell may not start with: a spreadsheet runs `=`, `+`, `-` and `@` as a formula, and
-/// may drop a leading tab or carriage return before reading one.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Quotes a field when it holds a separator, a quote or a line break, and defuses a leading
-/// character of [`FORMULA_STARTS`] with a quote mark.
-fn csv_field(field: &str) -> String {
-    let field = if field.starts_with(FORMULA_STARTS) {
-        format!("'{field}")
-    } else {
-        field.to_string()
-    };
-    if field.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field
-    }
 }
 
 #[cfg(test)]
@@ -317,19 +292,6 @@ mod tests {
             }]
         );
         assert!(super::changes(None, None).is_empty());
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("simple"), "simple");
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("il a dit \"oui\""), "\"il a dit \"\"oui\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
-        assert_eq!(csv_field("\t=1+1"), "'\t=1+1");
-        assert_eq!(csv_field("\r=1+1"), "\"'\r=1+1\"");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("+33 1 23"), "'+33 1 23");
     }
 
     #[test]

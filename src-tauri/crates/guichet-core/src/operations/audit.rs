@@ -42,11 +42,21 @@ impl Guichet {
         filter: &AuditFilter,
     ) -> crate::error::Result<std::path::PathBuf> {
         let csv = self.export_audit_csv(session, filter).await?;
+        self.write_export("journal-guichet", csv).await
+    }
+
+    /// Writes an export in the agent's downloads folder as `PREFIX-date-time.csv`, Paris time;
+    /// returns the file's path.
+    pub(super) async fn write_export(
+        &self,
+        prefix: &str,
+        csv: String,
+    ) -> crate::error::Result<std::path::PathBuf> {
         let dir = self.settings().export_dir();
         let name = Utc::now()
             .with_timezone(&chrono_tz::Europe::Paris)
-            .format("journal-guichet-%Y%m%d-%H%M%S.csv");
-        let path = dir.join(name.to_string());
+            .format("-%Y%m%d-%H%M%S.csv");
+        let path = dir.join(format!("{prefix}{name}"));
         let io = |source| crate::error::Error::Io {
             path: path.clone(),
             source,

@@ -12,6 +12,7 @@ mod audit;
 mod bench;
 mod diagnosis;
 pub mod gate;
+pub mod initialisation;
 mod links;
 mod search;
 mod sending;

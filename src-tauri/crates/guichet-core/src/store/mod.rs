@@ -12,6 +12,7 @@ mod bulk;
 mod diagnosis;
 mod errors;
 mod establishments;
+mod initialisation;
 mod links;
 mod outbox;
 mod search;
