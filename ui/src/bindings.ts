@@ -41,6 +41,15 @@ export const commands = {
 	setPrincipal: (uai: string, email: string, expectedVersion: number | null, note: string | null) => typedError<Confirmation, CommandError>(__TAURI_INVOKE("set_principal", { uai, email, expectedVersion, note })),
 	timeline: (uai: string) => typedError<AuditEntry_Serialize[], CommandError>(__TAURI_INVOKE("timeline", { uai })),
 	diagnose: (email: string) => typedError<Diagnosis_Serialize, CommandError>(__TAURI_INVOKE("diagnose", { email })),
+	initialisationReport: (population: PopulationInput_Deserialize) => typedError<InitialisationReport, CommandError>(__TAURI_INVOKE("initialisation_report", { population })),
+	initialisationEstablishments: (population: PopulationInput_Deserialize, initState: InitState) => typedError<EstablishmentState_Serialize[], CommandError>(__TAURI_INVOKE("initialisation_establishments", { population, initState })),
+	/**
+	 *  Writes the population's establishments and states as CSV in the agent's downloads folder;
+	 *  returns the file's path.
+	 */
+	exportInitialisationCsv: (population: PopulationInput_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_initialisation_csv", { population })),
+	/**  The académies' names, for the population's filter. */
+	academies: () => __TAURI_INVOKE<string[]>("academies"),
 	sendLink: (email: string, note: string | null) => typedError<LinkSent, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
 	addressLinks: (email: string) => typedError<AddressLinks_Serialize, CommandError>(__TAURI_INVOKE("address_links", { email })),
 	checkLink: (input: string) => typedError<LinkCheck_Serialize, CommandError>(__TAURI_INVOKE("check_link", { input })),
@@ -342,7 +351,7 @@ export type DomainCheck = { kind: "matches" } |
 /**  No académie is known for that UAI. */
 { kind: "unknown" };
 
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "invalid_population" | "unknown_init_state" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -375,6 +384,29 @@ export type EstablishmentRef = {
 	name: string,
 	/**  The académie's name, as in `data/academies.csv` ("Créteil"). */
 	academie: string,
+};
+
+/**  One establishment of a state's list, and of the export. */
+export type EstablishmentState = EstablishmentState_Serialize | EstablishmentState_Deserialize;
+
+/**  One establishment of a state's list, and of the export. */
+export type EstablishmentState_Deserialize = {
+	uai: Uai,
+	name: string,
+	town: string,
+	academie: string,
+	principal_email?: string | null,
+	state: InitState,
+};
+
+/**  One establishment of a state's list, and of the export. */
+export type EstablishmentState_Serialize = {
+	uai: Uai,
+	name: string,
+	town: string,
+	academie: string,
+	principal_email: string | null,
+	state: InitState,
 };
 
 /**  An establishment as a search result lists it. */
@@ -549,6 +581,20 @@ export type Grant_Serialize = {
 	refusal: string | null,
 };
 
+/**
+ *  An establishment's state, from its principal address: the stable codes the command line, the
+ *  CSV export and the campaigns use.
+ */
+export type InitState = 
+/**  No principal address: nobody can sign in for it. */
+"sans-adresse" | 
+/**  A principal address that never set its password and never got a link. */
+"jamais-initialise" | 
+/**  A link sent and still valid. */
+"lien-en-attente" | 
+/**  The newest link expired without being used. */
+"lien-expire" | "initialise";
+
 /**  Where an address stands with its password on the portal. */
 export type InitStatus = InitStatus_Serialize | InitStatus_Deserialize;
 
@@ -569,6 +615,14 @@ export type InitStatus_Serialize =
 { state: "link_pending"; until: string } | 
 /**  The password was set on the portal (at that time, when the portal recorded it). */
 { state: "initialised"; at: string | null };
+
+/**  The dashboard's figures for a population: the states add up to the total. */
+export type InitialisationReport = {
+	total: number,
+	states: StateCounts,
+	/**  When the figures were read. */
+	at: string,
+};
 
 /**  Where a link stands on the portal. */
 export type Lifecycle = Lifecycle_Serialize | Lifecycle_Deserialize;
@@ -731,6 +785,33 @@ export type Permissions_Serialize = {
 	read_journal: Grant_Serialize,
 };
 
+/**  The filters as typed on the command line or chosen in the window, not yet checked. */
+export type PopulationInput = PopulationInput_Serialize | PopulationInput_Deserialize;
+
+/**  The filters as typed on the command line or chosen in the window, not yet checked. */
+export type PopulationInput_Deserialize = {
+	/**  Académies by name, accents and case ignored (« creteil » is Créteil). */
+	academies?: string[],
+	/**  Department codes: `75`, `974`, `2A`. */
+	departments?: string[],
+	/**  Types as the database codes them: `lycee`, `college`, `ecole`, `cio`, `erea`, `autre`. */
+	kinds?: string[],
+	/**  `public` or `prive`. */
+	sectors?: string[],
+};
+
+/**  The filters as typed on the command line or chosen in the window, not yet checked. */
+export type PopulationInput_Serialize = {
+	/**  Académies by name, accents and case ignored (« creteil » is Créteil). */
+	academies: string[],
+	/**  Department codes: `75`, `974`, `2A`. */
+	departments: string[],
+	/**  Types as the database codes them: `lycee`, `college`, `ecole`, `cio`, `erea`, `autre`. */
+	kinds: string[],
+	/**  `public` or `prive`. */
+	sectors: string[],
+};
+
 export type Role = 
 /**  Searches and reads. */
 "lecture" | 
@@ -866,6 +947,15 @@ export type SettingsView_Serialize = {
 	secrets: SecretStatus[],
 	/**  The keyring in use, or why none answers. */
 	keyring: string,
+};
+
+/**  How many establishments are in each state, named as `report initialisation --json` prints them. */
+export type StateCounts = {
+	"sans-adresse": number,
+	"jamais-initialise": number,
+	"lien-en-attente": number,
+	"lien-expire": number,
+	initialise: number,
 };
 
 /**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */

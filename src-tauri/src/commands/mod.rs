@@ -7,6 +7,7 @@ pub mod associations;
 pub mod audit;
 pub mod diagnosis;
 pub mod establishments;
+pub mod initialisation;
 pub mod links;
 pub mod search;
 pub mod settings;
@@ -45,6 +46,10 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             associations::set_principal,
             associations::timeline,
             diagnosis::diagnose,
+            initialisation::initialisation_report,
+            initialisation::initialisation_establishments,
+            initialisation::export_initialisation_csv,
+            initialisation::academies,
             links::send_link,
             links::address_links,
             links::check_link,

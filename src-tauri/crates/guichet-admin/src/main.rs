@@ -16,6 +16,7 @@ mod audit;
 mod diagnose;
 mod links;
 mod output;
+mod report;
 mod secrets;
 mod settings;
 
@@ -105,6 +106,12 @@ enum Command {
     Settings {
         #[command(subcommand)]
         command: settings::SettingsCommand,
+    },
+    /// Tableaux de bord : `report initialisation` compte les établissements par état de leur
+    /// adresse principale.
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
     },
     /// Consulte (--json) ou exporte (--csv) le journal ; réservé aux superviseurs.
     Audit(audit::Audit),
@@ -232,6 +239,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Settings { command } => Ok(settings::run(settings, command).await?),
         Command::Detach(args) => Ok(associations::detach(settings, args).await?),
         Command::Principal(args) => Ok(associations::principal(settings, args).await?),
+        Command::Report { command } => Ok(report::run(settings, command).await?),
         Command::Audit(args) => Ok(audit::run(settings, args, cli.json).await?),
         Command::Secret { command } => Ok(secrets::run(command).await?),
         Command::Bench { command } => {
