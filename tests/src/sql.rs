@@ -64,6 +64,15 @@ impl Sql {
         .unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
+    /// The texts a query of one column gives, in its order.
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        match self {
+            Sql::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+            Sql::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        }
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
+
     pub async fn close(&self) {
         match self {
             Sql::Sqlite(pool) => pool.close().await,

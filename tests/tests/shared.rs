@@ -308,6 +308,19 @@ async fn through_the_core_each_role_does_what_it_may_and_no_more() {
         .diagnose(&lea, "ce.0750654d@ac-paris.fr")
         .await
         .expect("diagnosis");
+    // The dashboard too, with its role's own grants: every establishment in one state or another.
+    let everyone = guichet_core::initialisation::PopulationInput::default();
+    let report = lea_guichet
+        .initialisation_report(&lea, &everyone)
+        .await
+        .expect("a reader counts");
+    assert!(report.total > 0);
+    assert_eq!(report.states.total(), report.total);
+    let csv = lea_guichet
+        .initialisation_csv(&lea, &everyone)
+        .await
+        .expect("a reader exports");
+    assert_eq!(csv.trim_end().split("\r\n").count() as u32, report.total + 1);
     // …and is refused everything else, by the core.
     let email = "secretariat.partage@ac-paris.fr";
     let uais = [HENRI_IV.to_string()];

@@ -5,6 +5,7 @@ mod agents;
 mod associations;
 mod audit;
 mod diagnose;
+mod report;
 mod roles;
 mod secrets;
 mod settings;
