@@ -121,6 +121,126 @@ async fn a_uai_typed_after_sign_in_opens_its_establishment() {
     desktop.quit().await;
 }
 
+/// The « Suivi des initialisations » as a read-only agent sees it: the counts the database
+/// holds, a filter, a state's list opening an establishment, and the CSV export.
+#[tokio::test]
+async fn a_reader_follows_the_initialisations_and_opens_a_state_s_establishments() {
+    let data = tempfile::tempdir().expect("temporary directory");
+    demo_team(data.path()).await;
+    let data_dir = data.path().to_str().expect("UTF-8 path");
+    let sql = guichet_tests::Sql::open(&format!(
+        "sqlite://{}",
+        data.path().join("guichet-demo.sqlite").display()
+    ))
+    .await;
+    let total = sql.count("establishment").await;
+    let no_address = sql
+        .number("SELECT count(*) FROM establishment WHERE principal_account_id IS NULL")
+        .await;
+    let desktop = Desktop::launch_configured(&[("GUICHET_DATA_DIR", data_dir)]).await;
+    desktop.sign_in("lea", AGENT_PASSWORD).await;
+    desktop.element("#search-input").await;
+    desktop.click("#nav-initialisation").await;
+    let text = |css: &'static str| {
+        let desktop = &desktop;
+        async move { desktop.element(css).await.text().await.expect("text") }
+    };
+    assert_eq!(text("#count-total").await, total.to_string());
+    assert_eq!(text("#count-sans-adresse").await, no_address.to_string());
+    // The DSFR's chart is given the same figures, and draws them (on a canvas of its shadow root).
+    let chart = desktop.element("#initialisation-chart").await;
+    let drawn: Vec<Vec<i64>> = serde_json::from_str(
+        &chart.attr("y").await.expect("attribute").expect("figures"),
+    )
+    .expect("JSON figures");
+    assert_eq!(drawn.concat().iter().sum::<i64>(), total);
+    let canvas = desktop
+        .driver
+        .execute(
+            "const chart = document.getElementById('initialisation-chart'); \
+             return !!(chart.shadowRoot || chart).querySelector('canvas');",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(canvas.json().as_bool(), Some(true), "the chart draws on a canvas");
+    // Its legend has its colours: the chart's stylesheet reached its shadow root.
+    let dot = desktop
+        .driver
+        .execute(
+            "const chart = document.getElementById('initialisation-chart'); \
+             const dot = chart.shadowRoot.querySelector('.legende_dot'); \
+             return dot.getBoundingClientRect().width;",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert!(dot.json().as_f64().is_some_and(|width| width > 4.0), "{dot:?}");
+
+    // One académie: fewer establishments, the count the database gives.
+    let creteil = sql
+        .number("SELECT count(*) FROM establishment WHERE academie = 'Créteil'")
+        .await;
+    let academie = desktop.element("#filter-academie").await;
+    thirtyfour::components::SelectElement::new(&academie)
+        .await
+        .expect("a select")
+        .select_by_visible_text("Créteil")
+        .await
+        .expect("académie chosen");
+    desktop.click("#initialisation-apply").await;
+    desktop
+        .element_with_text("#count-total", &creteil.to_string())
+        .await;
+
+    // A count opens its list; a UAI of the list opens its establishment.
+    desktop.click("#count-sans-adresse").await;
+    let first = desktop
+        .element("#initialisation-list tbody tr")
+        .await
+        .attr("data-uai")
+        .await
+        .expect("attribute")
+        .expect("a UAI");
+    let expected = sql
+        .texts(
+            "SELECT uai FROM establishment WHERE principal_account_id IS NULL \
+             AND academie = 'Créteil' ORDER BY uai LIMIT 1",
+        )
+        .await;
+    assert_eq!(vec![first.clone()], expected);
+    desktop.scroll_to("#initialisation-table").await;
+    desktop.check_screen("suivi-initialisations-liste").await;
+
+    // The export: every establishment of the population, for French Excel.
+    desktop.click("#initialisation-export").await;
+    let message = desktop
+        .element_with_text("#initialisation-message", "exportés dans")
+        .await
+        .text()
+        .await
+        .expect("text");
+    let path = message
+        .trim_end_matches('.')
+        .rsplit_once("exportés dans ")
+        .map(|(_, path)| std::path::PathBuf::from(path))
+        .expect("a path");
+    let csv = std::fs::read_to_string(&path).expect("the export is written");
+    std::fs::remove_file(&path).expect("removed");
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.trim_end().split("\r\n").count() as i64, creteil + 1);
+
+    desktop
+        .click(&format!(
+            r#"#initialisation-list tr[data-uai="{first}"] button"#
+        ))
+        .await;
+    desktop
+        .element_with_text("#establishment-uai", &first)
+        .await;
+    desktop.quit().await;
+}
+
 #[tokio::test]
 async fn a_new_database_asks_for_its_first_supervisor_with_the_password_policy() {
     let data = tempfile::tempdir().expect("temporary directory");
@@ -529,6 +649,11 @@ async fn every_screen_of_a_supervisor_passes_axe_and_french_typography_in_both_t
     desktop.check_screen("recherche-sans-resultat").await;
 
     for (nav, ready, name) in [
+        (
+            "#nav-initialisation",
+            "#initialisation-table",
+            "suivi-initialisations",
+        ),
         ("#nav-journal", "#journal-table", "journal"),
         ("#nav-agents", "#agents-table", "agents"),
         ("#nav-settings", "#settings-form", "reglages"),

@@ -10,6 +10,7 @@ import { AgentsPage } from "../features/agents/AgentsPage";
 import { LockScreen, useIdleLock } from "../features/auth/LockScreen";
 import { FirstSupervisorPage, SignInPage } from "../features/auth/SignInPage";
 import { EstablishmentPage } from "../features/establishment/EstablishmentPage";
+import { InitialisationPage } from "../features/initialisation/InitialisationPage";
 import { JournalPage } from "../features/journal/JournalPage";
 import { AddressPanel } from "../features/links/AddressPanel";
 import { LinkCheckPage } from "../features/links/LinkCheckPage";
@@ -29,6 +30,7 @@ export type Screen =
   | { name: "establishment"; uai: string }
   | { name: "address"; email: string }
   | { name: "check-link" }
+  | { name: "initialisation" }
   | { name: "journal" }
   | { name: "settings" }
   | { name: "agents" }
@@ -153,6 +155,7 @@ export function App() {
     ? [
         { id: "screen-search", group: "Écran", label: "Rechercher un établissement ou une adresse", keywords: "recherche uai", shortcut: "/", run: go({ name: "search" }) },
         { id: "screen-check-link", group: "Écran", label: "Vérifier un lien", keywords: "expiré remplacé", run: go({ name: "check-link" }) },
+        { id: "screen-initialisation", group: "Écran", label: "Suivi des initialisations", keywords: "tableau de bord statistiques session", run: go({ name: "initialisation" }) },
         ...(may.journal ? [{ id: "screen-journal", group: "Écran", label: "Journal des actions", keywords: "audit export", run: go({ name: "journal" }) }] : []),
         ...(may.agents ? [{ id: "screen-agents", group: "Écran", label: "Agents", keywords: "rôle comptes", run: go({ name: "agents" }) }] : []),
         ...(may.settings ? [{ id: "screen-settings", group: "Écran", label: "Réglages", keywords: "smtp portail clé", run: go({ name: "settings" }) }] : []),
@@ -169,6 +172,7 @@ export function App() {
     ? [
         navItem("nav-search", "Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
         navItem("nav-check-link", "Vérifier un lien", screen.name === "check-link" || screen.name === "address", () => setScreen({ name: "check-link" })),
+        navItem("nav-initialisation", "Suivi", screen.name === "initialisation", () => setScreen({ name: "initialisation" })),
         ...(may.journal ? [navItem("nav-journal", "Journal", screen.name === "journal", () => setScreen({ name: "journal" }))] : []),
         ...(may.agents ? [navItem("nav-agents", "Agents", screen.name === "agents", () => setScreen({ name: "agents" }))] : []),
         ...(may.settings ? [navItem("nav-settings", "Réglages", screen.name === "settings", () => setScreen({ name: "settings" }))] : []),
@@ -218,6 +222,7 @@ export function App() {
           {agent && screen.name === "address" && (
             <AddressPanel email={screen.email} agent={agent} note="" onClose={() => setScreen({ name: "check-link" })} />
           )}
+          {agent && screen.name === "initialisation" && <InitialisationPage onOpen={openEstablishment} />}
           {agent && screen.name === "journal" && may.journal && <JournalPage />}
           {agent && screen.name === "agents" && may.agents && <AgentsPage me={agent} />}
           {agent && screen.name === "settings" && may.settings && <SettingsPage />}

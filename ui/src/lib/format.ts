@@ -1,6 +1,6 @@
 // French wording and formats of the domain's values: dates in Paris time, establishment types,
 // initialisation states.
-import type { AuditAction, Delivery, EstablishmentKind, InitStatus, Lifecycle, Role, Sector } from "../bindings";
+import type { AuditAction, Delivery, EstablishmentKind, InitState, InitStatus, Lifecycle, Role, Sector } from "../bindings";
 
 const PARIS = "Europe/Paris";
 
@@ -118,3 +118,15 @@ export function describeDelivery(delivery: Delivery): { label: string; severity:
       return { label: "Non envoyé", severity: "warning", detail: delivery.reason ?? null };
   }
 }
+
+/** The states of the « Suivi des initialisations », in the order the core counts them. */
+export const INIT_STATES: readonly InitState[] = ["sans-adresse", "jamais-initialise", "lien-en-attente", "lien-expire", "initialise"];
+
+/** The same words as the core's `InitState::label` (the CSV export and the command line). */
+export const INIT_STATE_LABELS: Record<InitState, string> = {
+  "sans-adresse": "Sans adresse principale",
+  "jamais-initialise": "Jamais initialisé, aucun lien",
+  "lien-en-attente": "Lien en attente",
+  "lien-expire": "Lien expiré sans être utilisé",
+  initialise: "Initialisé",
+};

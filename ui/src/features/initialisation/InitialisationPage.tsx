@@ -1,0 +1,167 @@
+// « Suivi des initialisations », for every role: a population's establishments by the state of
+// their principal address, as a chart and as figures; each count opens its list; CSV export.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useEffect, useState, type FormEvent } from "react";
+import { commands, type EstablishmentKind, type EstablishmentState, type InitState, type InitialisationReport, type Sector } from "../../bindings";
+import { formatDateTime, INIT_STATE_LABELS, INIT_STATES, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
+import { Pending } from "../../lib/Pending";
+import { messageOf, unwrap } from "../../lib/result";
+import { ALL, toPopulation, type PopulationForm } from "./population";
+import { StateChart } from "./StateChart";
+import { StateList } from "./StateList";
+
+type Message = { ok: boolean; text: string };
+
+export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }) {
+  const [academies, setAcademies] = useState<string[]>([]);
+  const [form, setForm] = useState<PopulationForm>(ALL);
+  const [population, setPopulation] = useState(toPopulation(ALL));
+  const [report, setReport] = useState<InitialisationReport | null>(null);
+  const [chosen, setChosen] = useState<InitState | null>(null);
+  const [list, setList] = useState<EstablishmentState[] | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
+
+  useEffect(() => {
+    void commands.academies().then(setAcademies);
+  }, []);
+  useEffect(() => {
+    let current = true;
+    unwrap(commands.initialisationReport(population))
+      .then((found) => current && setReport(found))
+      .catch((failure: unknown) => current && setMessage({ ok: false, text: messageOf(failure) }));
+    return () => {
+      current = false;
+    };
+  }, [population]);
+  useEffect(() => {
+    if (chosen === null) return;
+    let current = true;
+    unwrap(commands.initialisationEstablishments(population, chosen))
+      .then((found) => current && setList(found))
+      .catch((failure: unknown) => current && setMessage({ ok: false, text: messageOf(failure) }));
+    return () => {
+      current = false;
+    };
+  }, [population, chosen]);
+
+  function apply(event: FormEvent) {
+    event.preventDefault();
+    setMessage(null);
+    setReport(null);
+    setChosen(null);
+    setPopulation(toPopulation(form));
+  }
+  function choose(state: InitState) {
+    setList(null);
+    setChosen(state);
+  }
+  function toggleKind(kind: EstablishmentKind, on: boolean) {
+    setForm((old) => ({ ...old, kinds: on ? [...old.kinds, kind] : old.kinds.filter((k) => k !== kind) }));
+  }
+  async function exportCsv() {
+    try {
+      const path = await unwrap(commands.exportInitialisationCsv(population));
+      setMessage({ ok: true, text: `Établissements exportés dans ${path}.` });
+    } catch (failure) {
+      setMessage({ ok: false, text: messageOf(failure) });
+    }
+  }
+
+  return (
+    <section aria-labelledby="initialisation-title">
+      <h1 id="initialisation-title" className="fr-h3">
+        Suivi des initialisations
+      </h1>
+      <form onSubmit={apply} className="guichet-filters" id="initialisation-filters">
+        <Select label="Académie" nativeSelectProps={{ id: "filter-academie", value: form.academie, onChange: (e) => setForm({ ...form, academie: e.target.value }) }}>
+          <option value="">Toutes</option>
+          {academies.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </Select>
+        <Input
+          label="Départements"
+          hintText={"Codes séparés par des espaces\u00a0: 75 93 2A"}
+          nativeInputProps={{ id: "filter-departements", value: form.departments, onChange: (e) => setForm({ ...form, departments: e.target.value }) }}
+        />
+        <Select label="Secteur" nativeSelectProps={{ id: "filter-secteur", value: form.sector, onChange: (e) => setForm({ ...form, sector: e.target.value as "" | Sector }) }}>
+          <option value="">Public et privé</option>
+          {(Object.keys(SECTOR_LABELS) as Sector[]).map((code) => (
+            <option key={code} value={code}>
+              {SECTOR_LABELS[code]}
+            </option>
+          ))}
+        </Select>
+        <Checkbox
+          id="filter-types"
+          legend="Types d’établissement (tous si aucun n’est coché)"
+          orientation="horizontal"
+          className="guichet-filters__wide"
+          options={(Object.keys(KIND_LABELS) as EstablishmentKind[]).map((kind) => ({
+            label: KIND_LABELS[kind],
+            nativeInputProps: { value: kind, checked: form.kinds.includes(kind), onChange: (e) => toggleKind(kind, e.target.checked) },
+          }))}
+        />
+        <div className="guichet-filters__actions guichet-filters__actions--beside">
+          <Button type="submit" id="initialisation-apply">
+            Afficher
+          </Button>
+          <Button type="button" priority="secondary" iconId="fr-icon-download-line" onClick={exportCsv} id="initialisation-export" disabled={!report}>
+            Exporter en CSV
+          </Button>
+        </div>
+      </form>
+      {message && <Alert severity={message.ok ? "success" : "error"} small description={message.text} className="fr-mb-2w" id="initialisation-message" />}
+      {!report && !message && <Pending label="Décompte des établissements…" />}
+      {report && report.total === 0 && <p id="initialisation-empty">Aucun établissement ne correspond à ces filtres.</p>}
+      {report && report.total > 0 && (
+        <div className="guichet-dashboard">
+          <StateChart states={report.states} />
+          <div className="fr-table fr-table--no-caption">
+            <table id="initialisation-table">
+              <caption>Établissements par état de leur adresse principale, au {formatDateTime(report.at)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">État</th>
+                  <th scope="col">Établissements</th>
+                  <th scope="col">Part</th>
+                </tr>
+              </thead>
+              <tbody>
+                {INIT_STATES.map((state) => (
+                  <tr key={state} data-state={state} aria-selected={chosen === state}>
+                    <td>{INIT_STATE_LABELS[state]}</td>
+                    <td>
+                      <Button priority="tertiary" size="small" id={`count-${state}`} onClick={() => choose(state)} title={`Lister\u00a0: ${INIT_STATE_LABELS[state]}`}>
+                        {report.states[state]}
+                      </Button>
+                    </td>
+                    <td>{share(report.states[state], report.total)}</td>
+                  </tr>
+                ))}
+                <tr data-state="total">
+                  <th scope="row">Total</th>
+                  <td id="count-total">{report.total}</td>
+                  <td>100&nbsp;%</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      {report && chosen && !list && <Pending label="Liste des établissements…" />}
+      {report && chosen && list && <StateList state={chosen} count={report.states[chosen]} establishments={list} onOpen={onOpen} />}
+    </section>
+  );
+}
+
+/** « 12,5 % », one decimal, French style. */
+function share(count: number, total: number): string {
+  return `${(Math.round((count / total) * 1000) / 10).toLocaleString("fr-FR")}\u00a0%`;
+}
