@@ -1,6 +1,6 @@
 //! `guichet-admin bench <what>`: speed measured on real components, printed as text or, with
 //! `--json`, as the figures `docs/BENCHMARKS.md` records. Each measurement is a subcommand
-//! (`search`, `mail`, `operations`, and `all`, which runs every one on a database it fills) and
+//! (`search`, `mail`, `operations`, `report`, and `all`, which runs every one on a database it fills) and
 //! shares what is here: which database to run on. The benchmarks reach the database only through
 //! the core's operations, the baselines they time the app against included (`Guichet::bench_…`).
 
@@ -13,6 +13,7 @@ mod lettre_default;
 mod mail;
 mod operations;
 mod queries;
+mod report;
 mod rng;
 mod search;
 mod stats;
@@ -36,6 +37,9 @@ pub enum BenchCommand {
     /// Opérations d’un agent sur une base déjà remplie, connecté comme cet agent (en mode
     /// partagé, avec son propre compte PostgreSQL) : connexion, puis appels l’un après l’autre.
     Operations(operations::OperationsBench),
+    /// Suivi des initialisations sur une base déjà remplie, connecté comme cet agent :
+    /// décomptes (tous, une académie, ses lycées), liste d’un état, export CSV.
+    Report(report::ReportBench),
     /// Tout, sur une base vide qu’il remplit : remplissage, recherche, opérations d’un agent,
     /// courriel et, sur PostgreSQL, quatre agents à la fois pendant qu’une campagne part ;
     /// chaque mesure avec sa référence dans le même tour.
@@ -63,6 +67,10 @@ pub async fn run<E: From<Error>>(
         BenchCommand::Operations(args) => {
             let password = agent_password(args.agent()).await?;
             Ok(operations::as_agent(settings, args, password).await?)
+        }
+        BenchCommand::Report(args) => {
+            let password = agent_password(args.agent()).await?;
+            Ok(report::as_agent(settings, args, password).await?)
         }
         BenchCommand::All(args) => Ok(all::run(settings, args).await?),
     }
