@@ -121,6 +121,18 @@ async fn an_unrecognised_address_is_diagnosed_attached_as_principal_and_sent_a_v
         .await;
     desktop.check_screen("liens-adresse").await;
 
+    // Another link within the hour: the window says it would make this one unusable; cancelled.
+    desktop.click("#send-link").await;
+    desktop
+        .element_with_text(
+            "#send-recent",
+            "en envoyer un autre rendra le premier inutilisable",
+        )
+        .await;
+    desktop.check_screen("lien-recent").await;
+    desktop.click("#send-cancel").await;
+    desktop.gone("#send-recent").await;
+
     // The link as the caller reads it is valid.
     let link = reset_link(&messages[0]);
     assert_eq!(verdict_of(&desktop, &link).await, "valid");

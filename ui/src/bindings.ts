@@ -50,7 +50,7 @@ export const commands = {
 	exportInitialisationCsv: (population: PopulationInput_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_initialisation_csv", { population })),
 	/**  The académies' names, for the population's filter. */
 	academies: () => __TAURI_INVOKE<string[]>("academies"),
-	sendLink: (email: string, note: string | null) => typedError<LinkSent, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
+	sendLink: (email: string, note: string | null) => typedError<LinkSent_Serialize, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
 	addressLinks: (email: string) => typedError<AddressLinks_Serialize, CommandError>(__TAURI_INVOKE("address_links", { email })),
 	checkLink: (input: string) => typedError<LinkCheck_Serialize, CommandError>(__TAURI_INVOKE("check_link", { input })),
 	sendingStatus: () => typedError<SendingStatus_Serialize, CommandError>(__TAURI_INVOKE("sending_status")),
@@ -79,6 +79,8 @@ export type AddressLinks_Deserialize = {
 	account_id: number,
 	status: InitStatus_Deserialize,
 	links: LinkEntry_Deserialize[],
+	/**  The newest link, when it was asked for within the portal's throttle. */
+	recent_link?: RecentLink | null,
 };
 
 /**  An address's initialisation state and every link the app sent it, newest first. */
@@ -87,6 +89,8 @@ export type AddressLinks_Serialize = {
 	account_id: number,
 	status: InitStatus_Serialize,
 	links: LinkEntry_Serialize[],
+	/**  The newest link, when it was asked for within the portal's throttle. */
+	recent_link: RecentLink | null,
 };
 
 /**  An agent as other screens show it. */
@@ -704,11 +708,32 @@ export type LinkEntry_Serialize = {
 };
 
 /**  What the agent reads once a link is asked for: the sender mints and mails it. */
-export type LinkSent = {
+export type LinkSent = LinkSent_Serialize | LinkSent_Deserialize;
+
+/**  What the agent reads once a link is asked for: the sender mints and mails it. */
+export type LinkSent_Deserialize = {
 	email: string,
 	/**  The link's row in the ledger, to follow it. */
 	link_id: number,
 	message: string,
+	/**
+	 *  The address's previous link, when it was asked for within the portal's throttle: the new
+	 *  one makes it unusable.
+	 */
+	recent_link?: RecentLink | null,
+};
+
+/**  What the agent reads once a link is asked for: the sender mints and mails it. */
+export type LinkSent_Serialize = {
+	email: string,
+	/**  The link's row in the ledger, to follow it. */
+	link_id: number,
+	message: string,
+	/**
+	 *  The address's previous link, when it was asked for within the portal's throttle: the new
+	 *  one makes it unusable.
+	 */
+	recent_link: RecentLink | null,
 };
 
 /**  What a pasted link turns out to be. */
@@ -810,6 +835,12 @@ export type PopulationInput_Serialize = {
 	kinds: string[],
 	/**  `public` or `prive`. */
 	sectors: string[],
+};
+
+/**  A link asked for less than [`THROTTLE`] ago, and what the agent reads before sending another. */
+export type RecentLink = {
+	at: string,
+	warning: string,
 };
 
 export type Role = 

@@ -90,6 +90,9 @@ pub async fn send_link(settings: Settings, args: SendLink) -> Result<Output, Fai
             "expires_at": entry.as_ref().and_then(|entry| entry.expires_at),
             "state": entry.as_ref().map(|entry| &entry.delivery),
             "delivery": report,
+            // The previous link, when it was asked for within the portal's throttle (one hour):
+            // sent anyway, and said.
+            "recent_link": sent.recent_link,
         }),
     })
 }

@@ -1,4 +1,4 @@
-import { act, render } from "@testing-library/react";
+import { act, fireEvent, render } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Agent } from "../../bindings";
 import { agentOf, ALLOWED_GRANT, refused } from "../../test/agents";
@@ -33,7 +33,7 @@ describe("an address's links", () => {
   beforeEach(() => {
     commands.addressLinks.mockResolvedValue({
       status: "ok",
-      data: { email, account_id: 2, status: { state: "not_initialised", link_expired_at: null }, links: [] },
+      data: { email, account_id: 2, status: { state: "not_initialised", link_expired_at: null }, links: [], recent_link: null },
     });
   });
 
@@ -52,5 +52,25 @@ describe("an address's links", () => {
     expect((byId("send-link") as HTMLButtonElement).disabled).toBe(false);
     expect(byId("send-link").title).toBe("");
     expect(paletteCommands().get("send-link")?.refused).toBeUndefined();
+  });
+
+  it("asks for confirmation with the core's warning when a link went less than an hour ago", async () => {
+    const warning = "Avertissement d’essai venu du cœur (lien récent).";
+    commands.addressLinks.mockResolvedValue({
+      status: "ok",
+      data: { email, account_id: 2, status: { state: "not_initialised", link_expired_at: null }, links: [], recent_link: { at: "2026-03-12T09:05:00Z", warning } },
+    });
+    await shown(agentOf("agent"));
+    expect(document.getElementById("send-recent")).toBeNull();
+    fireEvent.click(byId("send-link"));
+    expect(byId("send-recent").textContent).toContain(warning);
+    expect(commands.sendLink).not.toHaveBeenCalled();
+  });
+
+  it("asks without a warning when no link is recent", async () => {
+    await shown(agentOf("agent"));
+    fireEvent.click(byId("send-link"));
+    byId("send-question");
+    expect(document.getElementById("send-recent")).toBeNull();
   });
 });

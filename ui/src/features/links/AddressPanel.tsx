@@ -149,6 +149,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
       )}
       {confirming ? (
         <div className="fr-callout" role="alertdialog" aria-labelledby="send-question">
+          {links?.recent_link && <Alert severity="warning" small description={links.recent_link.warning} className="fr-mb-2w" id="send-recent" />}
           <p className="fr-callout__text" id="send-question">
             Envoyer un nouveau lien d’initialisation à «&nbsp;{email}&nbsp;»&nbsp;? Les liens envoyés avant cesseront de fonctionner.
           </p>
@@ -156,7 +157,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
             <Button onClick={send} disabled={busy} id="send-confirm" nativeButtonProps={{ autoFocus: true }}>
               {busy ? "Envoi…" : "Envoyer le lien"}
             </Button>
-            <Button priority="secondary" onClick={() => setConfirming(false)}>
+            <Button priority="secondary" onClick={() => setConfirming(false)} id="send-cancel">
               Annuler
             </Button>
           </div>

@@ -5,6 +5,7 @@ mod agents;
 mod associations;
 mod audit;
 mod diagnose;
+mod links;
 mod report;
 mod roles;
 mod secrets;

@@ -37,6 +37,35 @@ pub struct LinkSent {
     /// The link's row in the ledger, to follow it.
     pub link_id: i32,
     pub message: String,
+    /// The address's previous link, when it was asked for within the portal's throttle: the new
+    /// one makes it unusable.
+    pub recent_link: Option<RecentLink>,
+}
+
+/// The portal's throttle, the reset-password bundle's `throttle_limit`: within an hour of a
+/// link, a caller's own request on the portal is refused, and a new link from the Guichet
+/// makes the first one unusable.
+pub const THROTTLE: chrono::Duration = chrono::Duration::hours(1);
+
+/// A link asked for less than [`THROTTLE`] ago, and what the agent reads before sending another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct RecentLink {
+    pub at: DateTime<Utc>,
+    pub warning: String,
+}
+
+impl RecentLink {
+    /// The link asked for at `at`, if that is within the throttle of `now`.
+    pub fn of(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<RecentLink> {
+        let at = at.filter(|at| now - *at < THROTTLE)?;
+        Some(RecentLink {
+            at,
+            warning: format!(
+                "Un lien a été envoyé à {}\u{a0}; en envoyer un autre rendra le premier inutilisable.",
+                crate::text::paris_hour(at)
+            ),
+        })
+    }
 }
 
 /// Where a link stands on the portal.
@@ -106,6 +135,8 @@ pub struct AddressLinks {
     pub account_id: i32,
     pub status: InitStatus,
     pub links: Vec<LinkEntry>,
+    /// The newest link, when it was asked for within the portal's throttle.
+    pub recent_link: Option<RecentLink>,
 }
 
 /// What a pasted link turns out to be.
@@ -257,4 +288,28 @@ pub(crate) fn altered() -> String {
     "Le lien a été modifié (recopie incomplète ou erronée)\u{a0}: demandez au correspondant de cliquer sur le lien \
      du message plutôt que de le recopier, ou envoyez-en un nouveau."
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_link_is_recent_within_the_portal_s_throttle_only() {
+        let sent = Utc
+            .with_ymd_and_hms(2026, 3, 12, 9, 5, 0)
+            .single()
+            .expect("instant");
+        let recent = RecentLink::of(Some(sent), sent + chrono::Duration::minutes(59))
+            .expect("within the hour");
+        assert_eq!(recent.at, sent);
+        assert_eq!(
+            recent.warning,
+            "Un lien a été envoyé à 10\u{a0}h\u{a0}05\u{a0}; en envoyer un autre rendra le premier inutilisable."
+        );
+        assert_eq!(RecentLink::of(Some(sent), sent + THROTTLE), None);
+        assert_eq!(RecentLink::of(None, sent), None);
+    }
 }

@@ -40,20 +40,29 @@ impl Guichet {
     ) -> Result<LinkSent> {
         let session = self.require(session, Permission::SendLinks).await?;
         let email = parse_email(email)?;
-        let (account, link_id) = self
+        let requested = self
             .store()
             .request_link(email.as_str(), session.agent().id, now, note)
             .await?;
         self.wake_outbox();
         self.after_change().await;
+        let recent_link = RecentLink::of(requested.previous, now);
+        let mut message = format!(
+            "Un lien d’initialisation est demandé pour «\u{a0}{}\u{a0}»\u{a0}; il part dans l’instant. \
+             Les liens envoyés avant cessent de fonctionner dès qu’il est créé.",
+            requested.account.email
+        );
+        if let Some(recent) = &recent_link {
+            message.push_str(&format!(
+                " Le lien envoyé à {} ne fonctionnera plus.",
+                crate::text::paris_hour(recent.at)
+            ));
+        }
         Ok(LinkSent {
-            message: format!(
-                "Un lien d’initialisation est demandé pour «\u{a0}{}\u{a0}»\u{a0}; il part dans l’instant. \
-                 Les liens envoyés avant cessent de fonctionner dès qu’il est créé.",
-                account.email
-            ),
-            email: account.email,
-            link_id,
+            message,
+            email: requested.account.email,
+            link_id: requested.link_id,
+            recent_link,
         })
     }
 
@@ -83,11 +92,13 @@ impl Guichet {
             .store()
             .account_status(account_id, tz, Utc::now())
             .await?;
+        let now = Utc::now();
         Ok(AddressLinks {
             email,
             account_id,
             status,
-            links: entries(&rows, Utc::now()),
+            recent_link: RecentLink::of(rows.first().map(|row| row.requested_at), now),
+            links: entries(&rows, now),
         })
     }
 

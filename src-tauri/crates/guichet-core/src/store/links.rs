@@ -20,6 +20,14 @@ pub(crate) struct LinkAccount {
     pub disabled: bool,
 }
 
+/// A link just asked for, and when the address's previous one was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RequestedLink {
+    pub account: LinkAccount,
+    pub link_id: i32,
+    pub previous: Option<DateTime<Utc>>,
+}
+
 const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, \
      l.token_sha256, g.display_name AS agent, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_password_request r \
@@ -33,14 +41,15 @@ impl Store {
     /// An agent asks for a new link: the ledger row and its message in the outbox, with the
     /// journal entry, in one transaction. The sender mints the link when the message leaves
     /// (and only then do older links stop working). The account row is written first, so that
-    /// requests for one address queue behind each other.
+    /// requests for one address queue behind each other, and the previous link's time read in
+    /// the same transaction is the one this link follows.
     pub(crate) async fn request_link(
         &self,
         email: &str,
         agent_id: i32,
         now: DateTime<Utc>,
         note: Option<&str>,
-    ) -> Result<(LinkAccount, i32)> {
+    ) -> Result<RequestedLink> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
             let account: Option<LinkAccount> = sqlx::query_as(
@@ -54,6 +63,11 @@ impl Store {
             if account.disabled {
                 return Err(Error::AccountDisabled(account.email));
             }
+            let previous: Option<DateTime<Utc>> =
+                sqlx::query_scalar("SELECT max(requested_at) FROM reset_link WHERE account_id = $1")
+                    .bind(account.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let link_id: i32 = sqlx::query_scalar(
                 "INSERT INTO reset_link (account_id, requested_at, agent_id) VALUES ($1, $2, $3) RETURNING id",
             )
@@ -75,7 +89,7 @@ impl Store {
                 .after(json!({ "lien": format!("n°\u{a0}{link_id}"), "état": "demandé" }))
                 .note(note));
             tx.commit().await?;
-            Ok((account, link_id))
+            Ok(RequestedLink { account, link_id, previous })
         })
     }
 
