@@ -320,7 +320,10 @@ async fn through_the_core_each_role_does_what_it_may_and_no_more() {
         .initialisation_csv(&lea, &everyone)
         .await
         .expect("a reader exports");
-    assert_eq!(csv.trim_end().split("\r\n").count() as u32, report.total + 1);
+    assert_eq!(
+        csv.trim_end().split("\r\n").count() as u32,
+        report.total + 1
+    );
     // …and is refused everything else, by the core.
     let email = "secretariat.partage@ac-paris.fr";
     let uais = [HENRI_IV.to_string()];

@@ -149,10 +149,9 @@ async fn a_reader_follows_the_initialisations_and_opens_a_state_s_establishments
     assert_eq!(text("#count-sans-adresse").await, no_address.to_string());
     // The DSFR's chart is given the same figures, and draws them (on a canvas of its shadow root).
     let chart = desktop.element("#initialisation-chart").await;
-    let drawn: Vec<Vec<i64>> = serde_json::from_str(
-        &chart.attr("y").await.expect("attribute").expect("figures"),
-    )
-    .expect("JSON figures");
+    let drawn: Vec<Vec<i64>> =
+        serde_json::from_str(&chart.attr("y").await.expect("attribute").expect("figures"))
+            .expect("JSON figures");
     assert_eq!(drawn.concat().iter().sum::<i64>(), total);
     let canvas = desktop
         .driver
@@ -163,7 +162,11 @@ async fn a_reader_follows_the_initialisations_and_opens_a_state_s_establishments
         )
         .await
         .expect("script runs");
-    assert_eq!(canvas.json().as_bool(), Some(true), "the chart draws on a canvas");
+    assert_eq!(
+        canvas.json().as_bool(),
+        Some(true),
+        "the chart draws on a canvas"
+    );
     // Its legend has its colours: the chart's stylesheet reached its shadow root.
     let dot = desktop
         .driver
@@ -175,7 +178,10 @@ async fn a_reader_follows_the_initialisations_and_opens_a_state_s_establishments
         )
         .await
         .expect("script runs");
-    assert!(dot.json().as_f64().is_some_and(|width| width > 4.0), "{dot:?}");
+    assert!(
+        dot.json().as_f64().is_some_and(|width| width > 4.0),
+        "{dot:?}"
+    );
 
     // One académie: fewer establishments, the count the database gives.
     let creteil = sql
