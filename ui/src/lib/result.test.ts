@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CommandFailure, onSessionEnded, onSessionLocked, unwrap } from "./result";
+import { CommandFailure, exported, onSessionEnded, onSessionLocked, unwrap } from "./result";
 
 describe("a command's failure", () => {
   afterEach(() => {
@@ -31,5 +31,16 @@ describe("a command's failure", () => {
     await expect(failure).rejects.toThrow("L’écran s’est verrouillé.");
     expect(locked).toHaveBeenCalledOnce();
     expect(ended).not.toHaveBeenCalled();
+  });
+});
+
+describe("an export's outcome", () => {
+  it("says where the file went, or the core's reason it was not written", async () => {
+    expect(await exported(Promise.resolve({ status: "ok", data: "/home/agent/Téléchargements/journal.csv" }), "Journal exporté")).toEqual({
+      ok: true,
+      text: "Journal exporté dans /home/agent/Téléchargements/journal.csv.",
+    });
+    const refusal = { kind: "io" as const, message: "Le dossier n’a pas pu être écrit." };
+    expect(await exported(Promise.resolve({ status: "error", error: refusal }), "Journal exporté")).toEqual({ ok: false, text: refusal.message });
   });
 });

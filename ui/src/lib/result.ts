@@ -44,3 +44,13 @@ export function messageOf(error: unknown): string {
   if (error instanceof CommandFailure) return error.message;
   return "Une erreur inattendue est survenue. Réessayez, puis contactez l’équipe technique si elle persiste.";
 }
+
+/** What an export says once done: where its file went (« Journal exporté dans … »), or why it
+ * was not written. */
+export async function exported(command: Promise<Outcome<string>>, done: string): Promise<{ ok: boolean; text: string }> {
+  try {
+    return { ok: true, text: `${done} dans ${await unwrap(command)}.` };
+  } catch (failure) {
+    return { ok: false, text: messageOf(failure) };
+  }
+}

@@ -63,8 +63,6 @@ pub enum Error {
     InvalidSetting { name: &'static str, reason: String },
     #[error("population: {0}")]
     InvalidPopulation(#[from] crate::initialisation::PopulationError),
-    #[error("unknown initialisation state {0:?}")]
-    UnknownInitState(String),
     #[error("no user data directory on this system")]
     NoDataDirectory,
     #[error("invalid login or password")]
@@ -255,10 +253,6 @@ impl Error {
                 format!("Le réglage {name} est invalide\u{a0}: {reason}.")
             }
             Error::InvalidPopulation(error) => error.message(),
-            Error::UnknownInitState(typed) => format!(
-                "«\u{a0}{typed}\u{a0}» n’est pas un état d’initialisation (sans-adresse, \
-                 jamais-initialise, lien-en-attente, lien-expire, initialise)."
-            ),
             Error::NoDataDirectory => "Impossible de trouver le dossier de données de \
                  l’utilisateur\u{a0}; indiquez une base avec GUICHET_DATABASE_URL."
                 .into(),

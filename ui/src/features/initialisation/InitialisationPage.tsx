@@ -9,7 +9,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { commands, type EstablishmentKind, type EstablishmentState, type InitState, type InitialisationReport, type Sector } from "../../bindings";
 import { formatDateTime, INIT_STATE_LABELS, INIT_STATES, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
 import { Pending } from "../../lib/Pending";
-import { messageOf, unwrap } from "../../lib/result";
+import { exported, messageOf, unwrap } from "../../lib/result";
 import { ALL, toPopulation, type PopulationForm } from "./population";
 import { StateChart } from "./StateChart";
 import { StateList } from "./StateList";
@@ -63,12 +63,7 @@ export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }
     setForm((old) => ({ ...old, kinds: on ? [...old.kinds, kind] : old.kinds.filter((k) => k !== kind) }));
   }
   async function exportCsv() {
-    try {
-      const path = await unwrap(commands.exportInitialisationCsv(population));
-      setMessage({ ok: true, text: `Établissements exportés dans ${path}.` });
-    } catch (failure) {
-      setMessage({ ok: false, text: messageOf(failure) });
-    }
+    setMessage(await exported(commands.exportInitialisationCsv(population), "Établissements exportés"));
   }
 
   return (

@@ -6,7 +6,7 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useEffect, useState, type FormEvent } from "react";
 import { commands, type AuditAction, type AuditEntry, type AuditFilter } from "../../bindings";
 import { ACTION_LABELS, formatDateTime, parisDayStart } from "../../lib/format";
-import { messageOf, unwrap } from "../../lib/result";
+import { exported, messageOf, unwrap } from "../../lib/result";
 
 const PAGE = 500;
 
@@ -52,12 +52,7 @@ export function JournalPage() {
   }
 
   async function exportCsv() {
-    try {
-      const path = await unwrap(commands.exportAuditCsv({ ...filter, limit: null }));
-      setMessage({ ok: true, text: `Journal exporté dans ${path}.` });
-    } catch (failure) {
-      setMessage({ ok: false, text: messageOf(failure) });
-    }
+    setMessage(await exported(commands.exportAuditCsv({ ...filter, limit: null }), "Journal exporté"));
   }
 
   return (
