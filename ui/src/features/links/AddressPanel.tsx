@@ -54,9 +54,11 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
     return () => window.clearInterval(timer);
   }, [waiting, reload]);
 
+  // The ledger read again as the question opens: its warning of a recent link is the core's now.
   const askSend = () => {
     setOutcome(null);
     setConfirming(true);
+    reload();
   };
   usePaletteCommands([
     {

@@ -1,7 +1,9 @@
-//! `send-link` and the portal's throttle: a second link within the hour is sent anyway and says
-//! so (`recent_link`), one after the hour says nothing.
+//! `send-link` and the portal's throttle: a link sent within the hour of the previous one is
+//! sent anyway and says so (`recent_link`: when the previous one went); a link still waiting,
+//! or one sent more than an hour before, says nothing.
 
-use guichet_tests::{AGENT_PASSWORD, on_both_backends};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use guichet_tests::{AGENT_PASSWORD, TestDb, on_both_backends};
 use serde_json::Value;
 
 use crate::{HENRI_IV, admin, desk};
@@ -15,6 +17,29 @@ fn send(url: &str) -> Value {
     run.ok().clone()
 }
 
+/// An instant as each backend stores it, for SQL written here.
+fn stored(db: &TestDb, at: DateTime<Utc>) -> String {
+    let format = if db.url.starts_with("sqlite") {
+        "%Y-%m-%dT%H:%M:%S%:z"
+    } else {
+        "%Y-%m-%d %H:%M:%S%:z"
+    };
+    at.format(format).to_string()
+}
+
+/// What the sender does to a link when its message leaves, at `at`, planted here: the command
+/// line without `--deliver` leaves links waiting.
+fn minted(db: &TestDb, link: &Value, at: DateTime<Utc>) -> String {
+    let id = link.as_i64().expect("a link id");
+    format!(
+        "UPDATE reset_link SET selector = 'selecteur{id:0>11}', requested_at = '{at}', \
+         minted_at = '{at}', expires_at = '{expiry}', token_sha256 = '{digest}' WHERE id = {id}",
+        at = stored(db, at),
+        expiry = stored(db, at + Duration::hours(1)),
+        digest = "ab".repeat(32),
+    )
+}
+
 on_both_backends!(a_second_link_within_the_hour_is_sent_and_said, |db| {
     desk(&db);
     let url = db.url.as_str();
@@ -22,33 +47,23 @@ on_both_backends!(a_second_link_within_the_hour_is_sent_and_said, |db| {
         .agent("camille", AGENT_PASSWORD)
         .run()
         .ok();
+    let sql = db.sql().await;
     let first = send(url);
     assert_eq!(first["recent_link"], Value::Null, "{first}");
-
-    let second = send(url);
-    assert_ne!(second["link_id"], first["link_id"]);
-    let recent = &second["recent_link"];
-    let warning = recent["warning"].as_str().expect("a warning");
-    assert!(
-        warning.starts_with("Un lien a été envoyé à ")
-            && warning.ends_with("\u{a0}; en envoyer un autre rendra le premier inutilisable."),
-        "{warning}"
+    let waiting = send(url);
+    assert_eq!(
+        waiting["recent_link"],
+        Value::Null,
+        "a link still waiting went nowhere: {waiting}"
     );
-    let sql = db.sql().await;
-    let first_at: chrono::DateTime<chrono::Utc> =
-        serde_json::from_value(recent["at"].clone()).expect("a time");
-    let stored = sql
-        .number(&format!(
-            "SELECT count(*) FROM reset_link WHERE id = {} AND requested_at = '{}'",
-            first["link_id"],
-            first_at.format(if db.url.starts_with("sqlite") {
-                "%Y-%m-%dT%H:%M:%S%.f%:z"
-            } else {
-                "%Y-%m-%d %H:%M:%S%.f%:z"
-            })
-        ))
+
+    let sent_at = (Utc::now() - Duration::minutes(10)).trunc_subsecs(0);
+    sql.execute(&minted(&db, &waiting["link_id"], sent_at))
         .await;
-    assert_eq!(stored, 1, "recent_link is the first link's time");
+    let second = send(url);
+    let recent: DateTime<Utc> =
+        serde_json::from_value(second["recent_link"].clone()).expect("the previous link's time");
+    assert_eq!(recent, sent_at);
     assert!(
         second["message"]
             .as_str()
@@ -56,13 +71,16 @@ on_both_backends!(a_second_link_within_the_hour_is_sent_and_said, |db| {
         "{second}"
     );
 
-    // An hour later (both links asked for long ago, not minted yet), a new link follows nothing
-    // recent.
+    // Sent more than an hour ago: nothing recent.
+    let long_ago = sent_at - Duration::hours(2);
     sql.execute(&format!(
-        "UPDATE reset_link SET requested_at = '2026-01-05 08:00:00+00:00' WHERE account_id = \
-         (SELECT id FROM account WHERE email = '{EMAIL}')"
+        "UPDATE reset_link SET requested_at = '{}' WHERE id = {}",
+        stored(&db, long_ago),
+        waiting["link_id"]
     ))
     .await;
+    sql.execute(&minted(&db, &waiting["link_id"], long_ago))
+        .await;
     let later = send(url);
     assert_eq!(later["recent_link"], Value::Null, "{later}");
 });

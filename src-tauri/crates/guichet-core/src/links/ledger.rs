@@ -17,6 +17,8 @@ pub struct LedgerRow {
     pub selector: Option<String>,
     pub requested_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// When the sender minted it, right before its message left; `None` while it waits.
+    pub minted_at: Option<DateTime<Utc>>,
     /// The SHA-256 of the whole token; `None` before minting and for links of earlier versions.
     pub token_sha256: Option<String>,
     pub agent: Option<String>,
@@ -37,9 +39,9 @@ pub struct LinkSent {
     /// The link's row in the ledger, to follow it.
     pub link_id: i32,
     pub message: String,
-    /// The address's previous link, when it was asked for within the portal's throttle: the new
-    /// one makes it unusable.
-    pub recent_link: Option<RecentLink>,
+    /// When the address's previous link was sent, if that is within the portal's throttle: the
+    /// new one makes it unusable.
+    pub recent_link: Option<DateTime<Utc>>,
 }
 
 /// The portal's throttle, the reset-password bundle's `throttle_limit`: within an hour of a
@@ -47,7 +49,7 @@ pub struct LinkSent {
 /// makes the first one unusable.
 pub const THROTTLE: chrono::Duration = chrono::Duration::hours(1);
 
-/// A link asked for less than [`THROTTLE`] ago, and what the agent reads before sending another.
+/// A link sent less than [`THROTTLE`] ago, and what the agent reads before sending another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct RecentLink {
     pub at: DateTime<Utc>,
@@ -55,7 +57,7 @@ pub struct RecentLink {
 }
 
 impl RecentLink {
-    /// The link asked for at `at`, if that is within the throttle of `now`.
+    /// The link sent (minted) at `at`, if that is within the throttle of `now`.
     pub fn of(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<RecentLink> {
         let at = at.filter(|at| now - *at < THROTTLE)?;
         Some(RecentLink {
@@ -135,7 +137,7 @@ pub struct AddressLinks {
     pub account_id: i32,
     pub status: InitStatus,
     pub links: Vec<LinkEntry>,
-    /// The newest link, when it was asked for within the portal's throttle.
+    /// The newest link sent, when that is within the portal's throttle.
     pub recent_link: Option<RecentLink>,
 }
 

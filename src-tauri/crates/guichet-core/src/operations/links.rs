@@ -46,16 +46,16 @@ impl Guichet {
             .await?;
         self.wake_outbox();
         self.after_change().await;
-        let recent_link = RecentLink::of(requested.previous, now);
+        let recent_link = RecentLink::of(requested.previous, now).map(|recent| recent.at);
         let mut message = format!(
             "Un lien d’initialisation est demandé pour «\u{a0}{}\u{a0}»\u{a0}; il part dans l’instant. \
              Les liens envoyés avant cessent de fonctionner dès qu’il est créé.",
             requested.account.email
         );
-        if let Some(recent) = &recent_link {
+        if let Some(at) = recent_link {
             message.push_str(&format!(
                 " Le lien envoyé à {} ne fonctionnera plus.",
-                crate::text::paris_hour(recent.at)
+                crate::text::paris_hour(at)
             ));
         }
         Ok(LinkSent {
@@ -88,16 +88,14 @@ impl Guichet {
             .ok_or_else(|| Error::AddressNotFound(email.trim().into()))?;
         let rows = self.store().ledger(account_id).await?;
         let tz = self.portal_timezone().await?;
-        let status = self
-            .store()
-            .account_status(account_id, tz, Utc::now())
-            .await?;
         let now = Utc::now();
+        let status = self.store().account_status(account_id, tz, now).await?;
+        let newest_sent = rows.iter().filter_map(|row| row.minted_at).max();
         Ok(AddressLinks {
             email,
             account_id,
             status,
-            recent_link: RecentLink::of(rows.first().map(|row| row.requested_at), now),
+            recent_link: RecentLink::of(newest_sent, now),
             links: entries(&rows, now),
         })
     }

@@ -20,7 +20,8 @@ pub(crate) struct LinkAccount {
     pub disabled: bool,
 }
 
-/// A link just asked for, and when the address's previous one was.
+/// A link just asked for, and when the address's newest link was minted (sent): the one the
+/// new link will make unusable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RequestedLink {
     pub account: LinkAccount,
@@ -28,7 +29,7 @@ pub(crate) struct RequestedLink {
     pub previous: Option<DateTime<Utc>>,
 }
 
-const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, \
+const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, l.minted_at, \
      l.token_sha256, g.display_name AS agent, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_password_request r \
          WHERE r.user_id = l.account_id AND r.selector = l.selector) AS pending, \
@@ -41,8 +42,8 @@ impl Store {
     /// An agent asks for a new link: the ledger row and its message in the outbox, with the
     /// journal entry, in one transaction. The sender mints the link when the message leaves
     /// (and only then do older links stop working). The account row is written first, so that
-    /// requests for one address queue behind each other, and the previous link's time read in
-    /// the same transaction is the one this link follows.
+    /// requests for one address queue behind each other, and the newest minted link read in the
+    /// same transaction is the one this link replaces.
     pub(crate) async fn request_link(
         &self,
         email: &str,
@@ -64,7 +65,7 @@ impl Store {
                 return Err(Error::AccountDisabled(account.email));
             }
             let previous: Option<DateTime<Utc>> =
-                sqlx::query_scalar("SELECT max(requested_at) FROM reset_link WHERE account_id = $1")
+                sqlx::query_scalar("SELECT max(minted_at) FROM reset_link WHERE account_id = $1")
                     .bind(account.id)
                     .fetch_one(&mut *tx)
                     .await?;
