@@ -3,9 +3,6 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import type { EstablishmentState, InitState } from "../../bindings";
 import { INIT_STATE_LABELS } from "../../lib/format";
 
-/** As many as the core sends at most (`LIST_LIMIT`): the export has them all. */
-const LIST_LIMIT = 500;
-
 type Props = { state: InitState; count: number; establishments: EstablishmentState[]; onOpen: (uai: string) => void };
 
 export function StateList({ state, count, establishments, onOpen }: Props) {
@@ -16,7 +13,7 @@ export function StateList({ state, count, establishments, onOpen }: Props) {
       </h2>
       {count > establishments.length && (
         <p className="fr-text--sm" id="initialisation-list-more">
-          Les {Math.min(establishments.length, LIST_LIMIT)} premiers par UAI&nbsp;; l’export CSV les contient tous.
+          Les {establishments.length} premiers par UAI&nbsp;; l’export CSV les contient tous.
         </p>
       )}
       <div className="fr-table fr-table--no-caption">

@@ -68,11 +68,6 @@ impl PopulationError {
 }
 
 impl Population {
-    /// Everything: no filter.
-    pub fn all() -> Population {
-        Population::default()
-    }
-
     pub fn parse(input: &PopulationInput) -> Result<Population, PopulationError> {
         let mut population = Population::default();
         for typed in non_blank(&input.academies) {
@@ -204,7 +199,7 @@ mod tests {
         assert_eq!(population.sectors, [Sector::Prive]);
         assert_eq!(
             Population::parse(&PopulationInput::default()),
-            Ok(Population::all())
+            Ok(Population::default())
         );
     }
 }

@@ -46,19 +46,8 @@ pub(crate) enum AgentChange {
     Disabled(bool),
 }
 
-/// How an agent's row is looked up: by the login typed at sign-in, or by the id a session holds.
-#[derive(Clone, Copy)]
-enum AgentKey<'a> {
-    Login(&'a str),
-    Id(i32),
-}
-
-/// The columns of an [`AgentRow`], as a literal so that each lookup's SQL is one constant.
-macro_rules! agent_row_select {
-    () => {
-        "SELECT id, login, display_name, role, password_hash, disabled FROM agent"
-    };
-}
+/// The columns of an [`AgentRow`], each lookup adding its `WHERE`.
+const AGENT_ROW: &str = "SELECT id, login, display_name, role, password_hash, disabled FROM agent";
 
 impl Store {
     pub async fn count_agents(&self) -> Result<i64> {
@@ -68,26 +57,20 @@ impl Store {
     }
 
     pub(crate) async fn agent_by_login(&self, login: &str) -> Result<Option<AgentRow>> {
-        self.agent_row(AgentKey::Login(login)).await
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(&format!("{AGENT_ROW} WHERE login = $1"))
+                .bind(login)
+                .fetch_optional(pool)
+                .await?
+        }))
     }
 
     pub(crate) async fn agent_by_id(&self, id: i32) -> Result<Option<AgentRow>> {
-        self.agent_row(AgentKey::Id(id)).await
-    }
-
-    async fn agent_row(&self, key: AgentKey<'_>) -> Result<Option<AgentRow>> {
-        let sql = match key {
-            AgentKey::Login(_) => concat!(agent_row_select!(), " WHERE login = $1"),
-            AgentKey::Id(_) => concat!(agent_row_select!(), " WHERE id = $1"),
-        };
         Ok(on_pool!(self, pool => {
-            let query = sqlx::query_as(sql);
-            match key {
-                AgentKey::Login(login) => query.bind(login),
-                AgentKey::Id(id) => query.bind(id),
-            }
-            .fetch_optional(pool)
-            .await?
+            sqlx::query_as(&format!("{AGENT_ROW} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
         }))
     }
 

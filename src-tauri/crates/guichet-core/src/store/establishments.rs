@@ -54,7 +54,7 @@ struct AddressRow {
 }
 
 /// Rebuilds domain values from rows; a row the constraints should have refused is a database error.
-fn uai(text: String) -> Result<Uai> {
+pub(super) fn uai(text: String) -> Result<Uai> {
     Uai::parse(&text).map_err(|reason| Error::InvalidUai {
         input: text,
         reason,

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDateTime;
 
+use super::establishments::uai;
 use super::{Backend, Store, on_pool};
 use crate::error::{Error, Result};
 use crate::initialisation::{
     EstablishmentState, FactsPattern, InitState, Population, PrincipalFacts, StateCounts,
 };
-use crate::model::uai::Uai;
 
 /// Each establishment of the population (`{population}`, placeholders from `$2`) with the facts
 /// of its principal address; `$1` is the portal's clock now, before which a valid link does not
@@ -50,12 +50,30 @@ fn facts(backend: Backend, filter: &str) -> String {
         .replace("{population}", filter)
 }
 
+/// The facts columns of [`FACTS`].
 #[derive(sqlx::FromRow)]
-struct GroupRow {
+struct FactsRow {
     has_principal: bool,
     initialised: bool,
     has_link: bool,
     link_valid: bool,
+}
+
+impl FactsRow {
+    fn state(&self) -> InitState {
+        InitState::of(PrincipalFacts {
+            has_principal: self.has_principal,
+            initialised: self.initialised,
+            has_link: self.has_link,
+            link_valid: self.link_valid,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    #[sqlx(flatten)]
+    facts: FactsRow,
     n: i64,
 }
 
@@ -66,21 +84,8 @@ struct EstablishmentRow {
     town: String,
     academie: String,
     principal_email: Option<String>,
-    has_principal: bool,
-    initialised: bool,
-    has_link: bool,
-    link_valid: bool,
-}
-
-impl EstablishmentRow {
-    fn facts(&self) -> PrincipalFacts {
-        PrincipalFacts {
-            has_principal: self.has_principal,
-            initialised: self.initialised,
-            has_link: self.has_link,
-            link_valid: self.link_valid,
-        }
-    }
+    #[sqlx(flatten)]
+    facts: FactsRow,
 }
 
 /// The population's filters as SQL conditions on `e`, with placeholders from `$2`, and the
@@ -140,15 +145,9 @@ impl Store {
         });
         let mut counts = StateCounts::default();
         for group in groups {
-            let facts = PrincipalFacts {
-                has_principal: group.has_principal,
-                initialised: group.initialised,
-                has_link: group.has_link,
-                link_valid: group.link_valid,
-            };
             let n = u32::try_from(group.n)
                 .map_err(|_| Error::Internal(format!("count out of range: {}", group.n)))?;
-            counts.add(InitState::of(facts), n);
+            counts.add(group.facts.state(), n);
         }
         Ok(counts)
     }
@@ -179,17 +178,13 @@ impl Store {
         });
         rows.into_iter()
             .map(|row| {
-                let state = InitState::of(row.facts());
                 Ok(EstablishmentState {
-                    uai: Uai::parse(&row.uai).map_err(|reason| Error::InvalidUai {
-                        input: row.uai.clone(),
-                        reason,
-                    })?,
+                    state: row.facts.state(),
+                    uai: uai(row.uai)?,
                     name: row.name,
                     town: row.town,
                     academie: row.academie,
                     principal_email: row.principal_email,
-                    state,
                 })
             })
             .collect()
