@@ -79,7 +79,7 @@ export type AddressLinks_Deserialize = {
 	account_id: number,
 	status: InitStatus_Deserialize,
 	links: LinkEntry_Deserialize[],
-	/**  The newest link, when it was asked for within the portal's throttle. */
+	/**  The newest link sent, when that is within the portal's throttle. */
 	recent_link?: RecentLink | null,
 };
 
@@ -89,7 +89,7 @@ export type AddressLinks_Serialize = {
 	account_id: number,
 	status: InitStatus_Serialize,
 	links: LinkEntry_Serialize[],
-	/**  The newest link, when it was asked for within the portal's throttle. */
+	/**  The newest link sent, when that is within the portal's throttle. */
 	recent_link: RecentLink | null,
 };
 
@@ -717,10 +717,10 @@ export type LinkSent_Deserialize = {
 	link_id: number,
 	message: string,
 	/**
-	 *  The address's previous link, when it was asked for within the portal's throttle: the new
-	 *  one makes it unusable.
+	 *  When the address's previous link was sent, if that is within the portal's throttle: the
+	 *  new one makes it unusable.
 	 */
-	recent_link?: RecentLink | null,
+	recent_link?: string | null,
 };
 
 /**  What the agent reads once a link is asked for: the sender mints and mails it. */
@@ -730,10 +730,10 @@ export type LinkSent_Serialize = {
 	link_id: number,
 	message: string,
 	/**
-	 *  The address's previous link, when it was asked for within the portal's throttle: the new
-	 *  one makes it unusable.
+	 *  When the address's previous link was sent, if that is within the portal's throttle: the
+	 *  new one makes it unusable.
 	 */
-	recent_link: RecentLink | null,
+	recent_link: string | null,
 };
 
 /**  What a pasted link turns out to be. */
@@ -837,7 +837,7 @@ export type PopulationInput_Serialize = {
 	sectors: string[],
 };
 
-/**  A link asked for less than [`THROTTLE`] ago, and what the agent reads before sending another. */
+/**  A link sent less than [`THROTTLE`] ago, and what the agent reads before sending another. */
 export type RecentLink = {
 	at: string,
 	warning: string,
