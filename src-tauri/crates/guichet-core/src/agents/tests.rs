@@ -8,14 +8,7 @@ use crate::model::role::{Grant, Permission, Permissions, Role};
 #[test]
 fn each_role_allows_exactly_its_permissions() {
     use Permission::*;
-    let all = [
-        Read,
-        EditAddresses,
-        SendLinks,
-        ManageAgents,
-        ManageSettings,
-        ReadJournal,
-    ];
+    let all = Permission::ALL;
     let allowed = |role: Role| {
         all.into_iter()
             .filter(|p| role.allows(*p))
