@@ -87,6 +87,12 @@ impl Aiosmtpd {
         self.child = Some(child);
     }
 
+    /// The Maildir the server stores into (`new/` holds one file per message, written as it
+    /// arrived).
+    pub fn maildir(&self) -> PathBuf {
+        self.dir.path().join("maildir")
+    }
+
     /// `smtp://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)

@@ -45,6 +45,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("diagnosis", Layer::Domain),
     ("audit", Layer::Domain),
     ("initialisation", Layer::Domain),
+    ("campaign", Layer::Domain),
     ("mail", Layer::Domain),
     ("demo", Layer::Adapter),
     ("store", Layer::Adapter),

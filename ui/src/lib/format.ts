@@ -70,6 +70,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   journal_exported: "Journal exporté",
   link_used: "Lien utilisé",
   link_expired: "Lien expiré",
+  campaign_planned: "Campagne préparée",
+  campaign_started: "Campagne lancée",
+  campaign_paused: "Campagne mise en pause",
+  campaign_resumed: "Campagne reprise",
+  campaign_cancelled: "Campagne annulée",
 };
 
 /** The UTC instant at which a Paris calendar day (`YYYY-MM-DD`) plus `days` begins. */

@@ -7,7 +7,7 @@ type Permission = keyof Permissions;
 const ALLOWED: Record<Role, readonly Permission[]> = {
   lecture: ["read"],
   agent: ["read", "edit_addresses", "send_links"],
-  superviseur: ["read", "edit_addresses", "send_links", "manage_agents", "manage_settings", "read_journal"],
+  superviseur: ["read", "edit_addresses", "send_links", "manage_agents", "manage_settings", "read_journal", "run_campaigns"],
   envoi: [],
 };
 
@@ -21,6 +21,7 @@ const ACTIONS: Record<Permission, string> = {
   manage_agents: "de gérer les agents",
   manage_settings: "de modifier les réglages",
   read_journal: "de consulter ou d’exporter le journal",
+  run_campaigns: "de préparer ou de conduire une campagne d’envoi",
 };
 
 export const ALLOWED_GRANT: Grant = { allowed: true, refusal: null };
@@ -40,6 +41,7 @@ export function permissionsOf(role: Role): Permissions {
     manage_agents: grant("manage_agents"),
     manage_settings: grant("manage_settings"),
     read_journal: grant("read_journal"),
+    run_campaigns: grant("run_campaigns"),
   };
 }
 

@@ -13,6 +13,7 @@ use serde_json::json;
 mod agents;
 mod associations;
 mod audit;
+mod campaign;
 mod diagnose;
 mod links;
 mod output;
@@ -112,6 +113,12 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: report::ReportCommand,
+    },
+    /// Campagnes d’envoi de liens avant une session d’examens : plan, start, pause, resume,
+    /// cancel, status, report.
+    Campaign {
+        #[command(subcommand)]
+        command: campaign::CampaignCommand,
     },
     /// Consulte (--json) ou exporte (--csv) le journal ; réservé aux superviseurs.
     Audit(audit::Audit),
@@ -240,6 +247,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Detach(args) => Ok(associations::detach(settings, args).await?),
         Command::Principal(args) => Ok(associations::principal(settings, args).await?),
         Command::Report { command } => Ok(report::run(settings, command).await?),
+        Command::Campaign { command } => Ok(campaign::run(settings, command).await?),
         Command::Audit(args) => Ok(audit::run(settings, args, cli.json).await?),
         Command::Secret { command } => Ok(secrets::run(command).await?),
         Command::Bench { command } => {

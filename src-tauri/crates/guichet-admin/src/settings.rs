@@ -14,7 +14,8 @@ use crate::output::{self, Failure, Output};
 pub enum SettingsCommand {
     /// Change un réglage d’envoi (une valeur vide rend sa valeur par défaut).
     Set {
-        /// portal_url, portal_timezone, link_lifetime_seconds, mail_from ou smtp_url.
+        /// portal_url, portal_timezone, link_lifetime_seconds, mail_from, smtp_url ou
+        /// smtp_max_rate.
         name: String,
         /// La nouvelle valeur (smtp_url sans mot de passe : il est dans le trousseau du service
         /// d’envoi).

@@ -29,10 +29,15 @@ pub enum AuditAction {
     LinkUsed,
     /// Timeline only, derived from the ledger: a link that expired unused.
     LinkExpired,
+    CampaignPlanned,
+    CampaignStarted,
+    CampaignPaused,
+    CampaignResumed,
+    CampaignCancelled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::AgentAdded,
@@ -49,6 +54,11 @@ impl AuditAction {
         AuditAction::JournalExported,
         AuditAction::LinkUsed,
         AuditAction::LinkExpired,
+        AuditAction::CampaignPlanned,
+        AuditAction::CampaignStarted,
+        AuditAction::CampaignPaused,
+        AuditAction::CampaignResumed,
+        AuditAction::CampaignCancelled,
     ];
 
     /// The code stored in `audit_event.action`.
@@ -70,6 +80,11 @@ impl AuditAction {
             AuditAction::JournalExported => "journal_exported",
             AuditAction::LinkUsed => "link_used",
             AuditAction::LinkExpired => "link_expired",
+            AuditAction::CampaignPlanned => "campaign_planned",
+            AuditAction::CampaignStarted => "campaign_started",
+            AuditAction::CampaignPaused => "campaign_paused",
+            AuditAction::CampaignResumed => "campaign_resumed",
+            AuditAction::CampaignCancelled => "campaign_cancelled",
         }
     }
 
@@ -98,6 +113,11 @@ impl AuditAction {
             AuditAction::JournalExported => "Journal exporté",
             AuditAction::LinkUsed => "Lien utilisé",
             AuditAction::LinkExpired => "Lien expiré",
+            AuditAction::CampaignPlanned => "Campagne préparée",
+            AuditAction::CampaignStarted => "Campagne lancée",
+            AuditAction::CampaignPaused => "Campagne mise en pause",
+            AuditAction::CampaignResumed => "Campagne reprise",
+            AuditAction::CampaignCancelled => "Campagne annulée",
         }
     }
 }

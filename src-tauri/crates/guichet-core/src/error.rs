@@ -63,6 +63,20 @@ pub enum Error {
     InvalidSetting { name: &'static str, reason: String },
     #[error("population: {0}")]
     InvalidPopulation(#[from] crate::initialisation::PopulationError),
+    #[error("the filters and states select no establishment")]
+    EmptyPopulation,
+    #[error("campaign rate: {0}")]
+    CampaignRate(#[from] crate::campaign::RateError),
+    #[error("no campaign {0}")]
+    CampaignNotFound(i32),
+    #[error("campaign {id} is {state:?}: cannot {action:?}")]
+    CampaignState {
+        id: i32,
+        state: crate::campaign::CampaignState,
+        action: crate::campaign::CampaignAction,
+    },
+    #[error("campaign {0} has no link to send")]
+    CampaignEmpty(i32),
     #[error("no user data directory on this system")]
     NoDataDirectory,
     #[error("invalid login or password")]
@@ -253,6 +267,21 @@ impl Error {
                 format!("Le réglage {name} est invalide\u{a0}: {reason}.")
             }
             Error::InvalidPopulation(error) => error.message(),
+            Error::EmptyPopulation => "Aucun établissement ne correspond à ces filtres dans les \
+                 états choisis\u{a0}: aucune campagne n’est préparée. Élargissez les filtres ou \
+                 choisissez d’autres états."
+                .into(),
+            Error::CampaignRate(error) => error.message(),
+            Error::CampaignNotFound(id) => format!("Aucune campagne ne porte le n°\u{a0}{id}."),
+            Error::CampaignState { id, state, action } => format!(
+                "Impossible de {} la campagne n°\u{a0}{id}\u{a0}: elle est {}.",
+                action.verb(),
+                state.said()
+            ),
+            Error::CampaignEmpty(id) => format!(
+                "La campagne n°\u{a0}{id} n’a aucun lien à envoyer\u{a0}: tous ses établissements \
+                 sont écartés. Rien n’est envoyé."
+            ),
             Error::NoDataDirectory => "Impossible de trouver le dossier de données de \
                  l’utilisateur\u{a0}; indiquez une base avec GUICHET_DATABASE_URL."
                 .into(),

@@ -9,6 +9,7 @@ pub mod agents;
 mod arena;
 pub mod associations;
 pub mod audit;
+pub mod campaign;
 pub mod csv_export;
 pub mod diagnosis;
 pub mod error;

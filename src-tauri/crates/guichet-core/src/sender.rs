@@ -161,10 +161,15 @@ impl Sender {
                 }
                 Err(error) => tracing::warn!("sender {} pass failed: {error}", self.id),
             }
+            // A running campaign's next slot may come sooner than the next poll.
+            let pause = match self.store.next_campaign_slot().await {
+                Ok(Some(slot)) => (slot - Utc::now()).to_std().unwrap_or_default().min(POLL),
+                Ok(None) | Err(_) => POLL,
+            };
             tokio::select! {
                 () = &mut stop => break,
                 () = self.wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
+                () = tokio::time::sleep(pause) => {}
             }
         }
     }

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use guichet_core::ErrorKind;
 use guichet_core::config::{MAX_IDLE_LOCK_SECONDS, SETTINGS_FILE, Settings, StoredSettings};
 use guichet_core::mail::sending::{
-    DEFAULT_PORTAL_TIMEZONE, MAX_LINK_LIFETIME_SECONDS, SendingForm, SendingName, SendingSettings,
-    SendingValues,
+    DEFAULT_PORTAL_TIMEZONE, MAX_LINK_LIFETIME_SECONDS, MAX_SMTP_MAX_RATE, SendingForm,
+    SendingName, SendingSettings, SendingValues,
 };
 use guichet_core::text::lifetime_in_words;
 use proptest::prelude::*;
@@ -79,14 +79,16 @@ fn form() -> impl Strategy<Value = SendingForm> {
         1..=MAX_LINK_LIFETIME_SECONDS,
         mail_from(),
         proptest::option::of("smtps?://[a-z][a-z0-9.-]{0,15}(:[0-9]{2,4})?"),
+        1..=MAX_SMTP_MAX_RATE,
     )
         .prop_map(
-            |(portal_url, tz, lifetime, mail_from, smtp_url)| SendingForm {
+            |(portal_url, tz, lifetime, mail_from, smtp_url, smtp_max_rate)| SendingForm {
                 portal_url,
                 portal_timezone: tz.name().to_string(),
                 link_lifetime_seconds: lifetime,
                 mail_from,
                 smtp_url,
+                smtp_max_rate,
             },
         )
 }

@@ -106,6 +106,13 @@ export function SettingsPage() {
           // The lifetime has no "unset": emptied, it goes as 0, as Number("") always made it.
           onChange={(seconds) => setSending((old) => ({ ...(old as SendingForm), link_lifetime_seconds: seconds ?? 0 }))}
         />
+        <SecondsField
+          id="setting-smtp_max_rate"
+          label="Débit maximal du relais (messages par minute)"
+          hint={overridden("smtp_max_rate", "300 par défaut : aucune campagne ne va plus vite, toutes ensemble comprises.")}
+          value={sending.smtp_max_rate}
+          onChange={(rate) => setSending((old) => ({ ...(old as SendingForm), smtp_max_rate: rate ?? 0 }))}
+        />
         <h2 className="fr-h5 fr-mt-4w">Ce poste</h2>
         <Input
           label="Base de données"

@@ -4,6 +4,7 @@
 mod agents;
 mod associations;
 mod audit;
+mod campaign;
 mod diagnose;
 mod links;
 mod report;

@@ -165,6 +165,7 @@ fn the_window_reads_each_refusal_from_the_core() {
             (Permission::ManageAgents, &permissions.manage_agents),
             (Permission::ManageSettings, &permissions.manage_settings),
             (Permission::ReadJournal, &permissions.read_journal),
+            (Permission::RunCampaigns, &permissions.run_campaigns),
         ];
         for (permission, grant) in grants {
             assert_eq!(

@@ -42,6 +42,8 @@ pub enum PopulationError {
     UnknownKind(String),
     #[error("unknown sector {0:?}")]
     UnknownSector(String),
+    #[error("unknown initialisation state {0:?}")]
+    UnknownState(String),
 }
 
 impl PopulationError {
@@ -63,6 +65,10 @@ impl PopulationError {
             PopulationError::UnknownSector(typed) => {
                 format!("«\u{a0}{typed}\u{a0}» n’est pas un secteur (public ou prive).")
             }
+            PopulationError::UnknownState(typed) => format!(
+                "«\u{a0}{typed}\u{a0}» n’est pas un état d’initialisation (sans-adresse, \
+                 jamais-initialise, lien-en-attente, lien-expire, initialise)."
+            ),
         }
     }
 }

@@ -26,6 +26,10 @@ pub const DEFAULT_PORTAL_TIMEZONE: Tz = chrono_tz::Europe::Paris;
 pub const DEFAULT_LINK_LIFETIME_SECONDS: u32 = 3_600;
 /// Longer than a day, a link sent in the morning would still open someone's account the next.
 pub const MAX_LINK_LIFETIME_SECONDS: u32 = 86_400;
+/// What a relay of the académies accepts without taking the sender for a spammer.
+pub const DEFAULT_SMTP_MAX_RATE: u32 = 300;
+/// The most a campaign may be given: a message every 6 ms.
+pub const MAX_SMTP_MAX_RATE: u32 = 10_000;
 
 /// A sending setting, by the name `settings.toml` gave it and `guichet-admin settings` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,15 +39,18 @@ pub enum SendingName {
     LinkLifetimeSeconds,
     MailFrom,
     SmtpUrl,
+    /// Messages a minute the relay accepts: no campaign goes faster.
+    SmtpMaxRate,
 }
 
 impl SendingName {
-    pub const ALL: [SendingName; 5] = [
+    pub const ALL: [SendingName; 6] = [
         SendingName::PortalUrl,
         SendingName::PortalTimezone,
         SendingName::LinkLifetimeSeconds,
         SendingName::MailFrom,
         SendingName::SmtpUrl,
+        SendingName::SmtpMaxRate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +60,7 @@ impl SendingName {
             SendingName::LinkLifetimeSeconds => "link_lifetime_seconds",
             SendingName::MailFrom => "mail_from",
             SendingName::SmtpUrl => "smtp_url",
+            SendingName::SmtpMaxRate => "smtp_max_rate",
         }
     }
 
@@ -64,6 +72,7 @@ impl SendingName {
             SendingName::LinkLifetimeSeconds => "GUICHET_LINK_LIFETIME_SECONDS",
             SendingName::MailFrom => "GUICHET_MAIL_FROM",
             SendingName::SmtpUrl => "GUICHET_SMTP_URL",
+            SendingName::SmtpMaxRate => "GUICHET_SMTP_MAX_RATE",
         }
     }
 
@@ -75,7 +84,7 @@ impl SendingName {
                 name: "réglage",
                 reason: format!(
                     "«\u{a0}{}\u{a0}» n’est pas un réglage d’envoi (portal_url, portal_timezone, \
-                     link_lifetime_seconds, mail_from, smtp_url)",
+                     link_lifetime_seconds, mail_from, smtp_url, smtp_max_rate)",
                     name.trim()
                 ),
             })
@@ -137,6 +146,18 @@ impl SendingName {
                 crate::mail::smtp_url::SmtpConfig::parse(value)?;
                 value.to_string()
             }
+            SendingName::SmtpMaxRate => {
+                let rate: u32 = value
+                    .parse()
+                    .ok()
+                    .filter(|r| (1..=MAX_SMTP_MAX_RATE).contains(r))
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "«\u{a0}{value}\u{a0}» n’est pas un nombre de messages par minute entre 1 et {MAX_SMTP_MAX_RATE}"
+                        ))
+                    })?;
+                rate.to_string()
+            }
         };
         Ok(Some(checked))
     }
@@ -146,7 +167,7 @@ impl SendingName {
 /// overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SendingValues {
-    values: [Option<String>; 5],
+    values: [Option<String>; 6],
 }
 
 impl SendingValues {
@@ -188,6 +209,8 @@ pub struct SendingSettings {
     pub mail_from: String,
     /// `None`: `.eml` files in the outbox folder.
     pub smtp_url: Option<String>,
+    /// Messages a minute the relay accepts.
+    pub smtp_max_rate: u32,
 }
 
 impl Default for SendingSettings {
@@ -198,6 +221,7 @@ impl Default for SendingSettings {
             link_lifetime_seconds: DEFAULT_LINK_LIFETIME_SECONDS,
             mail_from: crate::mail::message::DEFAULT_FROM.into(),
             smtp_url: None,
+            smtp_max_rate: DEFAULT_SMTP_MAX_RATE,
         }
     }
 }
@@ -224,6 +248,9 @@ impl SendingSettings {
                 }
                 SendingName::MailFrom => settings.mail_from = value,
                 SendingName::SmtpUrl => settings.smtp_url = Some(value),
+                SendingName::SmtpMaxRate => {
+                    settings.smtp_max_rate = value.parse().unwrap_or(DEFAULT_SMTP_MAX_RATE);
+                }
             }
         }
         Ok(settings)
@@ -250,6 +277,7 @@ impl SendingSettings {
             link_lifetime_seconds: self.link_lifetime_seconds,
             mail_from: self.mail_from.clone(),
             smtp_url: self.smtp_url.clone(),
+            smtp_max_rate: self.smtp_max_rate,
         }
     }
 }
@@ -264,6 +292,8 @@ pub struct SendingForm {
     pub mail_from: String,
     /// `None`: `.eml` files in the outbox folder.
     pub smtp_url: Option<String>,
+    /// Messages a minute the relay accepts: no campaign goes faster.
+    pub smtp_max_rate: u32,
 }
 
 impl SendingForm {
@@ -275,6 +305,7 @@ impl SendingForm {
             SendingName::LinkLifetimeSeconds => Some(self.link_lifetime_seconds.to_string()),
             SendingName::MailFrom => Some(self.mail_from.clone()),
             SendingName::SmtpUrl => self.smtp_url.clone(),
+            SendingName::SmtpMaxRate => Some(self.smtp_max_rate.to_string()),
         }
     }
 

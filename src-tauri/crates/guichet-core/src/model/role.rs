@@ -27,6 +27,7 @@ pub enum Permission {
     ManageAgents,
     ManageSettings,
     ReadJournal,
+    RunCampaigns,
 }
 
 impl Role {
@@ -51,9 +52,10 @@ impl Role {
             Permission::EditAddresses | Permission::SendLinks => {
                 matches!(self, Role::Agent | Role::Superviseur)
             }
-            Permission::ManageAgents | Permission::ManageSettings | Permission::ReadJournal => {
-                self == Role::Superviseur
-            }
+            Permission::ManageAgents
+            | Permission::ManageSettings
+            | Permission::ReadJournal
+            | Permission::RunCampaigns => self == Role::Superviseur,
         }
     }
 
@@ -69,13 +71,14 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::Read,
         Permission::EditAddresses,
         Permission::SendLinks,
         Permission::ManageAgents,
         Permission::ManageSettings,
         Permission::ReadJournal,
+        Permission::RunCampaigns,
     ];
 
     /// What the permission lets an agent do, to complete "Votre rôle ne permet pas …".
@@ -87,6 +90,7 @@ impl Permission {
             Permission::ManageAgents => "de gérer les agents",
             Permission::ManageSettings => "de modifier les réglages",
             Permission::ReadJournal => "de consulter ou d’exporter le journal",
+            Permission::RunCampaigns => "de préparer ou de conduire une campagne d’envoi",
         }
     }
 
@@ -118,6 +122,7 @@ pub struct Permissions {
     pub manage_agents: Grant,
     pub manage_settings: Grant,
     pub read_journal: Grant,
+    pub run_campaigns: Grant,
 }
 
 impl Permissions {
@@ -133,6 +138,7 @@ impl Permissions {
             manage_agents: grant(Permission::ManageAgents),
             manage_settings: grant(Permission::ManageSettings),
             read_journal: grant(Permission::ReadJournal),
+            run_campaigns: grant(Permission::RunCampaigns),
         }
     }
 }

@@ -10,6 +10,7 @@ mod agents;
 mod associations;
 mod audit;
 mod bench;
+mod campaigns;
 mod diagnosis;
 pub mod gate;
 pub mod initialisation;

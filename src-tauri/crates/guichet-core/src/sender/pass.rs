@@ -9,7 +9,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::outcome::{DrainReport, outcome};
 use super::status::STALE_AFTER;
-use super::{IDLE_CHECK, Sender};
+use super::{IDLE_CHECK, POLL, Sender};
+
+/// How long a pass keeps waiting for a campaign's slots before it ends (and the sender, a
+/// stop asked, stops).
+const PASS_SPAN: std::time::Duration = std::time::Duration::from_secs(5);
+/// The shortest wait for a slot: a slot just missed is not polled in a loop.
+const SLOT_FLOOR: std::time::Duration = std::time::Duration::from_millis(5);
 use crate::error::{Error, Result};
 use crate::store::{Claim, MailOutcome};
 
@@ -59,6 +65,7 @@ impl Sender {
                 .await;
             return Ok(report);
         }
+        let started = std::time::Instant::now();
         let stopped = AtomicBool::new(false);
         let server_problem = Mutex::new(None);
         let worker = || async {
@@ -77,7 +84,20 @@ impl Sender {
                     claimed
                 };
                 let Some(claim) = claimed else {
-                    break;
+                    // A campaign's next slot soon: this pass waits for it rather than ends, so
+                    // that the key and the server are not checked again for every message.
+                    if now.is_some() || started.elapsed() >= PASS_SPAN {
+                        break;
+                    }
+                    match self.store.next_campaign_slot().await? {
+                        Some(slot) => match (slot - clock()).to_std() {
+                            Ok(wait) if wait >= POLL => break,
+                            Ok(wait) => tokio::time::sleep(wait.max(SLOT_FLOOR)).await,
+                            Err(_) => tokio::time::sleep(SLOT_FLOOR).await,
+                        },
+                        None => break,
+                    }
+                    continue;
                 };
                 let outcome = match claim {
                     Claim::Settled(outcome) => outcome,

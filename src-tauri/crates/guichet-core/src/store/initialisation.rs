@@ -14,12 +14,13 @@ use crate::initialisation::{
 /// Each establishment of the population (`{population}`, placeholders from `$2`) with the facts
 /// of its principal address; `$1` is the portal's clock now, before which a valid link does not
 /// expire. `{latest}` joins the newest link's expiry as `l.latest`.
-const FACTS: &str = "SELECT uai, name, town, academie, principal_email,
+const FACTS: &str = "SELECT uai, name, town, academie, principal_email, principal_account_id,
+        COALESCE(closed_on <= $1, FALSE) AS closed,
         principal_account_id IS NOT NULL AS has_principal,
         COALESCE(initialised, FALSE) AS initialised,
         latest IS NOT NULL AS has_link,
         COALESCE(latest > $1, FALSE) AS link_valid
-    FROM (SELECT e.uai, e.name, e.town, e.academie, e.principal_account_id,
+    FROM (SELECT e.uai, e.name, e.town, e.academie, e.principal_account_id, e.closed_on,
                  a.email AS principal_email, i.initialised, {latest}
           FROM establishment e
           LEFT JOIN account a ON a.id = e.principal_account_id
@@ -31,7 +32,7 @@ const FACTS: &str = "SELECT uai, name, town, academie, principal_email,
 /// hashes one aggregate of the requests (0.3 s for 100,000 establishments, where a subquery per
 /// establishment takes 0.8 s); SQLite looks each up through the index on
 /// `reset_password_request (user_id)`, which lets a state's list stop at its limit.
-fn facts(backend: Backend, filter: &str) -> String {
+pub(super) fn facts(backend: Backend, filter: &str) -> String {
     let (latest, join) = match backend {
         Backend::Postgres => (
             "l.latest",
@@ -52,7 +53,7 @@ fn facts(backend: Backend, filter: &str) -> String {
 
 /// The facts columns of [`FACTS`].
 #[derive(sqlx::FromRow)]
-struct FactsRow {
+pub(super) struct FactsRow {
     has_principal: bool,
     initialised: bool,
     has_link: bool,
@@ -60,7 +61,7 @@ struct FactsRow {
 }
 
 impl FactsRow {
-    fn state(&self) -> InitState {
+    pub(super) fn state(&self) -> InitState {
         InitState::of(PrincipalFacts {
             has_principal: self.has_principal,
             initialised: self.initialised,
@@ -90,7 +91,7 @@ struct EstablishmentRow {
 
 /// The population's filters as SQL conditions on `e`, with placeholders from `$2`, and the
 /// values to bind to them in order.
-fn population_filter(population: &Population) -> (String, Vec<&str>) {
+pub(super) fn population_filter(population: &Population) -> (String, Vec<&str>) {
     let filters: [(&str, Vec<&str>); 4] = [
         (
             "e.academie",
@@ -192,7 +193,7 @@ impl Store {
 }
 
 /// A state's pattern as literal conditions on the facts: booleans only, nothing typed by anyone.
-fn pattern_filter(pattern: FactsPattern) -> String {
+pub(super) fn pattern_filter(pattern: FactsPattern) -> String {
     let facts = [
         ("has_principal", Some(pattern.has_principal)),
         ("initialised", pattern.initialised),

@@ -9,6 +9,7 @@ mod associations;
 pub(crate) mod audit;
 mod bench;
 mod bulk;
+mod campaigns;
 mod diagnosis;
 mod errors;
 mod establishments;

@@ -26,38 +26,79 @@ struct ClaimRow {
     /// is replaced before it leaves.
     superseded: Option<bool>,
     sealed: Option<Vec<u8>>,
+    /// The campaign of the message, if it has one, and what its pacing and checks need.
+    campaign_id: Option<i32>,
+    campaign_state: Option<String>,
+    rate_per_minute: Option<i32>,
+    next_send_at: Option<DateTime<Utc>>,
+    slots_taken: Option<i32>,
+    /// The address set its password (a campaign's message is then useless).
+    initialised: Option<bool>,
+    /// Another link of the account was minted since the campaign's plan.
+    fresh_link: Option<bool>,
+}
+
+/// Due messages: waiting, their time come, and, for a campaign's, the campaign cancelled (the
+/// message is dropped) or running with its next slot come.
+macro_rules! due {
+    () => {
+        "state = 'waiting' AND next_attempt_at <= $1 AND (campaign_id IS NULL OR campaign_id IN \
+         (SELECT id FROM campaign WHERE state = 'annulee' OR (state = 'en-cours' AND next_send_at <= $1)))"
+    };
+}
+pub(super) use due;
+
+/// The campaign's columns of a claimed message, over `o` (the message), `l` (its link) and `c`.
+macro_rules! campaign_columns {
+    () => {
+        "c.state AS campaign_state, c.rate_per_minute, c.next_send_at, c.slots_taken, \
+         (SELECT i.initialised FROM account_initialised i WHERE i.id = l.account_id) AS initialised, \
+         EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id AND n.id <> l.id \
+             AND n.minted_at > c.fresh_after) AS fresh_link"
+    };
 }
 
 /// The next due message, moved to 'sending' by `$2` (SQLite: one writer at a time).
-const CLAIM: &str = "UPDATE mail_outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
-     WHERE id = (SELECT id FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1 \
-                 ORDER BY next_attempt_at, id LIMIT 1) \
-     RETURNING id";
+const CLAIM: &str = concat!(
+    "UPDATE mail_outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
+     WHERE id = (SELECT id FROM mail_outbox WHERE ",
+    due!(),
+    " ORDER BY next_attempt_at, id LIMIT 1) RETURNING id"
+);
 /// What the claim needs to know of message `$1`: its link, its account, what is kept of it.
-const CLAIMED: &str = "SELECT o.id, o.reset_link_id, o.recipient, o.attempts, l.account_id, a.email, a.disabled, \
+const CLAIMED: &str = concat!(
+    "SELECT o.id, o.reset_link_id, o.recipient, o.attempts, l.account_id, a.email, a.disabled, \
      l.selector, l.expires_at, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id \
          AND (n.requested_at, n.id) > (l.requested_at, l.id)) AS superseded, \
-     s.sealed \
-     FROM mail_outbox o LEFT JOIN reset_link l ON l.id = o.reset_link_id \
+     s.sealed, o.campaign_id, ",
+    campaign_columns!(),
+    " FROM mail_outbox o LEFT JOIN reset_link l ON l.id = o.reset_link_id \
      LEFT JOIN account a ON a.id = l.account_id LEFT JOIN mail_secret s ON s.outbox_id = o.id \
-     WHERE o.id = $1";
+     LEFT JOIN campaign c ON c.id = o.campaign_id \
+     WHERE o.id = $1"
+);
 /// PostgreSQL: both in one round trip, the row locked so that another sender skips it, and the
 /// account locked until the transaction ends, so that two senders minting for one account take
 /// turns and one link stays valid (the mint, a statement of its own, reads after the lock).
-const CLAIM_POSTGRES: &str = "WITH c AS ( \
+const CLAIM_POSTGRES: &str = concat!(
+    "WITH o AS ( \
          UPDATE mail_outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1 \
-                     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, reset_link_id, recipient, attempts) \
-     SELECT c.id, c.reset_link_id, c.recipient, c.attempts, l.account_id, a.email, a.disabled, \
+         WHERE id = (SELECT id FROM mail_outbox WHERE ",
+    due!(),
+    " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, reset_link_id, recipient, attempts, campaign_id) \
+     SELECT o.id, o.reset_link_id, o.recipient, o.attempts, l.account_id, a.email, a.disabled, \
      l.selector, l.expires_at, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id \
          AND (n.requested_at, n.id) > (l.requested_at, l.id)) AS superseded, \
-     s.sealed, \
-     pg_advisory_xact_lock(1735, l.account_id)::text = '' AS locked \
-     FROM c LEFT JOIN reset_link l ON l.id = c.reset_link_id \
-     LEFT JOIN account a ON a.id = l.account_id LEFT JOIN mail_secret s ON s.outbox_id = c.id";
+     s.sealed, o.campaign_id, ",
+    campaign_columns!(),
+    ", pg_advisory_xact_lock(1735, l.account_id)::text = '' AS locked \
+     FROM o LEFT JOIN reset_link l ON l.id = o.reset_link_id \
+     LEFT JOIN account a ON a.id = l.account_id LEFT JOIN mail_secret s ON s.outbox_id = o.id \
+     LEFT JOIN campaign c ON c.id = o.campaign_id"
+);
 /// PostgreSQL: the whole mint in one statement (every part sees the same snapshot, taken after
 /// the account's lock): older pending links replaced and their requests deleted, the new
 /// request, the link's minted columns, the Message-ID, the sealed message.
@@ -75,6 +116,11 @@ const MINT_POSTGRES: &str = "WITH replaced AS ( \
 
 pub(crate) const REPLACED_BEFORE_SENDING: &str =
     "Remplacé par un lien plus récent avant de partir\u{a0}: non envoyé.";
+pub(crate) const CAMPAIGN_CANCELLED: &str = "Campagne annulée\u{a0}: non envoyé.";
+pub(crate) const INITIALISED_SINCE_PLAN: &str =
+    "Adresse initialisée depuis le plan de la campagne\u{a0}: non envoyé.";
+pub(crate) const LINK_SINCE_PLAN: &str =
+    "Un autre lien est parti depuis le plan de la campagne\u{a0}: non envoyé.";
 
 impl Store {
     /// Claims the next due message for `sender`, in a transaction of its own that first records
@@ -144,8 +190,15 @@ impl Store {
             else {
                 settle!(MailOutcome::Failed { reason: "Message sans lien\u{a0}: rien à envoyer.".into() });
             };
-            let outcome = if claimed.superseded.unwrap_or(false) || claimed.replaced_at.is_some() {
+            let in_campaign = claimed.campaign_id.is_some();
+            let outcome = if claimed.campaign_state.as_deref() == Some("annulee") {
+                Some(MailOutcome::Dropped { reason: CAMPAIGN_CANCELLED.into() })
+            } else if claimed.superseded.unwrap_or(false) || claimed.replaced_at.is_some() {
                 Some(MailOutcome::Dropped { reason: REPLACED_BEFORE_SENDING.into() })
+            } else if in_campaign && claimed.initialised.unwrap_or(false) {
+                Some(MailOutcome::Dropped { reason: INITIALISED_SINCE_PLAN.into() })
+            } else if in_campaign && claimed.fresh_link.unwrap_or(false) {
+                Some(MailOutcome::Dropped { reason: LINK_SINCE_PLAN.into() })
             } else if claimed.disabled.unwrap_or(false) {
                 Some(MailOutcome::Failed {
                     reason: "Le compte de cette adresse est désactivé\u{a0}: le lien n’est pas parti.".into(),
@@ -163,6 +216,36 @@ impl Store {
             };
             if let Some(outcome) = outcome {
                 settle!(outcome);
+            }
+            // A campaign's message takes the campaign's slot; another worker that took it first
+            // leaves this one to wait for the next.
+            if let (Some(campaign), Some(rate), Some(slot), Some(taken)) = (
+                claimed.campaign_id,
+                claimed.rate_per_minute,
+                claimed.next_send_at,
+                claimed.slots_taken,
+            ) {
+                let next = crate::campaign::next_slot(slot, now, u32::try_from(rate).unwrap_or(1));
+                let took = sqlx::query(
+                    "UPDATE campaign SET next_send_at = $2, slots_taken = slots_taken + 1 \
+                     WHERE id = $1 AND slots_taken = $3 AND state = 'en-cours'",
+                )
+                .bind(campaign)
+                .bind(next)
+                .bind(taken)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if took == 0 {
+                    sqlx::query(
+                        "UPDATE mail_outbox SET state = 'waiting', claimed_by = NULL, attempts = attempts - 1 WHERE id = $1",
+                    )
+                    .bind(claimed.id)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(None);
+                }
             }
             // A link minted earlier goes again as it was, while it works and its message opens.
             let kept = match (&claimed.expires_at, &claimed.sealed) {

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::claim::due;
 use crate::error::Result;
 use crate::store::{Store, on_pool};
 
@@ -144,16 +145,29 @@ impl Store {
         }))
     }
 
-    /// Whether a message is due now.
+    /// Whether a message is due now (a campaign's only in its slots).
     pub(crate) async fn mail_due(&self, now: DateTime<Utc>) -> Result<bool> {
         Ok(on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE state = 'waiting' AND next_attempt_at <= $1)",
-            )
-            .bind(now)
-            .fetch_one(pool)
-            .await?
+            sqlx::query_scalar(concat!("SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE ", due!(), ")"))
+                .bind(now)
+                .fetch_one(pool)
+                .await?
         }))
+    }
+
+    /// When the next message of a running campaign may leave: its campaign's slot come, and
+    /// the message's own time.
+    pub(crate) async fn next_campaign_slot(&self) -> Result<Option<DateTime<Utc>>> {
+        let campaigns: Vec<(DateTime<Utc>, DateTime<Utc>)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.next_send_at, min(o.next_attempt_at) FROM campaign c \
+                 JOIN mail_outbox o ON o.campaign_id = c.id AND o.state = 'waiting' \
+                 WHERE c.state = 'en-cours' GROUP BY c.id, c.next_send_at",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(campaigns.into_iter().map(|(slot, due)| slot.max(due)).min())
     }
 
     /// When the oldest message still waiting was asked for, and when a sender last beat.
