@@ -50,6 +50,13 @@ export const commands = {
 	exportInitialisationCsv: (population: PopulationInput_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_initialisation_csv", { population })),
 	/**  The académies' names, for the population's filter. */
 	academies: () => __TAURI_INVOKE<string[]>("academies"),
+	planCampaign: (plan: PlanInput_Deserialize) => typedError<CampaignPlan_Serialize, CommandError>(__TAURI_INVOKE("plan_campaign", { plan })),
+	startCampaign: (campaign: number, ratePerMinute: number) => typedError<CampaignStatus_Serialize, CommandError>(__TAURI_INVOKE("start_campaign", { campaign, ratePerMinute })),
+	/**  Pauses, resumes or cancels a campaign (`start` goes through [`start_campaign`]). */
+	changeCampaign: (campaign: number, action: CampaignAction) => typedError<CampaignStatus_Serialize, CommandError>(__TAURI_INVOKE("change_campaign", { campaign, action })),
+	campaigns: () => typedError<CampaignStatus_Serialize[], CommandError>(__TAURI_INVOKE("campaigns")),
+	/**  Writes a campaign's report as CSV in the agent's downloads folder; returns the file's path. */
+	exportCampaignCsv: (campaign: number) => typedError<string, CommandError>(__TAURI_INVOKE("export_campaign_csv", { campaign })),
 	sendLink: (email: string, note: string | null) => typedError<LinkSent_Serialize, CommandError>(__TAURI_INVOKE("send_link", { email, note })),
 	addressLinks: (email: string) => typedError<AddressLinks_Serialize, CommandError>(__TAURI_INVOKE("address_links", { email })),
 	checkLink: (input: string) => typedError<LinkCheck_Serialize, CommandError>(__TAURI_INVOKE("check_link", { input })),
@@ -183,7 +190,7 @@ export type AuditAction = "sign_in" | "sign_in_failed" | "agent_added" | "agent_
 /**  Timeline only, derived from the ledger (the portal does not tell the app): a link used. */
 "link_used" | 
 /**  Timeline only, derived from the ledger: a link that expired unused. */
-"link_expired";
+"link_expired" | "campaign_planned" | "campaign_started" | "campaign_paused" | "campaign_resumed" | "campaign_cancelled";
 
 /**  An entry of the journal as screens and exports show it. */
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
@@ -256,6 +263,73 @@ export type AuthStatus_Serialize = {
 };
 
 export type Backend = "sqlite" | "postgres";
+
+/**  What a supervisor does to a campaign. */
+export type CampaignAction = "start" | "pause" | "resume" | "cancel";
+
+/**  A plan once frozen: `campaign plan --json` prints it. */
+export type CampaignPlan = CampaignPlan_Serialize | CampaignPlan_Deserialize;
+
+/**  A plan once frozen: `campaign plan --json` prints it. */
+export type CampaignPlan_Deserialize = {
+	campaign: number,
+	to_send: number,
+	skipped: Skipped_Deserialize[],
+};
+
+/**  A plan once frozen: `campaign plan --json` prints it. */
+export type CampaignPlan_Serialize = {
+	campaign: number,
+	to_send: number,
+	skipped: Skipped_Serialize[],
+};
+
+/**
+ *  A campaign's state: the stored ones, and `terminee` once a started campaign has nothing
+ *  left to send.
+ */
+export type CampaignState = "preparee" | "en-cours" | "en-pause" | "annulee" | "terminee";
+
+/**  Where a campaign stands: `campaign status --json` and the window's progress bar. */
+export type CampaignStatus = CampaignStatus_Serialize | CampaignStatus_Deserialize;
+
+/**  Where a campaign stands: `campaign status --json` and the window's progress bar. */
+export type CampaignStatus_Deserialize = {
+	campaign: number,
+	state: CampaignState,
+	sent: number,
+	failed: number,
+	remaining: number,
+	/**  Not sent after all (see [`CampaignCounts::dropped`]). */
+	dropped: number,
+	/**  Links the plan sends, and establishments it skips. */
+	to_send: number,
+	skipped: number,
+	rate_per_minute?: number | null,
+	created_at: string,
+	started_at?: string | null,
+	/**  At the campaign's rate, while it runs. */
+	seconds_left?: number | null,
+};
+
+/**  Where a campaign stands: `campaign status --json` and the window's progress bar. */
+export type CampaignStatus_Serialize = {
+	campaign: number,
+	state: CampaignState,
+	sent: number,
+	failed: number,
+	remaining: number,
+	/**  Not sent after all (see [`CampaignCounts::dropped`]). */
+	dropped: number,
+	/**  Links the plan sends, and establishments it skips. */
+	to_send: number,
+	skipped: number,
+	rate_per_minute: number | null,
+	created_at: string,
+	started_at: string | null,
+	/**  At the campaign's rate, while it runs. */
+	seconds_left: number | null,
+};
 
 /**  Something other windows may be showing changed. */
 export type Change = { entity: "establishment"; key: string } | { entity: "account"; key: number } | 
@@ -355,7 +429,7 @@ export type DomainCheck = { kind: "matches" } |
 /**  No académie is known for that UAI. */
 { kind: "unknown" };
 
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "invalid_population" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "invalid_population" | "empty_population" | "campaign_rate" | "campaign_not_found" | "campaign_state" | "campaign_empty" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -795,6 +869,7 @@ export type Permissions_Deserialize = {
 	manage_agents: Grant_Deserialize,
 	manage_settings: Grant_Deserialize,
 	read_journal: Grant_Deserialize,
+	run_campaigns: Grant_Deserialize,
 };
 
 /**
@@ -808,6 +883,31 @@ export type Permissions_Serialize = {
 	manage_agents: Grant_Serialize,
 	manage_settings: Grant_Serialize,
 	read_journal: Grant_Serialize,
+	run_campaigns: Grant_Serialize,
+};
+
+/**
+ *  A plan as asked for, on the command line or in the window: the population, and the states
+ *  (their codes, `jamais-initialise` and `lien-expire` when empty).
+ */
+export type PlanInput = PlanInput_Serialize | PlanInput_Deserialize;
+
+/**
+ *  A plan as asked for, on the command line or in the window: the population, and the states
+ *  (their codes, `jamais-initialise` and `lien-expire` when empty).
+ */
+export type PlanInput_Deserialize = {
+	population?: PopulationInput_Deserialize,
+	states?: string[],
+};
+
+/**
+ *  A plan as asked for, on the command line or in the window: the population, and the states
+ *  (their codes, `jamais-initialise` and `lien-expire` when empty).
+ */
+export type PlanInput_Serialize = {
+	population: PopulationInput_Serialize,
+	states: string[],
 };
 
 /**  The filters as typed on the command line or chosen in the window, not yet checked. */
@@ -920,6 +1020,8 @@ export type SendingForm_Deserialize = {
 	mail_from: string,
 	/**  `None`: `.eml` files in the outbox folder. */
 	smtp_url?: string | null,
+	/**  Messages a minute the relay accepts: no campaign goes faster. */
+	smtp_max_rate: number,
 };
 
 /**
@@ -933,6 +1035,8 @@ export type SendingForm_Serialize = {
 	mail_from: string,
 	/**  `None`: `.eml` files in the outbox folder. */
 	smtp_url: string | null,
+	/**  Messages a minute the relay accepts: no campaign goes faster. */
+	smtp_max_rate: number,
 };
 
 /**  Whether the links leave, as every agent's window shows it. */
@@ -978,6 +1082,39 @@ export type SettingsView_Serialize = {
 	secrets: SecretStatus[],
 	/**  The keyring in use, or why none answers. */
 	keyring: string,
+};
+
+/**  Why an establishment of the plan gets no link: the stable codes of the command line. */
+export type SkipReason = 
+/**  No principal address to send to. */
+"sans-adresse" | 
+/**
+ *  A link went (or waits in the outbox) less than the portal's throttle ago: a new one
+ *  would make it unusable.
+ */
+"lien-recent" | 
+/**  The last message to the address was refused for good by the mail server. */
+"adresse-rejetee" | 
+/**  The establishment is closed. */
+"ferme" | 
+/**  The address already set its password (the plan reaches `initialise` too). */
+"initialise";
+
+/**  An establishment the plan skips (the JSON of `campaign plan`). */
+export type Skipped = Skipped_Serialize | Skipped_Deserialize;
+
+/**  An establishment the plan skips (the JSON of `campaign plan`). */
+export type Skipped_Deserialize = {
+	uai: Uai,
+	email?: string | null,
+	reason: SkipReason,
+};
+
+/**  An establishment the plan skips (the JSON of `campaign plan`). */
+export type Skipped_Serialize = {
+	uai: Uai,
+	email: string | null,
+	reason: SkipReason,
 };
 
 /**  How many establishments are in each state, named as `report initialisation --json` prints them. */

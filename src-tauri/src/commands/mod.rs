@@ -5,6 +5,7 @@ pub mod agents;
 pub mod app;
 pub mod associations;
 pub mod audit;
+pub mod campaigns;
 pub mod diagnosis;
 pub mod establishments;
 pub mod initialisation;
@@ -50,6 +51,11 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             initialisation::initialisation_establishments,
             initialisation::export_initialisation_csv,
             initialisation::academies,
+            campaigns::plan_campaign,
+            campaigns::start_campaign,
+            campaigns::change_campaign,
+            campaigns::campaigns,
+            campaigns::export_campaign_csv,
             links::send_link,
             links::address_links,
             links::check_link,

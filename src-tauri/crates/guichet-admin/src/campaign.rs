@@ -144,7 +144,7 @@ fn status_output(status: &CampaignStatus) -> Output {
     if let Some(seconds) = status.seconds_left {
         text.push_str(&format!(
             " Fin prévue dans {}.",
-            guichet_core::text::lifetime_in_words(u32::try_from(seconds).unwrap_or(u32::MAX))
+            guichet_core::text::lifetime_in_words(seconds)
         ));
     }
     Output {

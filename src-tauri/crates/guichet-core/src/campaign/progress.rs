@@ -78,7 +78,7 @@ impl CampaignState {
 }
 
 /// What a supervisor does to a campaign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignAction {
     Start,
@@ -136,7 +136,7 @@ pub struct CampaignStatus {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     /// At the campaign's rate, while it runs.
-    pub seconds_left: Option<u64>,
+    pub seconds_left: Option<u32>,
 }
 
 impl CampaignStatus {
@@ -159,7 +159,8 @@ impl CampaignStatus {
         };
         let seconds_left = match (state, rate_per_minute) {
             (CampaignState::Running, Some(rate)) if rate > 0 => {
-                Some((u64::from(remaining) * 60).div_ceil(u64::from(rate)))
+                let seconds = (u64::from(remaining) * 60).div_ceil(u64::from(rate));
+                Some(u32::try_from(seconds).unwrap_or(u32::MAX))
             }
             _ => None,
         };
