@@ -79,6 +79,13 @@ describe("the window's screens", () => {
     expect(await offered()).toEqual({ menu: [...SCREENS], palette: [...SCREENS] });
   });
 
+  it("offers the campaigns to every role, to follow them", async () => {
+    await signedInAs(agentOf("lecture"));
+    expect(byId("nav-campaigns").textContent).toBe("Campagnes");
+    await offered();
+    expect(document.querySelector('[data-command="screen-campaigns"]')).not.toBeNull();
+  });
+
   it("offers an agent none of the supervisor's screens", async () => {
     await signedInAs(agentOf("agent"));
     expect(await offered()).toEqual({ menu: [], palette: [] });

@@ -9,6 +9,7 @@ import { ChangePasswordPage } from "../features/account/ChangePasswordPage";
 import { AgentsPage } from "../features/agents/AgentsPage";
 import { LockScreen, useIdleLock } from "../features/auth/LockScreen";
 import { FirstSupervisorPage, SignInPage } from "../features/auth/SignInPage";
+import { CampaignsPage } from "../features/campaigns/CampaignsPage";
 import { EstablishmentPage } from "../features/establishment/EstablishmentPage";
 import { InitialisationPage } from "../features/initialisation/InitialisationPage";
 import { JournalPage } from "../features/journal/JournalPage";
@@ -31,6 +32,7 @@ export type Screen =
   | { name: "address"; email: string }
   | { name: "check-link" }
   | { name: "initialisation" }
+  | { name: "campaigns" }
   | { name: "journal" }
   | { name: "settings" }
   | { name: "agents" }
@@ -156,6 +158,7 @@ export function App() {
         { id: "screen-search", group: "Écran", label: "Rechercher un établissement ou une adresse", keywords: "recherche uai", shortcut: "/", run: go({ name: "search" }) },
         { id: "screen-check-link", group: "Écran", label: "Vérifier un lien", keywords: "expiré remplacé", run: go({ name: "check-link" }) },
         { id: "screen-initialisation", group: "Écran", label: "Suivi des initialisations", keywords: "tableau de bord statistiques session", run: go({ name: "initialisation" }) },
+        { id: "screen-campaigns", group: "Écran", label: "Campagnes d’envoi", keywords: "liens masse population pause", run: go({ name: "campaigns" }) },
         ...(may.journal ? [{ id: "screen-journal", group: "Écran", label: "Journal des actions", keywords: "audit export", run: go({ name: "journal" }) }] : []),
         ...(may.agents ? [{ id: "screen-agents", group: "Écran", label: "Agents", keywords: "rôle comptes", run: go({ name: "agents" }) }] : []),
         ...(may.settings ? [{ id: "screen-settings", group: "Écran", label: "Réglages", keywords: "smtp portail clé", run: go({ name: "settings" }) }] : []),
@@ -173,6 +176,7 @@ export function App() {
         navItem("nav-search", "Recherche", screen.name === "search" || screen.name === "establishment", backToSearch),
         navItem("nav-check-link", "Vérifier un lien", screen.name === "check-link" || screen.name === "address", () => setScreen({ name: "check-link" })),
         navItem("nav-initialisation", "Suivi", screen.name === "initialisation", () => setScreen({ name: "initialisation" })),
+        navItem("nav-campaigns", "Campagnes", screen.name === "campaigns", () => setScreen({ name: "campaigns" })),
         ...(may.journal ? [navItem("nav-journal", "Journal", screen.name === "journal", () => setScreen({ name: "journal" }))] : []),
         ...(may.agents ? [navItem("nav-agents", "Agents", screen.name === "agents", () => setScreen({ name: "agents" }))] : []),
         ...(may.settings ? [navItem("nav-settings", "Réglages", screen.name === "settings", () => setScreen({ name: "settings" }))] : []),
@@ -223,6 +227,7 @@ export function App() {
             <AddressPanel email={screen.email} agent={agent} note="" onClose={() => setScreen({ name: "check-link" })} />
           )}
           {agent && screen.name === "initialisation" && <InitialisationPage onOpen={openEstablishment} />}
+          {agent && screen.name === "campaigns" && <CampaignsPage agent={agent} />}
           {agent && screen.name === "journal" && may.journal && <JournalPage />}
           {agent && screen.name === "agents" && may.agents && <AgentsPage me={agent} />}
           {agent && screen.name === "settings" && may.settings && <SettingsPage />}

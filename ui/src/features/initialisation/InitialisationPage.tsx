@@ -2,22 +2,19 @@
 // their principal address, as a chart and as figures; each count opens its list; CSV export.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
-import { Input } from "@codegouvfr/react-dsfr/Input";
-import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useEffect, useState, type FormEvent } from "react";
-import { commands, type EstablishmentKind, type EstablishmentState, type InitState, type InitialisationReport, type Sector } from "../../bindings";
-import { formatDateTime, INIT_STATE_LABELS, INIT_STATES, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
+import { commands, type EstablishmentState, type InitState, type InitialisationReport } from "../../bindings";
+import { formatDateTime, INIT_STATE_LABELS, INIT_STATES } from "../../lib/format";
 import { Pending } from "../../lib/Pending";
 import { exported, messageOf, unwrap } from "../../lib/result";
 import { ALL, toPopulation, type PopulationForm } from "./population";
+import { PopulationFields } from "./PopulationFields";
 import { StateChart } from "./StateChart";
 import { StateList } from "./StateList";
 
 type Message = { ok: boolean; text: string };
 
 export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }) {
-  const [academies, setAcademies] = useState<string[]>([]);
   const [form, setForm] = useState<PopulationForm>(ALL);
   const [population, setPopulation] = useState(toPopulation(ALL));
   const [report, setReport] = useState<InitialisationReport | null>(null);
@@ -25,9 +22,6 @@ export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }
   const [list, setList] = useState<EstablishmentState[] | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
 
-  useEffect(() => {
-    void commands.academies().then(setAcademies);
-  }, []);
   useEffect(() => {
     let current = true;
     unwrap(commands.initialisationReport(population))
@@ -59,9 +53,6 @@ export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }
     setList(null);
     setChosen(state);
   }
-  function toggleKind(kind: EstablishmentKind, on: boolean) {
-    setForm((old) => ({ ...old, kinds: on ? [...old.kinds, kind] : old.kinds.filter((k) => k !== kind) }));
-  }
   async function exportCsv() {
     setMessage(await exported(commands.exportInitialisationCsv(population), "Établissements exportés"));
   }
@@ -72,37 +63,7 @@ export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }
         Suivi des initialisations
       </h1>
       <form onSubmit={apply} className="guichet-filters" id="initialisation-filters">
-        <Select label="Académie" nativeSelectProps={{ id: "filter-academie", value: form.academie, onChange: (e) => setForm({ ...form, academie: e.target.value }) }}>
-          <option value="">Toutes</option>
-          {academies.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </Select>
-        <Input
-          label="Départements"
-          hintText={"Codes séparés par des espaces\u00a0: 75 93 2A"}
-          nativeInputProps={{ id: "filter-departements", value: form.departments, onChange: (e) => setForm({ ...form, departments: e.target.value }) }}
-        />
-        <Select label="Secteur" nativeSelectProps={{ id: "filter-secteur", value: form.sector, onChange: (e) => setForm({ ...form, sector: e.target.value as "" | Sector }) }}>
-          <option value="">Public et privé</option>
-          {(Object.keys(SECTOR_LABELS) as Sector[]).map((code) => (
-            <option key={code} value={code}>
-              {SECTOR_LABELS[code]}
-            </option>
-          ))}
-        </Select>
-        <Checkbox
-          id="filter-types"
-          legend="Types d’établissement (tous si aucun n’est coché)"
-          orientation="horizontal"
-          className="guichet-filters__wide"
-          options={(Object.keys(KIND_LABELS) as EstablishmentKind[]).map((kind) => ({
-            label: KIND_LABELS[kind],
-            nativeInputProps: { value: kind, checked: form.kinds.includes(kind), onChange: (e) => toggleKind(kind, e.target.checked) },
-          }))}
-        />
+        <PopulationFields form={form} onChange={setForm} />
         <div className="guichet-filters__actions guichet-filters__actions--beside">
           <Button type="submit" id="initialisation-apply">
             Afficher
