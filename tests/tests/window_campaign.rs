@@ -87,7 +87,11 @@ async fn a_supervisor_plans_launches_watches_pauses_and_resumes_a_campaign() {
     desktop.click("#campaign-start").await;
     let start = Instant::now();
     while progress(&desktop, id).await.0 < 2 {
-        assert!(start.elapsed() < Duration::from_secs(30), "{:?}", progress(&desktop, id).await);
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            progress(&desktop, id).await
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(progress(&desktop, id).await.1, "en-cours");
@@ -103,11 +107,18 @@ async fn a_supervisor_plans_launches_watches_pauses_and_resumes_a_campaign() {
     let paused = server.count();
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(server.count(), paused, "a paused campaign sends nothing");
-    assert!((paused as i64) < to_send, "{paused} of {to_send} before the pause");
+    assert!(
+        (paused as i64) < to_send,
+        "{paused} of {to_send} before the pause"
+    );
     desktop.check_screen("campagne-en-pause").await;
     desktop.click(&format!("#campaign-resume-{id}")).await;
     while progress(&desktop, id).await.1 != "terminee" {
-        assert!(start.elapsed() < Duration::from_secs(90), "{:?}", progress(&desktop, id).await);
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "{:?}",
+            progress(&desktop, id).await
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(progress(&desktop, id).await.0, to_send);

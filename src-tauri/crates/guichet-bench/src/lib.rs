@@ -8,6 +8,7 @@
 
 mod all;
 mod calls;
+mod campaign;
 mod concurrent;
 mod lettre_default;
 mod mail;
@@ -40,6 +41,10 @@ pub enum BenchCommand {
     /// Suivi des initialisations sur une base déjà remplie, connecté comme cet agent :
     /// décomptes (tous, une académie, ses lycées), liste d’un état, export CSV.
     Report(report::ReportBench),
+    /// Campagne sur une base déjà remplie, comme ce superviseur : plan et lancement chronométrés,
+    /// puis envoi par le service d’envoi de ce processus au débit demandé, débit obtenu mesuré ;
+    /// la campagne est annulée à la fin.
+    Campaign(campaign::CampaignBench),
     /// Tout, sur une base vide qu’il remplit : remplissage, recherche, opérations d’un agent,
     /// courriel et, sur PostgreSQL, quatre agents à la fois pendant qu’une campagne part ;
     /// chaque mesure avec sa référence dans le même tour.
@@ -71,6 +76,10 @@ pub async fn run<E: From<Error>>(
         BenchCommand::Report(args) => {
             let password = agent_password(args.agent()).await?;
             Ok(report::as_agent(settings, args, password).await?)
+        }
+        BenchCommand::Campaign(args) => {
+            let password = agent_password(args.agent()).await?;
+            Ok(campaign::as_agent(settings, args, password).await?)
         }
         BenchCommand::All(args) => Ok(all::run(settings, args).await?),
     }

@@ -360,8 +360,8 @@ proptest! {
     fn an_override_wins_over_the_database_which_wins_over_the_default(
         stored_form in form(),
         override_form in form(),
-        overridden in proptest::collection::vec(any::<bool>(), 5),
-        kept in proptest::collection::vec(any::<bool>(), 5),
+        overridden in proptest::collection::vec(any::<bool>(), SendingName::ALL.len()),
+        kept in proptest::collection::vec(any::<bool>(), SendingName::ALL.len()),
     ) {
         let (mut stored, mut overrides) = (SendingValues::default(), SendingValues::default());
         for (i, name) in SendingName::ALL.into_iter().enumerate() {

@@ -21,6 +21,7 @@ on_both_backends!(
                 "link_lifetime_seconds": 3600,
                 "mail_from": "SIEC - Maison des examens <ne-pas-repondre@siec.education.fr>",
                 "smtp_url": null,
+                "smtp_max_rate": 300,
             })
         );
         let sandrine = |args: &[&str]| admin(url, args).agent("sandrine", SUPERVISOR_PASSWORD);

@@ -88,13 +88,13 @@ pub enum CampaignAction {
 }
 
 impl CampaignAction {
-    /// As a sentence's end: « On ne peut pas … une campagne … ».
+    /// As a sentence goes on: « Impossible … la campagne ».
     pub fn verb(self) -> &'static str {
         match self {
-            CampaignAction::Start => "lancer",
-            CampaignAction::Pause => "mettre en pause",
-            CampaignAction::Resume => "reprendre",
-            CampaignAction::Cancel => "annuler",
+            CampaignAction::Start => "de lancer",
+            CampaignAction::Pause => "de mettre en pause",
+            CampaignAction::Resume => "de reprendre",
+            CampaignAction::Cancel => "d’annuler",
         }
     }
 }

@@ -81,7 +81,7 @@ impl Error {
             Error::CampaignRate(error) => error.message(),
             Error::CampaignNotFound(id) => format!("Aucune campagne ne porte le n°\u{a0}{id}."),
             Error::CampaignState { id, state, action } => format!(
-                "Impossible de {} la campagne n°\u{a0}{id}\u{a0}: elle est {}.",
+                "Impossible {} la campagne n°\u{a0}{id}\u{a0}: elle est {}.",
                 action.verb(),
                 state.said()
             ),

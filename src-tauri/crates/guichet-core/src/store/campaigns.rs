@@ -190,9 +190,7 @@ impl Store {
             if !state.allows(CampaignAction::Start) {
                 return Err(Error::CampaignState { id, state, action: CampaignAction::Start });
             }
-            let used: Option<i64> = sqlx::query_scalar(
-                "SELECT sum(rate_per_minute) FROM campaign WHERE state = 'en-cours' AND id <> $1",
-            )
+            let used: Option<i64> = sqlx::query_scalar(RATE_IN_USE)
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -299,9 +297,7 @@ impl Store {
                 return Err(Error::CampaignState { id, state, action });
             }
             if action == CampaignAction::Resume {
-                let used: Option<i64> = sqlx::query_scalar(
-                    "SELECT sum(rate_per_minute) FROM campaign WHERE state = 'en-cours' AND id <> $1",
-                )
+                let used: Option<i64> = sqlx::query_scalar(RATE_IN_USE)
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -424,5 +420,10 @@ impl Store {
             .collect())
     }
 }
+
+/// What the other campaigns (`$1` aside) send a minute: those running with messages still to
+/// leave (a finished campaign stays `en-cours` in its row, and takes nothing of the relay).
+const RATE_IN_USE: &str = "SELECT sum(c.rate_per_minute) FROM campaign c WHERE c.state = 'en-cours' AND c.id <> $1 \
+     AND EXISTS (SELECT 1 FROM mail_outbox o WHERE o.campaign_id = c.id AND o.state IN ('waiting', 'sending'))";
 
 const CAMPAIGN_COLUMNS: &str = "state, created_at, rate_per_minute, started_at";

@@ -214,6 +214,26 @@ impl Store {
             } else {
                 None
             };
+            // A cancelled campaign's first message found drops all its others at once, those
+            // whose time has not come yet included.
+            if let (Some(campaign), Some(MailOutcome::Dropped { reason })) = (claimed.campaign_id, &outcome)
+                && reason == CAMPAIGN_CANCELLED
+            {
+                sqlx::query(
+                    "UPDATE mail_outbox SET state = 'dropped', last_reply = $2 WHERE campaign_id = $1 AND state = 'waiting'",
+                )
+                .bind(campaign)
+                .bind(CAMPAIGN_CANCELLED)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM mail_secret WHERE outbox_id IN \
+                     (SELECT id FROM mail_outbox WHERE campaign_id = $1 AND state = 'dropped')",
+                )
+                .bind(campaign)
+                .execute(&mut *tx)
+                .await?;
+            }
             if let Some(outcome) = outcome {
                 settle!(outcome);
             }
