@@ -8,7 +8,7 @@ use super::Guichet;
 use crate::agents::{Permission, Session};
 use crate::campaign::{CampaignAction, CampaignPlan, CampaignStatus, PlanInput, to_csv};
 use crate::error::{Error, Result};
-use crate::initialisation::{InitState, Population};
+use crate::initialisation::Population;
 use crate::links::ledger::THROTTLE;
 use crate::portal_time::to_portal;
 
@@ -46,7 +46,7 @@ impl Guichet {
         });
         let id = self
             .store()
-            .create_campaign(&targets, &asked, now, Some(session.agent().id), now)
+            .create_campaign(&targets, &asked, Some(session.agent().id), now)
             .await?;
         Ok(CampaignPlan::of(id, &targets))
     }
@@ -125,10 +125,5 @@ impl Guichet {
         let csv = self.campaign_csv(session, id).await?;
         self.write_export(&format!("campagne-{id}-guichet"), csv)
             .await
-    }
-
-    /// The states a campaign reaches when none is chosen.
-    pub fn default_campaign_states(&self) -> Vec<InitState> {
-        crate::campaign::DEFAULT_STATES.to_vec()
     }
 }

@@ -119,12 +119,12 @@ impl Store {
             .collect()
     }
 
-    /// Freezes a plan: the campaign, its targets and the journal entry, in one transaction.
+    /// Freezes a plan at `now`: the campaign, its targets and the journal entry, in one
+    /// transaction. A link minted for one of its addresses after `now` makes its message useless.
     pub(crate) async fn create_campaign(
         &self,
         targets: &[PlannedTarget],
         asked: &serde_json::Value,
-        fresh_after: DateTime<Utc>,
         agent_id: Option<i32>,
         now: DateTime<Utc>,
     ) -> Result<i32> {
@@ -137,7 +137,7 @@ impl Store {
             .bind(now)
             .bind(asked["population"].to_string())
             .bind(asked["states"].to_string())
-            .bind(fresh_after)
+            .bind(now)
             .fetch_one(&mut *tx)
             .await?;
             for target in targets {
