@@ -73,6 +73,20 @@ struct TargetRow {
     last_reply: Option<String>,
 }
 
+/// Campaign `$id` read in `$tx` with its row locked until the transaction ends (a no-op
+/// update), so that two supervisors acting on it at once take turns; not found: refused.
+macro_rules! locked_campaign {
+    ($tx:expr, $id:expr) => {{
+        let campaign: Option<CampaignRow> = sqlx::query_as(&format!(
+            "UPDATE campaign SET state = state WHERE id = $1 RETURNING {CAMPAIGN_COLUMNS}"
+        ))
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        campaign.ok_or(Error::CampaignNotFound($id))?
+    }};
+}
+
 impl Store {
     /// The establishments of `population` in `states`, each with its address or why it is
     /// skipped, the portal's clock being `now_at_portal`.
@@ -178,14 +192,7 @@ impl Store {
     ) -> Result<u32> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            let campaign: Option<CampaignRow> = sqlx::query_as(&format!(
-                "UPDATE campaign SET state = state WHERE id = $1 RETURNING {}",
-                CAMPAIGN_COLUMNS
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let campaign = campaign.ok_or(Error::CampaignNotFound(id))?;
+            let campaign = locked_campaign!(tx, id);
             let state = campaign.state()?;
             if !state.allows(CampaignAction::Start) {
                 return Err(Error::CampaignState { id, state, action: CampaignAction::Start });
@@ -282,14 +289,7 @@ impl Store {
         let counts = self.campaign_counts(id).await?;
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            let campaign: Option<CampaignRow> = sqlx::query_as(&format!(
-                "UPDATE campaign SET state = state WHERE id = $1 RETURNING {}",
-                CAMPAIGN_COLUMNS
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let campaign = campaign.ok_or(Error::CampaignNotFound(id))?;
+            let campaign = locked_campaign!(tx, id);
             let stored = campaign.state()?;
             // A started campaign with nothing left is finished: nothing to pause any more.
             let state = CampaignStatus::new(id, stored, counts, 0, None, campaign.created_at, None).state;
