@@ -208,7 +208,7 @@ fn postgres_bin() -> PathBuf {
     versions.pop().expect("a PostgreSQL version").1
 }
 
-fn certificates(dir: &Path) {
+pub(crate) fn certificates(dir: &Path) {
     let openssl = |args: &[&str]| {
         let output = Command::new("openssl")
             .args(args)
@@ -266,7 +266,7 @@ fn certificates(dir: &Path) {
     ]);
 }
 
-fn running_as_root() -> bool {
+pub(crate) fn running_as_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -324,7 +324,7 @@ fn append(path: &Path, text: &str) {
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")

@@ -9,6 +9,7 @@ pub mod bounces;
 pub mod cli;
 pub mod cluster;
 pub mod desktop;
+pub mod imap;
 pub mod keyring;
 pub mod sender;
 pub mod smtp;

@@ -56,7 +56,7 @@ pub fn admin_on_keyutils(binary: &Path, args: &[&str]) -> Admin {
 
 /// `binary ARGS` in a kernel keyring of its own, as the service runs: its database, its
 /// credentials folder and its SMTP server, nothing of the test's own environment.
-fn sender_command(
+pub fn sender_command(
     binary: &Path,
     args: &[&str],
     database_url: &str,

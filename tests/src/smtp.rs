@@ -35,6 +35,10 @@ pub struct AiosmtpdOptions {
     pub tls: Option<&'static str>,
     /// Seconds after which the server silently closes an idle connection (aiosmtpd: 300).
     pub idle_timeout: Option<f64>,
+    /// Announce DSN and record the parameters each MAIL and RCPT carried ([`Aiosmtpd::dsn_records`]).
+    pub dsn: bool,
+    /// Reply to the data with a queue id (`250 2.0.0 Ok: queued as 4F2B000000`).
+    pub queue_ids: bool,
 }
 
 impl Aiosmtpd {
@@ -57,6 +61,12 @@ impl Aiosmtpd {
             let (cert, key) = self_signed_certificate(dir.path());
             args.extend(["--tls".into(), tls.into(), "--cert".into()]);
             args.extend([cert.into(), "--key".into(), key.into()]);
+        }
+        if options.dsn {
+            args.push("--dsn".into());
+        }
+        if options.queue_ids {
+            args.push("--queue-ids".into());
         }
         if let Some(seconds) = options.idle_timeout {
             args.push("--idle-timeout".into());
@@ -91,6 +101,16 @@ impl Aiosmtpd {
     /// arrived).
     pub fn maildir(&self) -> PathBuf {
         self.dir.path().join("maildir")
+    }
+
+    /// What each RCPT the server received carried, with its MAIL (`--dsn` only): `mail_from`,
+    /// `mail` (`RET`, `ENVID`), `rcpt`, `rcpt_parameters` (`NOTIFY`, `ORCPT`).
+    pub fn dsn_records(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.path().join("dsn.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
     }
 
     /// `smtp://127.0.0.1:<port>`.

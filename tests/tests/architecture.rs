@@ -54,6 +54,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("sender", Layer::Adapter),
     ("keyring", Layer::Adapter),
     ("config", Layer::Adapter),
+    ("mailbox", Layer::Adapter),
     ("operations", Layer::Operations),
 ];
 

@@ -25,6 +25,9 @@ fn describe(diagnosis: &Diagnosis) -> String {
         "Adresse\u{a0}: {}\nVerdict\u{a0}: {verdict}\nÀ faire\u{a0}: {}",
         diagnosis.input, diagnosis.action
     );
+    if let Some(undelivered) = &diagnosis.undelivered {
+        text.push_str(&format!("\nDernier message\u{a0}: {}", undelivered.summary));
+    }
     if diagnosis.findings.is_empty() {
         text.push_str("\nConstats\u{a0}: aucun.");
     } else {

@@ -14,6 +14,7 @@ mod agents;
 mod associations;
 mod audit;
 mod campaign;
+mod delivery;
 mod diagnose;
 mod links;
 mod output;
@@ -95,6 +96,14 @@ enum Command {
     /// Envoie un nouveau lien d’initialisation à une adresse (les liens précédents cessent de
     /// fonctionner).
     SendLink(links::SendLink),
+    /// L’historique des liens d’une adresse, du plus récent au plus ancien, et ce qu’est devenu
+    /// chaque message (accepté par le relais, refusé, différé, non délivré).
+    Links(delivery::Links),
+    /// La boîte des retours (rapports de non-remise) : fetch la lit une fois.
+    Bounces {
+        #[command(subcommand)]
+        command: delivery::BouncesCommand,
+    },
     /// Dit ce qu’est un lien collé : valable, expiré, remplacé, utilisé, inconnu, altéré.
     CheckLink(links::CheckLink),
     /// État de la boîte d’envoi ; --drain envoie ce qui est dû.
@@ -241,6 +250,8 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Attach(args) => Ok(associations::attach(settings, args).await?),
         Command::SendLink(args) => Ok(links::send_link(settings, args).await?),
         Command::CheckLink(args) => Ok(links::check_link(settings, args).await?),
+        Command::Links(args) => Ok(delivery::links(settings, args).await?),
+        Command::Bounces { command } => Ok(delivery::bounces(settings, command).await?),
         Command::Outbox(args) => Ok(links::outbox(settings, args).await?),
         Command::Sender(args) => Ok(links::sender(settings, args).await?),
         Command::Settings { command } => Ok(settings::run(settings, command).await?),

@@ -176,6 +176,14 @@ pub enum Error {
     },
     #[error("e-mail not built: {0}")]
     MailMessage(#[from] crate::mail::message::MessageError),
+    #[error("no bounce mailbox is set")]
+    BounceMailboxNotSet,
+    #[error("no bounce mailbox password in the keyring")]
+    BounceMailboxPassword,
+    #[error("bounce mailbox {host}: {reason}")]
+    BounceMailbox { host: String, reason: String },
+    #[error("bounce mailbox {host}: login refused for {user}")]
+    BounceLogin { host: String, user: String },
 }
 
 impl From<crate::mail::sending::SettingError> for Error {

@@ -233,7 +233,12 @@ mod tests {
         let names: Vec<&str> = SecretName::ALL.iter().map(|n| n.entry_name()).collect();
         assert_eq!(
             names,
-            ["portal-signing-key", "smtp-password", "database-password"]
+            [
+                "portal-signing-key",
+                "smtp-password",
+                "database-password",
+                "bounce-imap-password"
+            ]
         );
         for name in SecretName::ALL {
             assert_eq!(name.entry_name().parse(), Ok(name));

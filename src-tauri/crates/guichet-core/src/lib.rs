@@ -29,6 +29,7 @@ pub mod delivery;
 pub mod demo;
 pub mod keyring;
 pub mod live_index;
+pub mod mailbox;
 pub mod sender;
 pub mod store;
 

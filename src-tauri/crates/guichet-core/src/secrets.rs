@@ -39,13 +39,16 @@ pub enum SecretName {
     PortalSigningKey,
     SmtpPassword,
     DatabasePassword,
+    /// The bounce mailbox's IMAP password, read by the sender.
+    BounceImapPassword,
 }
 
 impl SecretName {
-    pub const ALL: [SecretName; 3] = [
+    pub const ALL: [SecretName; 4] = [
         SecretName::PortalSigningKey,
         SecretName::SmtpPassword,
         SecretName::DatabasePassword,
+        SecretName::BounceImapPassword,
     ];
 
     /// The entry's name in the keyring.
@@ -54,6 +57,7 @@ impl SecretName {
             SecretName::PortalSigningKey => "portal-signing-key",
             SecretName::SmtpPassword => "smtp-password",
             SecretName::DatabasePassword => "database-password",
+            SecretName::BounceImapPassword => "bounce-imap-password",
         }
     }
 
@@ -63,6 +67,7 @@ impl SecretName {
             SecretName::PortalSigningKey => "Le secret de signature des liens (kernel.secret)",
             SecretName::SmtpPassword => "Le mot de passe du serveur de courriel",
             SecretName::DatabasePassword => "Le mot de passe de la base de données",
+            SecretName::BounceImapPassword => "Le mot de passe de la boîte des retours (IMAP)",
         }
     }
 }

@@ -16,6 +16,7 @@
 //! `outcome` what the server's answer means, `sealed` what it keeps until a message has left. Where the mail goes is `crate::delivery::destination`, the
 //! status every window shows `status`.
 
+mod bounces;
 mod outcome;
 mod pass;
 mod ready;
@@ -45,6 +46,17 @@ pub const POLL: StdDuration = StdDuration::from_secs(1);
 /// With nothing to send, how often the sender still checks its key, settings and server, so
 /// that the windows learn of a problem before the next link is asked for.
 const IDLE_CHECK: StdDuration = StdDuration::from_secs(60);
+/// How often a running sender reads the bounce mailbox (`GUICHET_BOUNCE_INTERVAL_SECONDS`
+/// overrides it).
+pub const BOUNCE_INTERVAL: StdDuration = StdDuration::from_secs(300);
+
+fn bounce_interval() -> StdDuration {
+    std::env::var("GUICHET_BOUNCE_INTERVAL_SECONDS")
+        .ok()
+        .and_then(|seconds| seconds.trim().parse().ok())
+        .filter(|seconds| *seconds > 0)
+        .map_or(BOUNCE_INTERVAL, StdDuration::from_secs)
+}
 
 /// What this process reads of the sending settings: the database's values under its own
 /// environment's overrides.
@@ -146,8 +158,28 @@ impl Sender {
         self.id
     }
 
-    /// Sends what is due whenever woken (or every [`POLL`]), until `stop` completes.
+    /// Sends what is due whenever woken (or every [`POLL`]), and reads the bounce mailbox every
+    /// [`BOUNCE_INTERVAL`] beside it, until `stop` completes.
     pub async fn run_until(&self, stop: impl std::future::Future<Output = ()>) {
+        let reading = async {
+            loop {
+                match self.read_bounces().await {
+                    Ok(reading) if reading.read > 0 => {
+                        tracing::info!("sender {}: {}", self.id, reading.describe());
+                    }
+                    // Said in the log and recorded for the supervisors by `read_bounces`.
+                    Ok(_) | Err(_) => {}
+                }
+                tokio::time::sleep(bounce_interval()).await;
+            }
+        };
+        tokio::select! {
+            () = self.send_until(stop) => {}
+            () = reading => {}
+        }
+    }
+
+    async fn send_until(&self, stop: impl std::future::Future<Output = ()>) {
         tokio::pin!(stop);
         loop {
             match self.deliver_due().await {

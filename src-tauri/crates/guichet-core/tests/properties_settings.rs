@@ -80,17 +80,48 @@ fn form() -> impl Strategy<Value = SendingForm> {
         mail_from(),
         proptest::option::of("smtps?://[a-z][a-z0-9.-]{0,15}(:[0-9]{2,4})?"),
         1..=MAX_SMTP_MAX_RATE,
+        bounces(),
     )
         .prop_map(
-            |(portal_url, tz, lifetime, mail_from, smtp_url, smtp_max_rate)| SendingForm {
-                portal_url,
-                portal_timezone: tz.name().to_string(),
-                link_lifetime_seconds: lifetime,
-                mail_from,
-                smtp_url,
-                smtp_max_rate,
+            |(portal_url, tz, lifetime, mail_from, smtp_url, smtp_max_rate, bounces)| {
+                let (bounce_address, bounce_verp, bounce_imap_host, bounce_imap_user, folders) =
+                    bounces;
+                SendingForm {
+                    portal_url,
+                    portal_timezone: tz.name().to_string(),
+                    link_lifetime_seconds: lifetime,
+                    mail_from,
+                    smtp_url,
+                    smtp_max_rate,
+                    bounce_address,
+                    bounce_verp,
+                    bounce_imap_host,
+                    bounce_imap_user,
+                    bounce_imap_folder: folders.0,
+                    bounce_imap_done_folder: folders.1,
+                }
             },
         )
+}
+
+/// The bounce mailbox's settings, valid.
+#[allow(clippy::type_complexity)]
+fn bounces() -> impl Strategy<
+    Value = (
+        Option<String>,
+        bool,
+        Option<String>,
+        Option<String>,
+        (String, String),
+    ),
+> {
+    (
+        proptest::option::of("[a-z]{1,8}@[a-z]{1,8}\\.fr"),
+        proptest::bool::ANY,
+        proptest::option::of("[a-z][a-z0-9-]{0,10}\\.fr(:[1-9][0-9]{2,3})?"),
+        proptest::option::of("[a-z][a-z0-9.@-]{0,15}"),
+        ("INBOX(\\.[A-Za-z]{1,8})?", "[A-Z][A-Za-z0-9/-]{0,12}"),
+    )
 }
 
 /// Reads back « 1 heure 05 », « 2 heures 1 minute et 3 secondes », « 45 minutes »…

@@ -5,6 +5,7 @@ mod agents;
 mod associations;
 mod audit;
 mod campaign;
+mod delivery;
 mod diagnose;
 mod links;
 mod report;

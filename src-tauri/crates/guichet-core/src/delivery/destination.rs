@@ -73,17 +73,18 @@ impl Transport {
         }
     }
 
-    /// Hands the message over; the server's reply, or where the file was written.
+    /// Hands the message over (`envelope_id`: what a delivery report carries back); the
+    /// server's reply, or where the file was written.
     pub(crate) async fn deliver(
         &self,
         outbox_id: i32,
-        envelope_from: &str,
-        recipient: &str,
+        (envelope_from, recipient): (&str, &str),
+        envelope_id: Option<&str>,
         bytes: Vec<u8>,
     ) -> std::result::Result<String, SendError> {
         match self {
             Transport::Smtp(smtp) => smtp
-                .send(envelope_from, recipient, &bytes)
+                .send_tracked(envelope_from, recipient, envelope_id, &bytes)
                 .await
                 .map(|accepted| accepted.reply),
             Transport::Files(files) => {

@@ -34,6 +34,15 @@ impl SendError {
         )
     }
 
+    /// The server's own reply, when it gave one about this message (`550 5.1.1 …`, `451 …`).
+    pub fn reply(&self) -> Option<&str> {
+        match self {
+            SendError::Permanent { reply } => Some(reply),
+            SendError::Temporary { reason } => Some(reason),
+            _ => None,
+        }
+    }
+
     /// A failure of the server or of the settings, not of one message: the sender stops and
     /// says why, and the messages wait.
     pub fn is_about_the_server(&self) -> bool {

@@ -16,14 +16,14 @@ use std::time::Duration;
 use lettre::Address;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::commands::Rset;
+use lettre::transport::smtp::commands::{Ehlo, Rset};
 use lettre::transport::smtp::extension::ClientId;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsConnector;
 
-use super::exchange::{reply_text, transfer};
+use super::exchange::{offers_dsn, reply_text, transfer};
 use super::tls::{ImplicitTls, tls_connector};
 use crate::mail::smtp_url::{Security, SmtpConfig, SmtpConfigError};
 use crate::secrets::Secret;
@@ -67,8 +67,14 @@ struct Inner {
     login: Option<(String, Secret)>,
     hello: ClientId,
     tls: Encryption,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    idle: Mutex<Vec<Connection>>,
     permits: Semaphore,
+}
+
+/// An open connection, and whether its server offers DSN (lettre keeps no such extension).
+struct Connection {
+    smtp: AsyncSmtpConnection,
+    dsn: bool,
 }
 
 enum Encryption {
@@ -135,6 +141,19 @@ impl SmtpSender {
         recipient: &str,
         bytes: &[u8],
     ) -> Result<Accepted, SendError> {
+        self.send_tracked(envelope_from, recipient, None, bytes)
+            .await
+    }
+
+    /// [`SmtpSender::send`], asking a server that offers DSN to report a failure or a delay
+    /// with `envelope_id` (the message's id, which the bounce mailbox matches).
+    pub async fn send_tracked(
+        &self,
+        envelope_from: &str,
+        recipient: &str,
+        envelope_id: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<Accepted, SendError> {
         let from = parse_address(envelope_from)?;
         let to = parse_address(recipient)?;
         let _permit = self.inner.permits.acquire().await;
@@ -143,7 +162,8 @@ impl SmtpSender {
                 Some(connection) => (connection, true),
                 None => (self.connect().await?, false),
             };
-            let exchange = transfer(&mut connection, &from, &to, bytes);
+            let dsn = connection.dsn.then_some(envelope_id.unwrap_or_default());
+            let exchange = transfer(&mut connection.smtp, (&from, &to), dsn, bytes);
             match tokio::time::timeout(self.inner.config.timeout, exchange).await {
                 Ok(Ok(response)) => {
                     self.put_back(connection);
@@ -216,7 +236,7 @@ impl SmtpSender {
     /// settings screen's "tester la connexion".
     pub async fn test_connection(&self) -> Result<(), SendError> {
         let mut connection = self.connect().await?;
-        let _ = tokio::time::timeout(self.inner.config.timeout, connection.quit()).await;
+        let _ = tokio::time::timeout(self.inner.config.timeout, connection.smtp.quit()).await;
         Ok(())
     }
 
@@ -224,11 +244,11 @@ impl SmtpSender {
     pub async fn close(&self) {
         let idle = std::mem::take(&mut *self.lock_idle());
         for mut connection in idle {
-            let _ = tokio::time::timeout(Duration::from_secs(1), connection.quit()).await;
+            let _ = tokio::time::timeout(Duration::from_secs(1), connection.smtp.quit()).await;
         }
     }
 
-    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn connect(&self) -> Result<Connection, SendError> {
         let config = &self.inner.config;
         tokio::time::timeout(config.timeout, self.open())
             .await
@@ -242,7 +262,7 @@ impl SmtpSender {
             })
     }
 
-    async fn open(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn open(&self) -> Result<Connection, SendError> {
         let Inner {
             config,
             hello,
@@ -278,6 +298,13 @@ impl SmtpSender {
                 .await
                 .map_err(|error| classify(Stage::Connect, &error))?;
         }
+        // lettre reads only the extensions it uses: EHLO again (before AUTH, which a second
+        // EHLO may undo) to learn whether the server offers DSN.
+        let ehlo = connection
+            .command(Ehlo::new(hello.clone()))
+            .await
+            .map_err(|error| classify(Stage::Connect, &error))?;
+        let dsn = offers_dsn(&ehlo);
         if let Some((user, password)) = login {
             let credentials = Credentials::new(user.clone(), password.expose().to_owned());
             connection
@@ -285,29 +312,33 @@ impl SmtpSender {
                 .await
                 .map_err(|error| classify(Stage::Auth, &error))?;
         }
-        Ok(connection)
+        Ok(Connection {
+            smtp: connection,
+            dsn,
+        })
     }
 
-    fn lock_idle(&self) -> std::sync::MutexGuard<'_, Vec<AsyncSmtpConnection>> {
+    fn lock_idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
         self.inner
             .idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+    fn take_idle(&self) -> Option<Connection> {
         self.lock_idle().pop()
     }
 
-    fn put_back(&self, connection: AsyncSmtpConnection) {
-        if !connection.has_broken() {
+    fn put_back(&self, connection: Connection) {
+        if !connection.smtp.has_broken() {
             self.lock_idle().push(connection);
         }
     }
 
     /// After a refused command the connection still works once the transaction is reset.
-    async fn reset_and_keep(&self, mut connection: AsyncSmtpConnection) {
-        let reset = tokio::time::timeout(Duration::from_secs(5), connection.command(Rset)).await;
+    async fn reset_and_keep(&self, mut connection: Connection) {
+        let reset =
+            tokio::time::timeout(Duration::from_secs(5), connection.smtp.command(Rset)).await;
         if matches!(reset, Ok(Ok(_))) {
             self.put_back(connection);
         }

@@ -161,6 +161,7 @@ impl Draft {
             syntax: self.syntax,
             action: verdict.action(),
             verdict,
+            undelivered: None,
             findings: findings
                 .into_iter()
                 .map(|finding| Explained {

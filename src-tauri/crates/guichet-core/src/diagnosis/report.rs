@@ -239,4 +239,7 @@ pub struct Diagnosis {
     pub action: String,
     /// Most useful first.
     pub findings: Vec<Explained>,
+    /// The address's newest message was refused by the relay or reported not delivered: the
+    /// likely reason why the caller never got the link.
+    pub undelivered: Option<crate::mail::delivery::DeliveryReport>,
 }

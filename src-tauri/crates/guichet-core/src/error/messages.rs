@@ -241,6 +241,23 @@ impl Error {
                 configured.as_deref().unwrap_or("aucun pour l’instant")
             ),
             Error::MailMessage(error) => error.message(),
+            Error::BounceMailboxNotSet => "Aucune boîte des retours n’est réglée\u{a0}: renseignez son \
+                 serveur IMAP et son utilisateur dans les réglages d’envoi."
+                .into(),
+            Error::BounceMailboxPassword => "Le mot de passe de la boîte des retours n’est pas \
+                 enregistré auprès du service d’envoi\u{a0}: enregistrez-le avec «\u{a0}guichet-admin \
+                 secret set bounce-imap-password\u{a0}» là où le service tourne."
+                .into(),
+            Error::BounceMailbox { host, .. } => format!(
+                "La boîte des retours ({host}) est injoignable (pas de connexion, chiffrement refusé \
+                 ou dossier absent)\u{a0}: les retours attendent sur le serveur, rien n’est perdu. \
+                 Nouvel essai dans quelques minutes."
+            ),
+            Error::BounceLogin { host, user } => format!(
+                "Le serveur de la boîte des retours ({host}) a refusé l’utilisateur «\u{a0}{user}\u{a0}» \
+                 ou son mot de passe\u{a0}: corrigez l’utilisateur dans les réglages ou le mot de passe \
+                 enregistré (bounce-imap-password)."
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::token;
+use crate::mail::delivery::{DeliveryFacts, DeliveryReport};
 use crate::model::establishment::InitStatus;
 
 /// One row of an address's ledger, with what the portal and the outbox say about it.
@@ -22,13 +23,13 @@ pub struct LedgerRow {
     /// The SHA-256 of the whole token; `None` before minting and for links of earlier versions.
     pub token_sha256: Option<String>,
     pub agent: Option<String>,
+    pub agent_login: Option<String>,
     pub replaced_at: Option<DateTime<Utc>>,
     /// The portal still holds the request.
     pub pending: bool,
     pub password_changed_at: Option<DateTime<Utc>>,
-    pub outbox_state: Option<String>,
-    pub outbox_reply: Option<String>,
-    pub sent_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub mail: DeliveryFacts,
     pub attempts: Option<i32>,
 }
 
@@ -124,10 +125,13 @@ pub struct LinkEntry {
     pub requested_at: DateTime<Utc>,
     /// `None` until the sender mints it.
     pub expires_at: Option<DateTime<Utc>>,
-    /// The agent who sent it.
+    /// The agent who sent it, and its login.
     pub agent: Option<String>,
+    pub agent_login: Option<String>,
     pub lifecycle: Lifecycle,
     pub delivery: Delivery,
+    /// What became of its message after it left: the relay's answer, a later report.
+    pub outcome: DeliveryReport,
 }
 
 /// An address's initialisation state and every link the app sent it, newest first.
@@ -195,7 +199,7 @@ pub(crate) fn lifecycle(
 ) -> Lifecycle {
     let Some(expires_at) = row.expires_at else {
         // Never minted: replaced while it waited, or still to be.
-        return if row.outbox_state.as_deref() == Some("dropped") {
+        return if row.mail.outbox_state.as_deref() == Some("dropped") {
             let by = newer.map(|n| n.requested_at);
             Lifecycle::Replaced {
                 at: by.unwrap_or(row.requested_at),
@@ -231,21 +235,18 @@ pub(crate) fn lifecycle(
 }
 
 pub(crate) fn delivery(row: &LedgerRow) -> Delivery {
-    match row.outbox_state.as_deref() {
+    let reply = row.mail.outbox_reply.clone();
+    match row.mail.outbox_state.as_deref() {
         Some("sent") => Delivery::Sent {
-            at: row.sent_at.unwrap_or(row.requested_at),
-            reply: row.outbox_reply.clone(),
+            at: row.mail.sent_at.unwrap_or(row.requested_at),
+            reply,
         },
         Some("sending") => Delivery::Sending,
-        Some("failed") => Delivery::Failed {
-            reason: row.outbox_reply.clone(),
-        },
-        Some("dropped") => Delivery::Dropped {
-            reason: row.outbox_reply.clone(),
-        },
+        Some("failed") => Delivery::Failed { reason: reply },
+        Some("dropped") => Delivery::Dropped { reason: reply },
         _ => Delivery::Waiting {
             attempts: row.attempts.unwrap_or(0),
-            reason: row.outbox_reply.clone(),
+            reason: reply,
         },
     }
 }
@@ -258,6 +259,8 @@ pub(crate) fn entries(rows: &[LedgerRow], now: DateTime<Utc>) -> Vec<LinkEntry> 
             requested_at: row.requested_at,
             expires_at: row.expires_at,
             agent: row.agent.clone(),
+            agent_login: row.agent_login.clone(),
+            outcome: row.mail.report(),
             // Rows are newest first: the one before is the link that replaced this one.
             lifecycle: lifecycle(row, index.checked_sub(1).and_then(|i| rows.get(i)), now),
             delivery: delivery(row),

@@ -4,6 +4,8 @@
 //! draining the outbox `crate::sender`.
 
 pub mod bounce;
+pub mod bounce_reading;
+pub mod delivery;
 pub mod message;
 pub mod sending;
 pub mod smtp_url;

@@ -31,6 +31,10 @@ pub const DEFAULT_SMTP_MAX_RATE: u32 = 300;
 /// The most a campaign may be given: a message every 6 ms.
 pub const MAX_SMTP_MAX_RATE: u32 = 10_000;
 
+/// The folder bounce reports arrive in, and the one they go to once recorded.
+pub const DEFAULT_BOUNCE_FOLDER: &str = "INBOX";
+pub const DEFAULT_BOUNCE_DONE_FOLDER: &str = "Guichet";
+
 /// A sending setting, by the name `settings.toml` gave it and `guichet-admin settings` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SendingName {
@@ -41,16 +45,32 @@ pub enum SendingName {
     SmtpUrl,
     /// Messages a minute the relay accepts: no campaign goes faster.
     SmtpMaxRate,
+    /// Where bounces go (the envelope's sender); by default the sender's own address.
+    BounceAddress,
+    /// `oui`: each message's return path is the bounce address with its id (`bounces+12@…`).
+    BounceVerp,
+    /// The bounce mailbox's IMAP server, `host` or `host:port` (993 by default), over TLS.
+    BounceImapHost,
+    BounceImapUser,
+    /// The folder the reports arrive in, and the one they are moved to once recorded.
+    BounceImapFolder,
+    BounceImapDoneFolder,
 }
 
 impl SendingName {
-    pub const ALL: [SendingName; 6] = [
+    pub const ALL: [SendingName; 12] = [
         SendingName::PortalUrl,
         SendingName::PortalTimezone,
         SendingName::LinkLifetimeSeconds,
         SendingName::MailFrom,
         SendingName::SmtpUrl,
         SendingName::SmtpMaxRate,
+        SendingName::BounceAddress,
+        SendingName::BounceVerp,
+        SendingName::BounceImapHost,
+        SendingName::BounceImapUser,
+        SendingName::BounceImapFolder,
+        SendingName::BounceImapDoneFolder,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +81,12 @@ impl SendingName {
             SendingName::MailFrom => "mail_from",
             SendingName::SmtpUrl => "smtp_url",
             SendingName::SmtpMaxRate => "smtp_max_rate",
+            SendingName::BounceAddress => "bounce_address",
+            SendingName::BounceVerp => "bounce_verp",
+            SendingName::BounceImapHost => "bounce_imap_host",
+            SendingName::BounceImapUser => "bounce_imap_user",
+            SendingName::BounceImapFolder => "bounce_imap_folder",
+            SendingName::BounceImapDoneFolder => "bounce_imap_done_folder",
         }
     }
 
@@ -73,6 +99,12 @@ impl SendingName {
             SendingName::MailFrom => "GUICHET_MAIL_FROM",
             SendingName::SmtpUrl => "GUICHET_SMTP_URL",
             SendingName::SmtpMaxRate => "GUICHET_SMTP_MAX_RATE",
+            SendingName::BounceAddress => "GUICHET_BOUNCE_ADDRESS",
+            SendingName::BounceVerp => "GUICHET_BOUNCE_VERP",
+            SendingName::BounceImapHost => "GUICHET_BOUNCE_IMAP_HOST",
+            SendingName::BounceImapUser => "GUICHET_BOUNCE_IMAP_USER",
+            SendingName::BounceImapFolder => "GUICHET_BOUNCE_IMAP_FOLDER",
+            SendingName::BounceImapDoneFolder => "GUICHET_BOUNCE_IMAP_DONE_FOLDER",
         }
     }
 
@@ -84,7 +116,9 @@ impl SendingName {
                 name: "réglage",
                 reason: format!(
                     "«\u{a0}{}\u{a0}» n’est pas un réglage d’envoi (portal_url, portal_timezone, \
-                     link_lifetime_seconds, mail_from, smtp_url, smtp_max_rate)",
+                     link_lifetime_seconds, mail_from, smtp_url, smtp_max_rate, bounce_address, \
+                     bounce_verp, bounce_imap_host, bounce_imap_user, bounce_imap_folder, \
+                     bounce_imap_done_folder)",
                     name.trim()
                 ),
             })
@@ -158,6 +192,50 @@ impl SendingName {
                     })?;
                 rate.to_string()
             }
+            SendingName::BounceAddress => {
+                value.parse::<lettre::Address>().map_err(|_| {
+                    invalid(format!(
+                        "«\u{a0}{value}\u{a0}» n’est pas une adresse électronique (exemple\u{a0}: retours@siec.education.fr)"
+                    ))
+                })?;
+                value.to_string()
+            }
+            SendingName::BounceVerp => match value.to_lowercase().as_str() {
+                "oui" => "oui".to_string(),
+                "non" => "non".to_string(),
+                _ => {
+                    return Err(invalid(format!(
+                        "«\u{a0}{value}\u{a0}» n’est ni «\u{a0}oui\u{a0}» ni «\u{a0}non\u{a0}»"
+                    )));
+                }
+            },
+            SendingName::BounceImapHost => {
+                let (host, port) = value.rsplit_once(':').unwrap_or((value, "993"));
+                let host_ok = url::Host::parse(host).is_ok() && !host.contains('/');
+                if !host_ok || port.parse::<u16>().map_or(true, |port| port == 0) {
+                    return Err(invalid(format!(
+                        "«\u{a0}{value}\u{a0}» n’est pas un serveur IMAP (exemple\u{a0}: imap.ac-besancon.fr ou imap.ac-besancon.fr:993)"
+                    )));
+                }
+                value.to_string()
+            }
+            SendingName::BounceImapUser => {
+                if value.contains(|c: char| c.is_whitespace() || c.is_control()) {
+                    return Err(invalid(format!(
+                        "«\u{a0}{value}\u{a0}» contient des espaces"
+                    )));
+                }
+                value.to_string()
+            }
+            SendingName::BounceImapFolder | SendingName::BounceImapDoneFolder => {
+                // IMAP folder names outside ASCII need modified UTF-7: refused, not half-encoded.
+                if !value.chars().all(|c| c.is_ascii_graphic() || c == ' ') || value.contains('"') {
+                    return Err(invalid(format!(
+                        "«\u{a0}{value}\u{a0}» n’est pas un nom de dossier utilisable (lettres sans accents, chiffres, «\u{a0}.\u{a0}», «\u{a0}/\u{a0}», «\u{a0}-\u{a0}»)"
+                    )));
+                }
+                value.to_string()
+            }
         };
         Ok(Some(checked))
     }
@@ -167,7 +245,7 @@ impl SendingName {
 /// overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SendingValues {
-    values: [Option<String>; 6],
+    values: [Option<String>; SendingName::ALL.len()],
 }
 
 impl SendingValues {
@@ -211,6 +289,14 @@ pub struct SendingSettings {
     pub smtp_url: Option<String>,
     /// Messages a minute the relay accepts.
     pub smtp_max_rate: u32,
+    /// `None`: the sender's own address.
+    pub bounce_address: Option<String>,
+    pub bounce_verp: bool,
+    /// `None`: no bounce mailbox is read.
+    pub bounce_imap_host: Option<String>,
+    pub bounce_imap_user: Option<String>,
+    pub bounce_imap_folder: String,
+    pub bounce_imap_done_folder: String,
 }
 
 impl Default for SendingSettings {
@@ -222,6 +308,12 @@ impl Default for SendingSettings {
             mail_from: crate::mail::message::DEFAULT_FROM.into(),
             smtp_url: None,
             smtp_max_rate: DEFAULT_SMTP_MAX_RATE,
+            bounce_address: None,
+            bounce_verp: true,
+            bounce_imap_host: None,
+            bounce_imap_user: None,
+            bounce_imap_folder: DEFAULT_BOUNCE_FOLDER.into(),
+            bounce_imap_done_folder: DEFAULT_BOUNCE_DONE_FOLDER.into(),
         }
     }
 }
@@ -251,6 +343,12 @@ impl SendingSettings {
                 SendingName::SmtpMaxRate => {
                     settings.smtp_max_rate = value.parse().unwrap_or(DEFAULT_SMTP_MAX_RATE);
                 }
+                SendingName::BounceAddress => settings.bounce_address = Some(value),
+                SendingName::BounceVerp => settings.bounce_verp = value == "oui",
+                SendingName::BounceImapHost => settings.bounce_imap_host = Some(value),
+                SendingName::BounceImapUser => settings.bounce_imap_user = Some(value),
+                SendingName::BounceImapFolder => settings.bounce_imap_folder = value,
+                SendingName::BounceImapDoneFolder => settings.bounce_imap_done_folder = value,
             }
         }
         Ok(settings)
@@ -278,6 +376,12 @@ impl SendingSettings {
             mail_from: self.mail_from.clone(),
             smtp_url: self.smtp_url.clone(),
             smtp_max_rate: self.smtp_max_rate,
+            bounce_address: self.bounce_address.clone(),
+            bounce_verp: self.bounce_verp,
+            bounce_imap_host: self.bounce_imap_host.clone(),
+            bounce_imap_user: self.bounce_imap_user.clone(),
+            bounce_imap_folder: self.bounce_imap_folder.clone(),
+            bounce_imap_done_folder: self.bounce_imap_done_folder.clone(),
         }
     }
 }
@@ -294,6 +398,14 @@ pub struct SendingForm {
     pub smtp_url: Option<String>,
     /// Messages a minute the relay accepts: no campaign goes faster.
     pub smtp_max_rate: u32,
+    /// `None`: the sender's own address.
+    pub bounce_address: Option<String>,
+    pub bounce_verp: bool,
+    /// `None`: no bounce mailbox is read.
+    pub bounce_imap_host: Option<String>,
+    pub bounce_imap_user: Option<String>,
+    pub bounce_imap_folder: String,
+    pub bounce_imap_done_folder: String,
 }
 
 impl SendingForm {
@@ -306,6 +418,12 @@ impl SendingForm {
             SendingName::MailFrom => Some(self.mail_from.clone()),
             SendingName::SmtpUrl => self.smtp_url.clone(),
             SendingName::SmtpMaxRate => Some(self.smtp_max_rate.to_string()),
+            SendingName::BounceAddress => self.bounce_address.clone(),
+            SendingName::BounceVerp => Some(if self.bounce_verp { "oui" } else { "non" }.into()),
+            SendingName::BounceImapHost => self.bounce_imap_host.clone(),
+            SendingName::BounceImapUser => self.bounce_imap_user.clone(),
+            SendingName::BounceImapFolder => Some(self.bounce_imap_folder.clone()),
+            SendingName::BounceImapDoneFolder => Some(self.bounce_imap_done_folder.clone()),
         }
     }
 

@@ -116,6 +116,9 @@ pub struct AttachedAddress {
     /// The agent who attached it; `None` when it came with an import.
     pub attached_by: Option<String>,
     pub status: InitStatus,
+    /// Its newest message was refused by the relay or reported not delivered: the address is
+    /// probably wrong, and the page says so.
+    pub undelivered: Option<crate::mail::delivery::DeliveryReport>,
 }
 
 /// Where an address stands with its password on the portal.

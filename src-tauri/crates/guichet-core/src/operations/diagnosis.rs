@@ -26,6 +26,10 @@ impl Guichet {
             }
         };
         let attachments = self.store().attachments_of(&draft.account_ids()).await?;
-        Ok(draft.finish(attachments))
+        let mut diagnosis = draft.finish(attachments);
+        if let Some(email) = &diagnosis.normalised {
+            diagnosis.undelivered = self.store().last_message_of(email).await?.undelivered();
+        }
+        Ok(diagnosis)
     }
 }

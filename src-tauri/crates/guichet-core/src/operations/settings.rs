@@ -37,6 +37,8 @@ pub struct SettingsView {
     pub secrets: Vec<SecretStatus>,
     /// The keyring in use, or why none answers.
     pub keyring: String,
+    /// The bounce mailbox's last reading: what it matched, what it left, why it cannot be read.
+    pub bounces: crate::mail::bounce_reading::BounceMailboxStatus,
 }
 
 async fn keyring_call<T: Send + 'static>(
@@ -59,6 +61,10 @@ impl Guichet {
     pub async fn settings_view(&self, session: &Session) -> Result<SettingsView> {
         self.require(session, Permission::ManageSettings).await?;
         let sending = self.stored_sending().await?.form();
+        let bounces = crate::mail::bounce_reading::BounceMailboxStatus {
+            configured: sending.bounce_imap_host.is_some() && sending.bounce_imap_user.is_some(),
+            ..self.store().bounce_mailbox().await?
+        };
         let from_environment = ENVIRONMENT
             .iter()
             .filter(|(_, variable)| env_var(variable).is_some())
@@ -72,6 +78,7 @@ impl Guichet {
                 from_environment,
                 secrets: Vec::new(),
                 keyring: "celui du service d’envoi".into(),
+                bounces,
             });
         }
         let (keyring, secrets) = match keyring_call(|keyring| {
@@ -97,6 +104,7 @@ impl Guichet {
             from_environment,
             secrets,
             keyring,
+            bounces,
         })
     }
 

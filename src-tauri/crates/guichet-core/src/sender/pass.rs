@@ -17,7 +17,7 @@ const PASS_SPAN: std::time::Duration = std::time::Duration::from_secs(5);
 /// The shortest wait for a slot: a slot just missed is not polled in a loop.
 const SLOT_FLOOR: std::time::Duration = std::time::Duration::from_millis(5);
 use crate::error::{Error, Result};
-use crate::store::{Claim, MailOutcome};
+use crate::store::{Attempt, Claim, MailOutcome};
 
 impl Sender {
     /// Sends what is due now, until nothing is.
@@ -71,11 +71,11 @@ impl Sender {
         let worker = || async {
             let mut done = DrainReport::default();
             // The outcome of the message this worker sent last, recorded with its next claim.
-            let mut sent: Option<(i32, MailOutcome)> = None;
+            let mut sent: Option<(i32, Attempt)> = None;
             while !stopped.load(Ordering::Relaxed) {
                 let claimed = {
                     let _turn = self.write_turn().await;
-                    let previous = sent.as_ref().map(|(id, outcome)| (*id, outcome));
+                    let previous = sent.as_ref().map(|(id, attempt)| (*id, attempt));
                     let claimed = self
                         .store
                         .claim_next(self.id, previous, clock(), &ready)
@@ -105,17 +105,29 @@ impl Sender {
                         outbox_id,
                         recipient,
                         attempts,
+                        message_id,
                         bytes,
                     } => {
+                        let return_path = ready.return_path(outbox_id);
+                        let envelope_id = message_id.as_deref().map(envelope_id);
                         let result = ready
                             .transport
-                            .deliver(outbox_id, &ready.envelope_from, &recipient, bytes)
+                            .deliver(outbox_id, (&return_path, &recipient), envelope_id, bytes)
                             .await;
-                        if let Err(error) = &result {
-                            tracing::info!("sender {}: message {outbox_id}: {error}", self.id);
-                        }
+                        let reply = match &result {
+                            Ok(reply) => Some(reply.clone()),
+                            Err(error) => {
+                                tracing::info!("sender {}: message {outbox_id}: {error}", self.id);
+                                error.reply().map(str::to_owned)
+                            }
+                        };
                         let outcome = outcome(result, attempts, clock());
-                        sent = Some((outbox_id, outcome.clone()));
+                        let attempt = Attempt {
+                            outcome: outcome.clone(),
+                            return_path: Some(return_path),
+                            reply,
+                        };
+                        sent = Some((outbox_id, attempt));
                         outcome
                     }
                 };
@@ -127,10 +139,10 @@ impl Sender {
                 }
                 done.count(&outcome);
             }
-            if let Some((outbox_id, outcome)) = &sent {
+            if let Some((outbox_id, attempt)) = &sent {
                 let _turn = self.write_turn().await;
                 self.store
-                    .settle_mail(self.id, *outbox_id, outcome, clock())
+                    .settle_mail(self.id, *outbox_id, attempt, clock())
                     .await?;
             }
             Ok::<_, Error>(done)
@@ -158,4 +170,13 @@ impl Sender {
             None => None,
         }
     }
+}
+
+/// The envelope id a message asks delivery reports to carry: its Message-ID without the angle
+/// brackets (a report's `Original-Envelope-Id`, which the bounce mailbox matches).
+fn envelope_id(message_id: &str) -> &str {
+    message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
 }

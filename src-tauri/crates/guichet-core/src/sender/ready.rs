@@ -33,10 +33,14 @@ impl Sender {
             .and_then(|secret| {
                 SigningKey::new(secret.expose()).map_err(|_| Error::MissingSigningKey.message())
             })?;
-        // The sender's address, as the message's From gives it (checked with the settings).
-        let envelope_from = parse_sender(&settings.mail_from)
-            .map(|mailbox| mailbox.email.to_string())
-            .map_err(|error| error.message())?;
+        // Bounces go to the bounce address, by default the sender's own (as the message's From
+        // gives it, checked with the settings).
+        let envelope_from = match &settings.bounce_address {
+            Some(address) => address.clone(),
+            None => parse_sender(&settings.mail_from)
+                .map(|mailbox| mailbox.email.to_string())
+                .map_err(|error| error.message())?,
+        };
         let transport = self
             .transport(&settings)
             .await
@@ -87,8 +91,20 @@ pub(super) struct Ready {
     key: SigningKey,
     seal: Seal,
     settings: SendingSettings,
-    pub(super) envelope_from: String,
+    envelope_from: String,
     pub(super) transport: Arc<Transport>,
+}
+
+impl Ready {
+    /// The return path of message `outbox_id`: the bounce address, with the message's id when
+    /// VERP is on, so that a bounce finds its message even from a server that ignores DSN.
+    pub(super) fn return_path(&self, outbox_id: i32) -> String {
+        if self.settings.bounce_verp {
+            crate::mail::bounce::return_path(&self.envelope_from, outbox_id)
+        } else {
+            self.envelope_from.clone()
+        }
+    }
 }
 
 impl Minter for Ready {

@@ -28,8 +28,10 @@ const PLAN: &str = "SELECT f.uai, f.principal_account_id, f.principal_email, f.c
             OR EXISTS (SELECT 1 FROM reset_link l JOIN mail_outbox o ON o.reset_link_id = l.id
                        WHERE l.account_id = f.principal_account_id AND o.state IN ('waiting', 'sending'))))
             AS recent_link,
-        COALESCE((SELECT o.state = 'failed' FROM reset_link l JOIN mail_outbox o ON o.reset_link_id = l.id
-                  WHERE l.account_id = f.principal_account_id ORDER BY o.id DESC LIMIT 1), FALSE)
+        COALESCE((SELECT o.state = 'failed' OR o.report_verdict = 'bounced'
+                  FROM reset_link l JOIN mail_outbox o ON o.reset_link_id = l.id
+                  WHERE l.account_id = f.principal_account_id AND o.state <> 'dropped'
+                  ORDER BY o.id DESC LIMIT 1), FALSE)
             AS rejected
     FROM ({facts}) f WHERE {states} ORDER BY f.uai";
 

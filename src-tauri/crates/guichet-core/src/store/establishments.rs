@@ -51,6 +51,9 @@ struct AddressRow {
     attached_at: DateTime<Utc>,
     attached_by: Option<String>,
     latest_expiry: Option<NaiveDateTime>,
+    /// The address's newest message (not one rightly never sent), and what became of it.
+    #[sqlx(flatten)]
+    last_message: crate::mail::delivery::DeliveryFacts,
 }
 
 /// Rebuilds domain values from rows; a row the constraints should have refused is a database error.
@@ -119,11 +122,17 @@ impl Store {
                 "SELECT a.id AS account_id, a.email, i.initialised,
                         a.password_changed_at, ea.attached_at, ag.display_name AS attached_by,
                         (SELECT max(r.expires_at) FROM reset_password_request r WHERE r.user_id = a.id)
-                            AS latest_expiry
+                            AS latest_expiry,
+                        o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at,
+                        o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at,
+                        o.report_verdict, o.report_status, o.report_text, o.report_at
                  FROM establishment_account ea
                  JOIN account a ON a.id = ea.account_id
                  JOIN account_initialised i ON i.id = a.id
                  LEFT JOIN agent ag ON ag.id = ea.attached_by
+                 LEFT JOIN mail_outbox o ON o.id = (SELECT max(m.id) FROM mail_outbox m
+                     JOIN reset_link l ON l.id = m.reset_link_id
+                     WHERE l.account_id = a.id AND m.state <> 'dropped')
                  WHERE ea.uai = $1
                  ORDER BY lower(a.email)",
             )
@@ -135,6 +144,7 @@ impl Store {
         let addresses: Vec<AttachedAddress> = addresses
             .into_iter()
             .map(|a| AttachedAddress {
+                undelivered: a.last_message.undelivered(),
                 status: a.status(tz, now),
                 principal: Some(a.account_id) == principal,
                 account_id: a.account_id,

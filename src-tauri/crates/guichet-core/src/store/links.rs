@@ -30,10 +30,12 @@ pub(crate) struct RequestedLink {
 }
 
 const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, l.minted_at, \
-     l.token_sha256, g.display_name AS agent, l.replaced_at, \
+     l.token_sha256, g.display_name AS agent, g.login AS agent_login, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_password_request r \
          WHERE r.user_id = l.account_id AND r.selector = l.selector) AS pending, \
-     a.password_changed_at, o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, o.attempts \
+     a.password_changed_at, o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, o.attempts, \
+     o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at, \
+     o.report_verdict, o.report_status, o.report_text, o.report_at \
      FROM reset_link l JOIN account a ON a.id = l.account_id \
      LEFT JOIN agent g ON g.id = l.agent_id \
      LEFT JOIN mail_outbox o ON o.reset_link_id = l.id";
@@ -199,6 +201,27 @@ impl Store {
             tz,
             now,
         ))
+    }
+
+    /// What became of the newest message to `email` (not one rightly never sent).
+    pub(crate) async fn last_message_of(
+        &self,
+        email: &str,
+    ) -> Result<crate::mail::delivery::DeliveryFacts> {
+        let facts = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, \
+                 o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at, \
+                 o.report_verdict, o.report_status, o.report_text, o.report_at \
+                 FROM mail_outbox o WHERE o.id = (SELECT max(m.id) FROM mail_outbox m \
+                 JOIN reset_link l ON l.id = m.reset_link_id JOIN account a ON a.id = l.account_id \
+                 WHERE lower(a.email) = lower($1) AND m.state <> 'dropped')",
+            )
+            .bind(email)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(facts.unwrap_or_default())
     }
 
     pub(crate) async fn account_email(&self, account_id: i32) -> Result<Option<String>> {

@@ -8,6 +8,7 @@ mod agents;
 mod associations;
 pub(crate) mod audit;
 mod bench;
+mod bounces;
 mod bulk;
 mod campaigns;
 mod diagnosis;
@@ -34,9 +35,10 @@ use crate::error::{Error, Result};
 
 pub(crate) use agents::{AgentChange, AgentRow, NewAgent};
 pub(crate) use associations::{Actor, Applied, AssociationOp};
+pub(crate) use bounces::ReportToMatch;
 pub use bulk::{Batch, NewAccount, NewResetRequest};
 pub use establishments::NewAttachment;
-pub(crate) use outbox::{Claim, MailOutcome, Minted, Minter, ToMint};
+pub(crate) use outbox::{Attempt, Claim, MailOutcome, Minted, Minter, ToMint};
 pub use search::ChangeRow;
 pub(crate) use shared::{Whoami, sign_in_error};
 

@@ -43,6 +43,15 @@ impl MailOutcome {
     }
 }
 
+/// One attempt to hand a message over: what it came to, the return path it carried and the
+/// relay's raw reply (`250 2.0.0 Ok: queued as …`, `550 5.1.1 …`), kept with the outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    pub outcome: MailOutcome,
+    pub return_path: Option<String>,
+    pub reply: Option<String>,
+}
+
 /// A message to mint a link for: its row, and the account the link opens.
 #[derive(Debug, Clone)]
 pub(crate) struct ToMint {
@@ -91,6 +100,8 @@ pub(crate) enum Claim {
         outbox_id: i32,
         recipient: String,
         attempts: i32,
+        /// Its Message-ID, the envelope id a delivery report carries back.
+        message_id: Option<String>,
         bytes: Vec<u8>,
     },
     /// Settled at once, without sending.

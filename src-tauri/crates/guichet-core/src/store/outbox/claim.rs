@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 // `record_outcome!` names `UPDATE_OUTCOME` and `MailOutcome` where it is used.
 use super::settle::{UPDATE_OUTCOME, record_outcome};
-use super::{Claim, MailOutcome, Minter, ToMint};
+use super::{Attempt, Claim, MailOutcome, Minter, ToMint};
 use crate::error::Result;
 use crate::store::{Backend, Store, on_pool};
 
@@ -16,6 +16,7 @@ struct ClaimRow {
     reset_link_id: Option<i32>,
     recipient: String,
     attempts: i32,
+    message_id: Option<String>,
     account_id: Option<i32>,
     email: Option<String>,
     disabled: Option<bool>,
@@ -67,7 +68,7 @@ const CLAIM: &str = concat!(
 );
 /// What the claim needs to know of message `$1`: its link, its account, what is kept of it.
 const CLAIMED: &str = concat!(
-    "SELECT o.id, o.reset_link_id, o.recipient, o.attempts, l.account_id, a.email, a.disabled, \
+    "SELECT o.id, o.reset_link_id, o.recipient, o.attempts, o.message_id, l.account_id, a.email, a.disabled, \
      l.selector, l.expires_at, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id \
          AND (n.requested_at, n.id) > (l.requested_at, l.id)) AS superseded, \
@@ -87,8 +88,8 @@ const CLAIM_POSTGRES: &str = concat!(
          WHERE id = (SELECT id FROM mail_outbox WHERE ",
     due!(),
     " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, reset_link_id, recipient, attempts, campaign_id) \
-     SELECT o.id, o.reset_link_id, o.recipient, o.attempts, l.account_id, a.email, a.disabled, \
+         RETURNING id, reset_link_id, recipient, attempts, message_id, campaign_id) \
+     SELECT o.id, o.reset_link_id, o.recipient, o.attempts, o.message_id, l.account_id, a.email, a.disabled, \
      l.selector, l.expires_at, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_link n WHERE n.account_id = l.account_id \
          AND (n.requested_at, n.id) > (l.requested_at, l.id)) AS superseded, \
@@ -132,15 +133,15 @@ impl Store {
     pub(crate) async fn claim_next(
         &self,
         sender: i64,
-        previous: Option<(i32, &MailOutcome)>,
+        previous: Option<(i32, &Attempt)>,
         now: DateTime<Utc>,
         minter: &(dyn Minter + Sync),
     ) -> Result<Option<Claim>> {
         let postgres = self.backend() == Backend::Postgres;
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            if let Some((id, outcome)) = previous {
-                record_outcome!(tx, postgres, sender, id, outcome, now);
+            if let Some((id, attempt)) = previous {
+                record_outcome!(tx, postgres, sender, id, attempt, now);
             }
             let claimed: Option<ClaimRow> = if postgres {
                 sqlx::query_as(CLAIM_POSTGRES)
@@ -278,6 +279,7 @@ impl Store {
                     outbox_id: claimed.id,
                     recipient: claimed.recipient,
                     attempts: claimed.attempts,
+                    message_id: claimed.message_id,
                     bytes,
                 }));
             }
@@ -365,6 +367,7 @@ impl Store {
                 outbox_id: claimed.id,
                 recipient: claimed.recipient,
                 attempts: claimed.attempts,
+                message_id: Some(minted.message_id),
                 bytes: minted.bytes,
             }))
         })
