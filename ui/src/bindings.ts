@@ -165,6 +165,11 @@ export type AttachedAddress_Deserialize = {
 	/**  The agent who attached it; `None` when it came with an import. */
 	attached_by?: string | null,
 	status: InitStatus_Deserialize,
+	/**
+	 *  Its newest message was refused by the relay or reported not delivered: the address is
+	 *  probably wrong, and the page says so.
+	 */
+	undelivered?: DeliveryReport_Deserialize | null,
 };
 
 export type AttachedAddress_Serialize = {
@@ -175,6 +180,11 @@ export type AttachedAddress_Serialize = {
 	/**  The agent who attached it; `None` when it came with an import. */
 	attached_by: string | null,
 	status: InitStatus_Serialize,
+	/**
+	 *  Its newest message was refused by the relay or reported not delivered: the address is
+	 *  probably wrong, and the page says so.
+	 */
+	undelivered: DeliveryReport_Serialize | null,
 };
 
 /**  An establishment an address is attached to. */
@@ -263,6 +273,41 @@ export type AuthStatus_Serialize = {
 };
 
 export type Backend = "sqlite" | "postgres";
+
+/**  The bounce mailbox as the supervisors see it. */
+export type BounceMailboxStatus = BounceMailboxStatus_Serialize | BounceMailboxStatus_Deserialize;
+
+/**  The bounce mailbox as the supervisors see it. */
+export type BounceMailboxStatus_Deserialize = {
+	/**  A server is set: the sender reads it every few minutes. */
+	configured: boolean,
+	read_at?: string | null,
+	matched: number,
+	ignored: number,
+	/**  Reports left in the mailbox, not understood. */
+	unmatched: number,
+	/**  Some of them, to go and read. */
+	left: LeftReport_Deserialize[],
+	/**  Why the mailbox cannot be read, in French. */
+	problem?: string | null,
+	problem_since?: string | null,
+};
+
+/**  The bounce mailbox as the supervisors see it. */
+export type BounceMailboxStatus_Serialize = {
+	/**  A server is set: the sender reads it every few minutes. */
+	configured: boolean,
+	read_at: string | null,
+	matched: number,
+	ignored: number,
+	/**  Reports left in the mailbox, not understood. */
+	unmatched: number,
+	/**  Some of them, to go and read. */
+	left: LeftReport_Serialize[],
+	/**  Why the mailbox cannot be read, in French. */
+	problem: string | null,
+	problem_since: string | null,
+};
 
 /**  What a supervisor does to a campaign. */
 export type CampaignAction = "start" | "pause" | "resume" | "cancel";
@@ -371,6 +416,63 @@ export type Confirmation = {
 /**  Where the e-mail carrying a link stands. */
 export type Delivery = Delivery_Serialize | Delivery_Deserialize;
 
+/**  A message's status, the reply or report it rests on, and what the agent reads. */
+export type DeliveryReport = DeliveryReport_Serialize | DeliveryReport_Deserialize;
+
+/**  A message's status, the reply or report it rests on, and what the agent reads. */
+export type DeliveryReport_Deserialize = {
+	status: DeliveryStatus,
+	/**  The SMTP reply code (the relay's, or the one the report quotes). */
+	code?: number | null,
+	/**  The enhanced status code, `5.1.1`. */
+	enhanced?: string | null,
+	/**  The server's own words. */
+	text?: string | null,
+	/**  When the relay answered, or when the report said so. */
+	at?: string | null,
+	/**  The relay's queue id, to ask its administrators about the message. */
+	queue_id?: string | null,
+	/**  In plain French: « Non délivré : boîte aux lettres inexistante (signalé le …). » */
+	summary: string,
+};
+
+/**  A message's status, the reply or report it rests on, and what the agent reads. */
+export type DeliveryReport_Serialize = {
+	status: DeliveryStatus,
+	/**  The SMTP reply code (the relay's, or the one the report quotes). */
+	code: number | null,
+	/**  The enhanced status code, `5.1.1`. */
+	enhanced: string | null,
+	/**  The server's own words. */
+	text: string | null,
+	/**  When the relay answered, or when the report said so. */
+	at: string | null,
+	/**  The relay's queue id, to ask its administrators about the message. */
+	queue_id: string | null,
+	/**  In plain French: « Non délivré : boîte aux lettres inexistante (signalé le …). » */
+	summary: string,
+};
+
+/**  Where a message stands, as `guichet-admin links --json` names it. */
+export type DeliveryStatus = 
+/**  In the outbox, or being handed over. */
+"queued" | 
+/**  The relay took it; nothing came back since. */
+"accepted" | 
+/**  The relay refused it for good (a 5xx reply at RCPT or after the data). */
+"refused" | 
+/**  The establishment's server reported it delayed: still being tried. */
+"deferred" | 
+/**  The establishment's server reported it not delivered. */
+"bounced" | 
+/**
+ *  It never left: the relay could not be reached after every retry, or the message could
+ *  not be composed or addressed.
+ */
+"failed" | 
+/**  Rightly never sent: replaced by a newer link, or its campaign cancelled. */
+"dropped";
+
 /**  Where the e-mail carrying a link stands. */
 export type Delivery_Deserialize = 
 /**  In the outbox; `reason` says why the last attempt did not go through. */
@@ -403,6 +505,11 @@ export type Diagnosis_Deserialize = {
 	action: string,
 	/**  Most useful first. */
 	findings: Explained_Deserialize[],
+	/**
+	 *  The address's newest message was refused by the relay or reported not delivered: the
+	 *  likely reason why the caller never got the link.
+	 */
+	undelivered?: DeliveryReport_Deserialize | null,
 };
 
 /**  The diagnosis of one typed address. */
@@ -416,6 +523,11 @@ export type Diagnosis_Serialize = {
 	action: string,
 	/**  Most useful first. */
 	findings: Explained_Serialize[],
+	/**
+	 *  The address's newest message was refused by the relay or reported not delivered: the
+	 *  likely reason why the caller never got the link.
+	 */
+	undelivered: DeliveryReport_Serialize | null,
 };
 
 /**  A functional address's domain against the académie of the establishment it names. */
@@ -429,7 +541,7 @@ export type DomainCheck = { kind: "matches" } |
 /**  No académie is known for that UAI. */
 { kind: "unknown" };
 
-export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "invalid_population" | "empty_population" | "campaign_rate" | "campaign_not_found" | "campaign_state" | "campaign_empty" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message";
+export type ErrorKind = "invalid_database_url" | "sqlite_file_missing" | "database_unreachable" | "database_authentication" | "database_missing" | "schema_too_new" | "schema_too_old" | "database_tls" | "database_certificate" | "refused_by_database" | "migration" | "database" | "invalid_uai" | "establishment_not_found" | "database_not_empty" | "invalid_demo_size" | "invalid_setting" | "invalid_population" | "empty_population" | "campaign_rate" | "campaign_not_found" | "campaign_state" | "campaign_empty" | "no_data_directory" | "invalid_credentials" | "login_locked" | "agent_disabled" | "not_signed_in" | "session_locked" | "forbidden" | "weak_password" | "invalid_login" | "empty_agent_name" | "login_taken" | "agents_already_exist" | "agent_not_found" | "own_account" | "not_an_agent" | "missing_group_role" | "not_owner" | "standalone_database" | "shared_mode_needs_postgres" | "standalone_agents_exist" | "shared_database_elsewhere" | "first_supervisor_by_owner" | "sender_account" | "sender_role_needs_shared_mode" | "not_a_sender" | "sent_by_the_service" | "invalid_email" | "address_in_other_case" | "address_exists" | "address_not_found" | "already_attached" | "not_attached" | "principal_needs_replacement" | "conflict" | "no_establishment" | "internal" | "io" | "secret" | "missing_signing_key" | "smtp_unreachable" | "account_disabled" | "smtp_settings" | "smtp_password_elsewhere" | "mail_message" | "bounce_mailbox_not_set" | "bounce_mailbox_password" | "bounce_mailbox" | "bounce_login";
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
 export type Establishment = Establishment_Serialize | Establishment_Deserialize;
@@ -702,6 +814,40 @@ export type InitialisationReport = {
 	at: string,
 };
 
+/**  Why a report stays in the mailbox. */
+export type LeftReason = 
+/**  A bounce, but for no message the Guichet sent. */
+"unknown-message" | 
+/**  Not readable as a report. */
+"malformed" | 
+/**  Larger than a bounce ever is: not read. */
+"too-large";
+
+/**  A report left in the mailbox, for a person to read. */
+export type LeftReport = LeftReport_Serialize | LeftReport_Deserialize;
+
+/**  A report left in the mailbox, for a person to read. */
+export type LeftReport_Deserialize = {
+	/**  Its IMAP UID in the folder. */
+	uid: number,
+	subject?: string | null,
+	from?: string | null,
+	reason: LeftReason,
+	/**  The precise cause, in English (for the log and the experts). */
+	detail?: string | null,
+};
+
+/**  A report left in the mailbox, for a person to read. */
+export type LeftReport_Serialize = {
+	/**  Its IMAP UID in the folder. */
+	uid: number,
+	subject: string | null,
+	from: string | null,
+	reason: LeftReason,
+	/**  The precise cause, in English (for the log and the experts). */
+	detail: string | null,
+};
+
 /**  Where a link stands on the portal. */
 export type Lifecycle = Lifecycle_Serialize | Lifecycle_Deserialize;
 
@@ -764,10 +910,13 @@ export type LinkEntry_Deserialize = {
 	requested_at: string,
 	/**  `None` until the sender mints it. */
 	expires_at?: string | null,
-	/**  The agent who sent it. */
+	/**  The agent who sent it, and its login. */
 	agent?: string | null,
+	agent_login?: string | null,
 	lifecycle: Lifecycle_Deserialize,
 	delivery: Delivery_Deserialize,
+	/**  What became of its message after it left: the relay's answer, a later report. */
+	outcome: DeliveryReport_Deserialize,
 };
 
 export type LinkEntry_Serialize = {
@@ -775,10 +924,13 @@ export type LinkEntry_Serialize = {
 	requested_at: string,
 	/**  `None` until the sender mints it. */
 	expires_at: string | null,
-	/**  The agent who sent it. */
+	/**  The agent who sent it, and its login. */
 	agent: string | null,
+	agent_login: string | null,
 	lifecycle: Lifecycle_Serialize,
 	delivery: Delivery_Serialize,
+	/**  What became of its message after it left: the relay's answer, a later report. */
+	outcome: DeliveryReport_Serialize,
 };
 
 /**  What the agent reads once a link is asked for: the sender mints and mails it. */
@@ -1022,6 +1174,14 @@ export type SendingForm_Deserialize = {
 	smtp_url?: string | null,
 	/**  Messages a minute the relay accepts: no campaign goes faster. */
 	smtp_max_rate: number,
+	/**  `None`: the sender's own address. */
+	bounce_address?: string | null,
+	bounce_verp: boolean,
+	/**  `None`: no bounce mailbox is read. */
+	bounce_imap_host?: string | null,
+	bounce_imap_user?: string | null,
+	bounce_imap_folder: string,
+	bounce_imap_done_folder: string,
 };
 
 /**
@@ -1037,6 +1197,14 @@ export type SendingForm_Serialize = {
 	smtp_url: string | null,
 	/**  Messages a minute the relay accepts: no campaign goes faster. */
 	smtp_max_rate: number,
+	/**  `None`: the sender's own address. */
+	bounce_address: string | null,
+	bounce_verp: boolean,
+	/**  `None`: no bounce mailbox is read. */
+	bounce_imap_host: string | null,
+	bounce_imap_user: string | null,
+	bounce_imap_folder: string,
+	bounce_imap_done_folder: string,
 };
 
 /**  Whether the links leave, as every agent's window shows it. */
@@ -1069,6 +1237,8 @@ export type SettingsView_Deserialize = {
 	secrets: SecretStatus[],
 	/**  The keyring in use, or why none answers. */
 	keyring: string,
+	/**  The bounce mailbox's last reading: what it matched, what it left, why it cannot be read. */
+	bounces: BounceMailboxStatus_Deserialize,
 };
 
 export type SettingsView_Serialize = {
@@ -1082,6 +1252,8 @@ export type SettingsView_Serialize = {
 	secrets: SecretStatus[],
 	/**  The keyring in use, or why none answers. */
 	keyring: string,
+	/**  The bounce mailbox's last reading: what it matched, what it left, why it cannot be read. */
+	bounces: BounceMailboxStatus_Serialize,
 };
 
 /**  Why an establishment of the plan gets no link: the stable codes of the command line. */
