@@ -412,7 +412,25 @@ impl SharedDesk {
     /// The sender service as `guichet-admin sender` opens it, in this process: connected as
     /// `envoi` with its password, mailing `smtp_url`.
     pub async fn sender(&self, smtp_url: &str) -> guichet_core::sender::Sender {
+        self.sender_with(smtp_url, None).await
+    }
+
+    /// [`SharedDesk::sender`], trusting `ca_file`'s authorities for the bounce mailbox.
+    pub async fn sender_trusting(
+        &self,
+        smtp_url: &str,
+        ca_file: PathBuf,
+    ) -> guichet_core::sender::Sender {
+        self.sender_with(smtp_url, Some(ca_file)).await
+    }
+
+    async fn sender_with(
+        &self,
+        smtp_url: &str,
+        bounce_ca_file: Option<PathBuf>,
+    ) -> guichet_core::sender::Sender {
         let mut settings = self.settings(&self.sender_url());
+        settings.bounce_ca_file = bounce_ca_file;
         settings.sending.set(
             guichet_core::mail::sending::SendingName::SmtpUrl,
             Some(smtp_url.into()),

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Sending settings this process overrides (`GUICHET_PORTAL_URL`, `GUICHET_SMTP_URL`, …),
     /// checked when they are used.
     pub sending: SendingValues,
+    /// A PEM file of authorities the bounce mailbox's certificate may chain to, besides the
+    /// public ones (`GUICHET_BOUNCE_CA_FILE`: an académie's own authority).
+    pub bounce_ca_file: Option<PathBuf>,
 }
 
 pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 600;
@@ -71,6 +74,7 @@ impl Settings {
             data_dir,
             idle_lock_seconds: DEFAULT_IDLE_LOCK_SECONDS,
             sending: SendingValues::default(),
+            bounce_ca_file: None,
         }
     }
 
@@ -128,6 +132,9 @@ impl Settings {
             data_dir,
             idle_lock_seconds,
             sending: SendingValues::default(),
+            bounce_ca_file: env("GUICHET_BOUNCE_CA_FILE")
+                .filter(|path| !path.trim().is_empty())
+                .map(PathBuf::from),
         })
     }
 

@@ -20,9 +20,6 @@ pub const LEFT_KEYWORD: &str = "GuichetLaisse";
 pub const BATCH: usize = 200;
 /// A report larger than this is left unread: bounces are small, a huge one is something else.
 pub const MAX_REPORT_BYTES: u32 = 5 * 1024 * 1024;
-/// The environment variable naming a PEM file of certificate authorities to trust besides the
-/// public ones (an académie's own CA).
-pub const CA_FILE_VARIABLE: &str = "GUICHET_BOUNCE_CA_FILE";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why the mailbox could not be read.
@@ -44,6 +41,8 @@ pub struct MailboxConfig {
     pub user: String,
     pub folder: String,
     pub done_folder: String,
+    /// Authorities to trust besides the public ones (PEM).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl MailboxConfig {
@@ -59,6 +58,7 @@ impl MailboxConfig {
             user: user.to_owned(),
             folder: folder.to_owned(),
             done_folder: done_folder.to_owned(),
+            ca_file: None,
         }
     }
 }
@@ -115,12 +115,15 @@ impl Mailbox {
                     ))
                 })?;
             let name = ServerName::try_from(config.host.clone()).map_err(lost)?;
-            let tls = connector()?.connect(name, tcp).await.map_err(|error| {
-                lost(format!(
-                    "TLS with {}:{} failed: {error}",
-                    config.host, config.port
-                ))
-            })?;
+            let tls = connector(config.ca_file.as_deref())?
+                .connect(name, tcp)
+                .await
+                .map_err(|error| {
+                    lost(format!(
+                        "TLS with {}:{} failed: {error}",
+                        config.host, config.port
+                    ))
+                })?;
             let mut client = async_imap::Client::new(tls);
             client
                 .read_response()
@@ -294,19 +297,14 @@ fn uid_set(uids: &[u32]) -> String {
         .join(",")
 }
 
-/// The public roots, and the authorities of [`CA_FILE_VARIABLE`]'s file when it names one.
-fn connector() -> Result<TlsConnector> {
+/// The public roots, and the authorities of `ca_file` when there is one.
+fn connector(ca_file: Option<&std::path::Path>) -> Result<TlsConnector> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = std::env::var_os(CA_FILE_VARIABLE).filter(|path| !path.is_empty()) {
-        let certificates = CertificateDer::pem_file_iter(&path)
+    if let Some(path) = ca_file {
+        let certificates = CertificateDer::pem_file_iter(path)
             .and_then(|certificates| certificates.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|error| {
-                lost(format!(
-                    "{CA_FILE_VARIABLE} {}: {error}",
-                    path.to_string_lossy()
-                ))
-            })?;
+            .map_err(|error| lost(format!("authorities {}: {error}", path.display())))?;
         for certificate in certificates {
             roots.add(certificate).map_err(lost)?;
         }

@@ -317,6 +317,32 @@ on_both_backends!(
             ["-"]
         );
 
+        // The running service reads the mailbox by itself, every few minutes (here, every second).
+        dovecot.deliver(&[report(
+            Shape::PostfixBounce,
+            &original(ON_LEAVE),
+            "rapport-service@mx.test",
+        )]);
+        let service = sender_command(binary, &["sender"], url, dir.path(), &smtp.url())
+            .env("GUICHET_BOUNCE_CA_FILE", dovecot.ca_file())
+            .env("GUICHET_BOUNCE_INTERVAL_SECONDS", "1")
+            .text()
+            .command()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the sender service starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while sql.count("mail_report").await == recorded {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the service never read the mailbox"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        guichet_tests::sender::stop_sender(service);
+        assert_eq!(links(url, ON_LEAVE)[0]["delivery"]["status"], "bounced");
+
         // The establishment's page flags the addresses whose last message did not arrive, and
         // the diagnosis of such an address says so.
         let page = page(&db, HENRI_IV).await;
@@ -331,7 +357,10 @@ on_both_backends!(
             assert_eq!(flagged.contains(&email), bounced, "{email}: {flagged:?}");
         }
         assert!(flagged.contains(&REFUSED));
-        assert!(!flagged.contains(&ON_LEAVE));
+        assert!(
+            flagged.contains(&ON_LEAVE),
+            "bounced since, read by the service"
+        );
         let diagnosis = admin(url, &["diagnose", "postfix.bounce@ac-paris.fr"])
             .agent("camille", AGENT_PASSWORD)
             .run();

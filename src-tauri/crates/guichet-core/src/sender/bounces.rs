@@ -22,7 +22,8 @@ impl Sender {
     /// supervisors' settings screen.
     pub async fn read_bounces(&self) -> Result<BounceReading> {
         let settings = sending_settings(&self.store, &self.local).await?;
-        let result = read_mailbox(&self.store, &settings).await;
+        let ca_file = self.local.bounce_ca_file.clone();
+        let result = read_mailbox(&self.store, &settings, ca_file).await;
         let now = Utc::now();
         let recorded = match &result {
             Ok(reading) => {
@@ -52,19 +53,26 @@ impl Sender {
     }
 }
 
-async fn read_mailbox(store: &Store, settings: &SendingSettings) -> Result<BounceReading> {
+async fn read_mailbox(
+    store: &Store,
+    settings: &SendingSettings,
+    ca_file: Option<std::path::PathBuf>,
+) -> Result<BounceReading> {
     let (Some(host), Some(user)) = (&settings.bounce_imap_host, &settings.bounce_imap_user) else {
         return Err(Error::BounceMailboxNotSet);
     };
     let password = read_secret(SecretName::BounceImapPassword)
         .await?
         .ok_or(Error::BounceMailboxPassword)?;
-    let config = MailboxConfig::new(
-        host,
-        user,
-        &settings.bounce_imap_folder,
-        &settings.bounce_imap_done_folder,
-    );
+    let config = MailboxConfig {
+        ca_file,
+        ..MailboxConfig::new(
+            host,
+            user,
+            &settings.bounce_imap_folder,
+            &settings.bounce_imap_done_folder,
+        )
+    };
     let failed = |error: MailboxError| match error {
         MailboxError::Login(_) => Error::BounceLogin {
             host: host.clone(),
