@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod all;
+mod bounces;
 mod calls;
 mod campaign;
 mod concurrent;
@@ -45,6 +46,9 @@ pub enum BenchCommand {
     /// puis envoi par le service d’envoi de ce processus au débit demandé, débit obtenu mesuré ;
     /// la campagne est annulée à la fin.
     Campaign(campaign::CampaignBench),
+    /// Boîte des retours : une lecture, comme le service d’envoi la fait (chaque retour lu,
+    /// reconnu, enregistré puis classé), chronométrée ; retours traités par seconde.
+    Bounces(bounces::BouncesBench),
     /// Tout, sur une base vide qu’il remplit : remplissage, recherche, opérations d’un agent,
     /// courriel et, sur PostgreSQL, quatre agents à la fois pendant qu’une campagne part ;
     /// chaque mesure avec sa référence dans le même tour.
@@ -81,6 +85,7 @@ pub async fn run<E: From<Error>>(
             let password = agent_password(args.agent()).await?;
             Ok(campaign::as_agent(settings, args, password).await?)
         }
+        BenchCommand::Bounces(args) => Ok(bounces::run(settings, args).await?),
         BenchCommand::All(args) => Ok(all::run(settings, args).await?),
     }
 }
