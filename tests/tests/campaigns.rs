@@ -140,7 +140,7 @@ on_both_backends!(
         let uais = sql
         .texts(&format!(
             "SELECT e.uai FROM establishment e JOIN account_initialised i ON i.id = e.principal_account_id \
-             WHERE NOT i.initialised AND e.department = '{code}' ORDER BY e.uai LIMIT 2"
+             WHERE NOT i.initialised AND e.department = '{code}' ORDER BY e.uai LIMIT 3"
         ))
         .await;
         sql.execute(&format!(
@@ -149,28 +149,38 @@ on_both_backends!(
         ))
         .await;
 
-        // The last message to the second's address was refused for good by the server.
+        // The last message to the second's address was refused for good by the server, the
+        // third's accepted by the relay and reported not delivered later.
         let camille = guichet
             .sign_in("camille", AGENT_PASSWORD)
             .await
             .expect("camille");
-        let email = sql
-        .texts(&format!(
-            "SELECT a.email FROM account a JOIN establishment e ON e.principal_account_id = a.id WHERE e.uai = '{}'",
-            uais[1]
-        ))
-        .await
-        .pop()
-        .expect("an address");
-        let sent = guichet
-            .send_link(&camille, &email, None)
-            .await
-            .expect("asked");
+        let mut links = Vec::new();
+        for uai in &uais[1..] {
+            let email = sql
+                .texts(&format!(
+                    "SELECT a.email FROM account a JOIN establishment e ON e.principal_account_id = a.id WHERE e.uai = '{uai}'"
+                ))
+                .await
+                .pop()
+                .expect("an address");
+            let sent = guichet
+                .send_link(&camille, &email, None)
+                .await
+                .expect("asked");
+            links.push(sent.link_id);
+        }
         sql.execute(&format!(
-        "UPDATE mail_outbox SET state = 'failed', last_reply = '550 5.1.1 Utilisateur inconnu' WHERE reset_link_id = {}",
-        sent.link_id
-    ))
-    .await;
+            "UPDATE mail_outbox SET state = 'failed', last_reply = '550 5.1.1 Utilisateur inconnu' WHERE reset_link_id = {}",
+            links[0]
+        ))
+        .await;
+        sql.execute(&format!(
+            "UPDATE mail_outbox SET state = 'sent', sent_at = next_attempt_at, report_verdict = 'bounced', \
+             report_status = '5.1.1', report_at = next_attempt_at WHERE reset_link_id = {}",
+            links[1]
+        ))
+        .await;
         // Every state but « initialisé »: whatever link the demo sent these two, they are planned.
         let every_state = PlanInput {
             states: [
@@ -199,6 +209,11 @@ on_both_backends!(
             "{uais:?} {plan:?}"
         );
         assert_eq!(reason(&uais[1]), Some(SkipReason::AddressRejected));
+        assert_eq!(
+            reason(&uais[2]),
+            Some(SkipReason::AddressRejected),
+            "bounced"
+        );
         // Nothing to plan: refused, and nothing written.
         let campaigns = sql.count("campaign").await;
         // No establishment has department 99.
