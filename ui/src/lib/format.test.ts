@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeDelivery, describeLifecycle, describeStatus, formatDate, formatDateTime, formatMoment, parisDayStart } from "./format";
+import { describeLifecycle, describeStatus, formatDate, formatDateTime, formatMoment, parisDayStart } from "./format";
 
 describe("French dates in Paris time", () => {
   it("shows a winter UTC instant one hour later", () => {
@@ -58,21 +58,7 @@ describe("the link ledger", () => {
     );
   });
 
-  it("shows the server's refusal of a failed message", () => {
-    const failed = describeDelivery({ state: "failed", reason: "550 5.1.1 No such mailbox here" });
-    expect(failed.severity).toBe("error");
-    expect(failed.detail).toBe("550 5.1.1 No such mailbox here");
-    expect(describeDelivery({ state: "waiting", attempts: 2, reason: "connexion refusée" }).label).toBe("Nouvel essai prévu (2 essais)");
-  });
-
-  it("follows a link from its request: in the queue, then sent, or not sent when replaced first", () => {
+  it("says a link is asked for until the sender mints it", () => {
     expect(describeLifecycle({ state: "requested" }).label).toBe("Demandé, créé à l’envoi");
-    expect(describeDelivery({ state: "waiting", attempts: 0, reason: null }).label).toBe("En file");
-    const interrupted = describeDelivery({ state: "waiting", attempts: 0, reason: "Envoi interrompu : le message repart à l’identique." });
-    expect(interrupted.detail).toContain("repart");
-    const dropped = describeDelivery({ state: "dropped", reason: "Remplacé par un lien plus récent avant de partir : non envoyé." });
-    expect(dropped.label).toBe("Non envoyé");
-    expect(dropped.severity).toBe("warning");
-    expect(dropped.detail).toContain("plus récent");
   });
 });

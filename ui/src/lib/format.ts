@@ -1,6 +1,6 @@
 // French wording and formats of the domain's values: dates in Paris time, establishment types,
 // initialisation states.
-import type { AuditAction, Delivery, EstablishmentKind, InitState, InitStatus, Lifecycle, Role, Sector } from "../bindings";
+import type { AuditAction, EstablishmentKind, InitState, InitStatus, Lifecycle, Role, Sector } from "../bindings";
 
 const PARIS = "Europe/Paris";
 
@@ -103,24 +103,6 @@ export function describeLifecycle(lifecycle: Lifecycle): { label: string; severi
       };
     case "used":
       return { label: lifecycle.at ? `Utilisé : mot de passe défini le ${formatDateTime(lifecycle.at)}` : "Utilisé", severity: "success" };
-  }
-}
-
-/** Where the e-mail carrying a link stands. */
-export function describeDelivery(delivery: Delivery): { label: string; severity: Severity; detail: string | null } {
-  switch (delivery.state) {
-    case "waiting":
-      return delivery.attempts === 0
-        ? { label: "En file", severity: "info", detail: delivery.reason ?? null }
-        : { label: `Nouvel essai prévu (${delivery.attempts} essai${delivery.attempts > 1 ? "s" : ""})`, severity: "warning", detail: delivery.reason ?? null };
-    case "sending":
-      return { label: "Envoi en cours", severity: "info", detail: null };
-    case "sent":
-      return { label: `Envoyé le ${formatDateTime(delivery.at)}`, severity: "success", detail: delivery.reply ?? null };
-    case "failed":
-      return { label: "Échec de l’envoi", severity: "error", detail: delivery.reason ?? null };
-    case "dropped":
-      return { label: "Non envoyé", severity: "warning", detail: delivery.reason ?? null };
   }
 }
 

@@ -47,6 +47,15 @@ export function DiagnosisPanel({ email, onOpen }: Props) {
         Diagnostic de l’adresse «&nbsp;{result.normalised ?? result.input}&nbsp;»
       </h2>
       <Alert severity={result.verdict.kind === "known" ? "success" : "warning"} small description={result.action} id="diagnosis-action" />
+      {result.undelivered && (
+        <Alert
+          severity="warning"
+          title="Le dernier message n’est pas arrivé"
+          description={result.undelivered.summary}
+          className="fr-mt-2w"
+          id="diagnosis-undelivered"
+        />
+      )}
       {result.findings.length > 0 && (
         <ul className="guichet-findings" id="diagnosis-findings">
           {result.findings.map((explained, index) => (

@@ -3,6 +3,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { useEffect, useRef } from "react";
 import type { ReactNode } from "react";
 import type { AttachedAddress, Establishment } from "../../bindings";
+import { undeliveredLabel } from "../../lib/delivery";
 import { describeStatus, formatDate, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
 
 type Props = {
@@ -83,7 +84,7 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
             </thead>
             <tbody>
               {e.addresses.map((address) => (
-                <tr key={address.account_id} data-email={address.email}>
+                <tr key={address.account_id} data-email={address.email} data-undelivered={address.undelivered?.status}>
                   <td>
                     {address.email}
                     {address.principal && (
@@ -94,6 +95,7 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
                         </Badge>
                       </>
                     )}
+                    {address.undelivered && <Undelivered report={address.undelivered} />}
                   </td>
                   <td>
                     <StatusBadge status={address.status} now={now} />
@@ -110,6 +112,18 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
         </div>
       )}
     </article>
+  );
+}
+
+/** The flag of an address whose newest message was refused or not delivered, and why. */
+function Undelivered({ report }: { report: NonNullable<AttachedAddress["undelivered"]> }) {
+  return (
+    <div>
+      <Badge small severity="error" className="fr-mt-1v">
+        {undeliveredLabel(report)}
+      </Badge>
+      <p className="fr-text--xs guichet-undelivered">{report.summary}</p>
+    </div>
   );
 }
 

@@ -6,11 +6,12 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState } from "react";
 import { CHANGE_EVENT, commands, type Agent, type AddressLinks, type Change } from "../../bindings";
-import { describeDelivery, describeLifecycle, describeStatus, formatDateTime } from "../../lib/format";
+import { describeLifecycle, describeStatus, formatDateTime } from "../../lib/format";
 import { refusalOf } from "../../lib/grant";
 import { Pending } from "../../lib/Pending";
 import { messageOf, unwrap } from "../../lib/result";
 import { usePaletteCommands } from "../palette/registry";
+import { DeliveryOutcome } from "./DeliveryOutcome";
 
 type Props = { email: string; agent: Agent; note: string; onClose: () => void };
 
@@ -107,7 +108,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
       {links && links.links.length === 0 && <p className="fr-text--sm">Le Guichet n’a encore envoyé aucun lien à cette adresse.</p>}
       {links && links.links.length > 0 && (
         <div className="fr-table fr-table--no-caption fr-table--layout-fixed">
-          <table id="link-ledger">
+          <table id="link-ledger" className="guichet-ledger">
             <caption>Liens envoyés à {email}, les plus récents d’abord</caption>
             <thead>
               <tr>
@@ -120,9 +121,8 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
             <tbody>
               {links.links.map((link) => {
                 const lifecycle = describeLifecycle(link.lifecycle);
-                const delivery = describeDelivery(link.delivery);
                 return (
-                  <tr key={link.id} data-lifecycle={link.lifecycle.state} data-delivery={link.delivery.state}>
+                  <tr key={link.id} data-lifecycle={link.lifecycle.state} data-delivery={link.delivery.state} data-outcome={link.outcome.status}>
                     <td>{formatDateTime(link.requested_at)}</td>
                     <td>{link.agent ?? "—"}</td>
                     <td>
@@ -131,10 +131,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
                       </Badge>
                     </td>
                     <td>
-                      <Badge small severity={delivery.severity}>
-                        {delivery.label}
-                      </Badge>
-                      {delivery.detail && <p className="fr-text--xs fr-mb-0 guichet-reply">{delivery.detail}</p>}
+                      <DeliveryOutcome outcome={link.outcome} delivery={link.delivery} />
                     </td>
                   </tr>
                 );

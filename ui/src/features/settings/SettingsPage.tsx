@@ -1,14 +1,17 @@
-// Supervisors' settings: the database's sending settings (portal, lifetime, sender, SMTP server),
-// read by the one sender for every PC, and this PC's own (database, idle lock), each with its
-// test; secrets go to the OS keyring through write-only fields and are never shown again (in
-// shared mode they are the sender service's, not this PC's).
+// Supervisors' settings: the database's sending settings (portal, lifetime, sender, SMTP server,
+// bounce mailbox), read by the one sender for every PC, and this PC's own (database, idle lock),
+// each with its test; the bounce mailbox's last reading; secrets go to the OS keyring through
+// write-only fields and are never shown again (in shared mode they are the sender service's, not
+// this PC's).
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import { ToggleSwitch } from "@codegouvfr/react-dsfr/ToggleSwitch";
 import { useEffect, useState, type FormEvent } from "react";
 import { commands, type SendingForm, type SettingsView, type StoredSettings } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
+import { BounceMailbox } from "./BounceMailbox";
 import { SecondsField } from "./SecondsField";
 
 type Outcome = { ok: boolean; message: string } | null;
@@ -17,15 +20,43 @@ const SECRET_LABELS: Record<string, string> = {
   "portal-signing-key": "Clé de signature du portail (kernel.secret)",
   "smtp-password": "Mot de passe du serveur de courriel",
   "database-password": "Mot de passe de la base PostgreSQL",
+  "bounce-imap-password": "Mot de passe de la boîte des retours",
 };
 
-type SendingText = "portal_url" | "portal_timezone" | "mail_from" | "smtp_url";
+type SendingText =
+  | "portal_url"
+  | "portal_timezone"
+  | "mail_from"
+  | "smtp_url"
+  | "bounce_address"
+  | "bounce_imap_host"
+  | "bounce_imap_user"
+  | "bounce_imap_folder"
+  | "bounce_imap_done_folder";
 
-const SENDING_FIELDS: { field: SendingText; label: string; hint: string }[] = [
+/** The fields that may be unset: emptied, they go as null (the default). */
+const OPTIONAL_TEXTS: ReadonlySet<SendingText> = new Set(["smtp_url", "bounce_address", "bounce_imap_host", "bounce_imap_user"]);
+
+type TextField = { field: SendingText; label: string; hint: string };
+
+const SENDING_FIELDS: TextField[] = [
   { field: "portal_url", label: "Adresse du portail", hint: "En https, par exemple https://auth.siec.education.fr" },
   { field: "portal_timezone", label: "Fuseau horaire du portail", hint: "Celui de PHP sur le portail, par exemple Europe/Paris." },
   { field: "mail_from", label: "Expéditeur des messages", hint: "Nom <adresse>" },
   { field: "smtp_url", label: "Serveur de courriel", hint: "smtp://hôte:port, smtp://hôte?tls=starttls ou smtps://hôte\u202f; vide\u00a0: fichiers .eml. Sans mot de passe." },
+];
+
+const BOUNCE_ADDRESS: TextField = {
+  field: "bounce_address",
+  label: "Adresse des retours",
+  hint: "Les avis de non-distribution reviennent à cette adresse. Vide\u00a0: l’adresse de l’expéditeur.",
+};
+
+const BOUNCE_MAILBOX_FIELDS: TextField[] = [
+  { field: "bounce_imap_host", label: "Serveur IMAP de la boîte des retours", hint: "imap.ac-besancon.fr ou imap.ac-besancon.fr:993 — toujours en TLS. Vide\u00a0: la boîte n’est pas lue." },
+  { field: "bounce_imap_user", label: "Utilisateur IMAP", hint: "Son mot de passe se garde dans le trousseau, comme les autres secrets." },
+  { field: "bounce_imap_folder", label: "Dossier des retours", hint: "INBOX par défaut." },
+  { field: "bounce_imap_done_folder", label: "Dossier des retours traités", hint: "Guichet par défaut\u00a0: les retours reconnus y sont rangés." },
 ];
 
 export function SettingsPage() {
@@ -49,6 +80,8 @@ export function SettingsPage() {
     event.preventDefault();
     try {
       setOutcome({ ok: true, message: await unwrap(commands.saveSettings(values as StoredSettings, sending as SendingForm)) });
+      // Read again: the bounce mailbox's section follows the server just set or removed.
+      setRevision((r) => r + 1);
     } catch (failure) {
       setOutcome({ ok: false, message: messageOf(failure) });
     }
@@ -77,9 +110,17 @@ export function SettingsPage() {
   }
 
   const setSendingText = (field: SendingText, text: string) =>
-    setSending((old) => ({ ...(old as SendingForm), [field]: field === "smtp_url" && text.trim() === "" ? null : text }));
+    setSending((old) => ({ ...(old as SendingForm), [field]: OPTIONAL_TEXTS.has(field) && text.trim() === "" ? null : text }));
   const overridden = (field: string, hint: string) =>
     view.from_environment.includes(field) ? `${hint} Une variable d’environnement impose la valeur sur ce poste.` : hint;
+  const textInput = ({ field, label, hint }: TextField) => (
+    <Input
+      key={field}
+      label={label}
+      hintText={overridden(field, hint)}
+      nativeInputProps={{ id: `setting-${field}`, value: sending[field] ?? "", onChange: (e) => setSendingText(field, e.target.value), spellCheck: false }}
+    />
+  );
 
   return (
     <section aria-labelledby="settings-title" className="guichet-narrow-wide">
@@ -90,14 +131,7 @@ export function SettingsPage() {
       <form onSubmit={save} id="settings-form">
         <h2 className="fr-h5">Envoi des liens, pour tous les postes</h2>
         <p className="fr-text--sm">Enregistrés dans la base, lus par le service d’envoi dès le message suivant.</p>
-        {SENDING_FIELDS.map(({ field, label, hint }) => (
-          <Input
-            key={field}
-            label={label}
-            hintText={overridden(field, hint)}
-            nativeInputProps={{ id: `setting-${field}`, value: sending[field] ?? "", onChange: (e) => setSendingText(field, e.target.value), spellCheck: false }}
-          />
-        ))}
+        {SENDING_FIELDS.map(textInput)}
         <SecondsField
           id="setting-link_lifetime_seconds"
           label="Durée de validité d’un lien (secondes)"
@@ -113,6 +147,27 @@ export function SettingsPage() {
           value={sending.smtp_max_rate}
           onChange={(rate) => setSending((old) => ({ ...(old as SendingForm), smtp_max_rate: rate ?? 0 }))}
         />
+        <h2 className="fr-h5 fr-mt-4w" id="bounce-settings-title">
+          Retours des messages non délivrés
+        </h2>
+        <p className="fr-text--sm">
+          Un serveur qui ne peut pas remettre un message renvoie un avis de non-distribution&nbsp;; le service d’envoi lit la boîte des retours toutes les cinq minutes et
+          l’inscrit sur le message, dans les liens de l’adresse.
+        </p>
+        {textInput(BOUNCE_ADDRESS)}
+        <ToggleSwitch
+          id="setting-bounce_verp"
+          className="fr-mb-3w"
+          label="Une adresse de retour par message (VERP)"
+          helperText={overridden(
+            "bounce_verp",
+            "Activé par défaut\u00a0: chaque message a sa propre adresse de retour, qui retrouve le message même quand le serveur destinataire ignore les avis de distribution normalisés (DSN).",
+          )}
+          labelPosition="left"
+          checked={sending.bounce_verp}
+          onChange={(checked) => setSending((old) => ({ ...(old as SendingForm), bounce_verp: checked }))}
+        />
+        {BOUNCE_MAILBOX_FIELDS.map(textInput)}
         <h2 className="fr-h5 fr-mt-4w">Ce poste</h2>
         <Input
           label="Base de données"
@@ -148,11 +203,13 @@ export function SettingsPage() {
         })}
       </form>
 
+      <BounceMailbox status={view.bounces} />
+
       <h2 className="fr-h5 fr-mt-4w">Secrets (trousseau du système&nbsp;: {view.keyring})</h2>
       {view.secrets.length === 0 ? (
         <p className="fr-text--sm" id="secrets-elsewhere">
-          Base partagée&nbsp;: la clé de signature du portail et le mot de passe du serveur de courriel sont dans le trousseau du service d’envoi, à côté de la base. Ce
-          poste n’en garde aucun.
+          Base partagée&nbsp;: la clé de signature du portail et les mots de passe du serveur de courriel et de la boîte des retours sont dans le trousseau du service
+          d’envoi, à côté de la base. Ce poste n’en garde aucun.
         </p>
       ) : (
         <p className="fr-text--sm">Ils ne sont jamais réaffichés ni écrits dans un fichier. Saisir une valeur la remplace.</p>
