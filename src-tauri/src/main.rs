@@ -16,9 +16,12 @@ fn main() {
     #[cfg(target_os = "linux")]
     web_process_without_jit();
     tracing_subscriber::fmt()
-        .with_env_filter(
+        .with_env_filter(guichet_core::mailbox::SECRET_LOG_TARGETS.iter().fold(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+            |filter, target| {
+                filter.add_directive(format!("{target}=off").parse().expect("a directive"))
+            },
+        ))
         .init();
     let builder = commands::builder::<tauri::Wry>();
     let settings = guichet_core::Settings::from_env().map_err(CommandError::from);

@@ -146,7 +146,12 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_env_filter(guichet_core::mailbox::SECRET_LOG_TARGETS.iter().fold(
+            tracing_subscriber::EnvFilter::from_default_env(),
+            |filter, target| {
+                filter.add_directive(format!("{target}=off").parse().expect("a directive"))
+            },
+        ))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use guichet_tests::cli::{Admin, Run};
+use guichet_tests::imap::Dovecot;
 use guichet_tests::in_session_keyring;
 use guichet_tests::smtp::{Aiosmtpd, AiosmtpdOptions};
 
@@ -15,8 +16,7 @@ const AGENT_PASSWORD: &str = "Agent-Pass-2026-x7!";
 /// `guichet-admin ARGS` with every log on, on the standalone database of `data_dir`, `stdin`
 /// and a newline on standard input, `agent_password` in `GUICHET_AGENT_PASSWORD`.
 fn admin(
-    data_dir: &Path,
-    smtp_url: &str,
+    (data_dir, smtp_url, bounce_ca): (&Path, &str, &Path),
     args: &[&str],
     stdin: Option<&str>,
     agent_password: Option<&str>,
@@ -24,6 +24,7 @@ fn admin(
     let mut command = Admin::new(env!("CARGO_BIN_EXE_guichet-admin"), args)
         .text()
         .env("RUST_LOG", "trace")
+        .env("GUICHET_BOUNCE_CA_FILE", bounce_ca)
         .env("GUICHET_DATA_DIR", data_dir)
         .env("GUICHET_SMTP_URL", smtp_url)
         .env_remove("GUICHET_DATABASE_URL");
@@ -65,10 +66,11 @@ fn no_secret_appears_in_any_output_or_file() {
         ..Default::default()
     });
     let smtp_url = format!("smtp://guichet@127.0.0.1:{}", server.port);
+    let dovecot = Dovecot::start();
     let dir = data.path();
     let mut runs = Vec::new();
     let mut step = |args: &[&str], stdin: Option<&str>, agent: Option<&str>| {
-        let run = admin(dir, &smtp_url, args, stdin, agent);
+        let run = admin((dir, &smtp_url, &dovecot.ca_file()), args, stdin, agent);
         assert_eq!(run.code, 0, "{args:?}: {}\n{}", run.stdout, run.stderr);
         let stdout = run.stdout.clone();
         runs.push(run);
@@ -162,12 +164,31 @@ fn no_secret_appears_in_any_output_or_file() {
         Some(SUPERVISOR_PASSWORD),
     );
     step(&["outbox", "--drain"], None, None);
+    // The bounce mailbox, read with its password.
+    step(
+        &["secret", "set", "bounce-imap-password"],
+        Some(guichet_tests::imap::PASSWORD),
+        None,
+    );
+    for (name, value) in [
+        ("bounce_imap_host", dovecot.host()),
+        ("bounce_imap_user", guichet_tests::imap::USER.to_string()),
+    ] {
+        step(
+            &["settings", "set", name, &value, "--agent", "sandrine"],
+            None,
+            Some(SUPERVISOR_PASSWORD),
+        );
+    }
+    let fetched = step(&["bounces", "fetch", "--json"], None, None);
+    assert!(fetched.contains("\"read\":0"), "{fetched}");
 
     let secrets = [
         SIGNING_KEY,
         SMTP_PASSWORD,
         SUPERVISOR_PASSWORD,
         AGENT_PASSWORD,
+        guichet_tests::imap::PASSWORD,
         verifier.as_str(),
     ];
     let everything: Vec<(String, Vec<u8>)> = runs

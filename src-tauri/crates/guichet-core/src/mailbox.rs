@@ -14,6 +14,10 @@ use tokio_rustls::client::TlsStream;
 
 use crate::secrets::Secret;
 
+/// Log targets that write secrets at their trace level (the IMAP client logs every command it
+/// sends, LOGIN's password included): every front end silences them, whatever `RUST_LOG` says.
+pub const SECRET_LOG_TARGETS: [&str; 1] = ["async_imap"];
+
 /// The keyword a report left in the mailbox carries, so that the next reading skips it.
 pub const LEFT_KEYWORD: &str = "GuichetLaisse";
 /// Reports read at once: memory stays bounded whatever the mailbox holds.
