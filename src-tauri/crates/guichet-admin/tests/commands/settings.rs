@@ -22,6 +22,12 @@ on_both_backends!(
                 "mail_from": "SIEC - Maison des examens <ne-pas-repondre@siec.education.fr>",
                 "smtp_url": null,
                 "smtp_max_rate": 300,
+                "bounce_address": null,
+                "bounce_verp": true,
+                "bounce_imap_host": null,
+                "bounce_imap_user": null,
+                "bounce_imap_folder": "INBOX",
+                "bounce_imap_done_folder": "Guichet",
             })
         );
         let sandrine = |args: &[&str]| admin(url, args).agent("sandrine", SUPERVISOR_PASSWORD);
