@@ -319,6 +319,19 @@ impl Default for SendingSettings {
 }
 
 impl SendingSettings {
+    /// Where bounces go: the bounce address, by default the sender's own (as `mail_from`
+    /// gives it).
+    pub fn bounce_address(
+        &self,
+    ) -> std::result::Result<String, crate::mail::message::MessageError> {
+        match &self.bounce_address {
+            Some(address) => Ok(address.clone()),
+            None => Ok(crate::mail::message::parse_sender(&self.mail_from)?
+                .email
+                .to_string()),
+        }
+    }
+
     /// Each value from `overrides`, else `stored`, else its default; every one checked.
     pub fn resolve(overrides: &SendingValues, stored: &SendingValues) -> Result<SendingSettings> {
         let mut settings = SendingSettings::default();

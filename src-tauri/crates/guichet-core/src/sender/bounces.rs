@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::keyring::read_secret;
 use crate::mail::bounce::{ReportKind, Verdict, outbox_id_of, read_report};
 use crate::mail::bounce_reading::{BounceReading, LeftReason, LeftReport, MatchedReport};
-use crate::mail::message::parse_sender;
 use crate::mail::sending::SendingSettings;
 use crate::mailbox::{BATCH, Mailbox, MailboxConfig, MailboxError, Stored};
 use crate::secrets::SecretName;
@@ -83,10 +82,7 @@ async fn read_mailbox(
             reason,
         },
     };
-    let bounce_address = match &settings.bounce_address {
-        Some(address) => address.clone(),
-        None => parse_sender(&settings.mail_from)?.email.to_string(),
-    };
+    let bounce_address = settings.bounce_address()?;
     let mut mailbox = Mailbox::open(config, &password).await.map_err(failed)?;
     let reading = read_all(store, &mut mailbox, &bounce_address).await;
     mailbox.close().await;

@@ -14,7 +14,7 @@ use crate::delivery::transport::SmtpSender;
 use crate::error::{Error, Result};
 use crate::keyring::read_secret;
 use crate::links::token::{self, SigningKey};
-use crate::mail::message::{formatted, message_id, parse_sender, reset_email};
+use crate::mail::message::{formatted, message_id, reset_email};
 use crate::mail::sending::SendingSettings;
 use crate::portal_time::from_portal;
 use crate::secrets::SecretName;
@@ -33,14 +33,8 @@ impl Sender {
             .and_then(|secret| {
                 SigningKey::new(secret.expose()).map_err(|_| Error::MissingSigningKey.message())
             })?;
-        // Bounces go to the bounce address, by default the sender's own (as the message's From
-        // gives it, checked with the settings).
-        let envelope_from = match &settings.bounce_address {
-            Some(address) => address.clone(),
-            None => parse_sender(&settings.mail_from)
-                .map(|mailbox| mailbox.email.to_string())
-                .map_err(|error| error.message())?,
-        };
+        // Bounces go back to the envelope's sender.
+        let envelope_from = settings.bounce_address().map_err(|error| error.message())?;
         let transport = self
             .transport(&settings)
             .await
