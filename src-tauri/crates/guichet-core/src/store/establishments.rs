@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{Pool, Store, on_pool};
+use super::{Pool, Store, delivery_columns, on_pool};
 use crate::error::{Error, Result};
 use crate::model::establishment::{
     AttachedAddress, Establishment, EstablishmentIdentity, EstablishmentKind, EstablishmentSummary,
@@ -118,15 +118,13 @@ impl Store {
         });
         let row = row.ok_or_else(|| Error::EstablishmentNotFound(uai.clone()))?;
         let addresses: Vec<AddressRow> = on_pool!(self, pool => {
-            sqlx::query_as(
+            sqlx::query_as(concat!(
                 "SELECT a.id AS account_id, a.email, i.initialised,
                         a.password_changed_at, ea.attached_at, ag.display_name AS attached_by,
                         (SELECT max(r.expires_at) FROM reset_password_request r WHERE r.user_id = a.id)
-                            AS latest_expiry,
-                        o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at,
-                        o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at,
-                        o.report_verdict, o.report_status, o.report_text, o.report_at
-                 FROM establishment_account ea
+                            AS latest_expiry, ",
+                delivery_columns!(),
+                " FROM establishment_account ea
                  JOIN account a ON a.id = ea.account_id
                  JOIN account_initialised i ON i.id = a.id
                  LEFT JOIN agent ag ON ag.id = ea.attached_by
@@ -135,7 +133,7 @@ impl Store {
                      WHERE l.account_id = a.id AND m.state <> 'dropped')
                  WHERE ea.uai = $1
                  ORDER BY lower(a.email)",
-            )
+            ))
             .bind(uai.as_str())
             .fetch_all(pool)
             .await?

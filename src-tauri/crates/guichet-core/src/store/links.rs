@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
 use super::audit::append_audit;
-use super::{Store, on_pool};
+use super::{Store, delivery_columns, on_pool};
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
 use crate::links::ledger::LedgerRow;
@@ -29,16 +29,17 @@ pub(crate) struct RequestedLink {
     pub previous: Option<DateTime<Utc>>,
 }
 
-const LEDGER: &str = "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, l.minted_at, \
+const LEDGER: &str = concat!(
+    "SELECT l.id, l.account_id, a.email, l.selector, l.requested_at, l.expires_at, l.minted_at, \
      l.token_sha256, g.display_name AS agent, g.login AS agent_login, l.replaced_at, \
      EXISTS (SELECT 1 FROM reset_password_request r \
          WHERE r.user_id = l.account_id AND r.selector = l.selector) AS pending, \
-     a.password_changed_at, o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, o.attempts, \
-     o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at, \
-     o.report_verdict, o.report_status, o.report_text, o.report_at \
-     FROM reset_link l JOIN account a ON a.id = l.account_id \
+     a.password_changed_at, o.attempts, ",
+    delivery_columns!(),
+    " FROM reset_link l JOIN account a ON a.id = l.account_id \
      LEFT JOIN agent g ON g.id = l.agent_id \
-     LEFT JOIN mail_outbox o ON o.reset_link_id = l.id";
+     LEFT JOIN mail_outbox o ON o.reset_link_id = l.id"
+);
 
 impl Store {
     /// An agent asks for a new link: the ledger row and its message in the outbox, with the
@@ -209,14 +210,13 @@ impl Store {
         email: &str,
     ) -> Result<crate::mail::delivery::DeliveryFacts> {
         let facts = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, \
-                 o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at, \
-                 o.report_verdict, o.report_status, o.report_text, o.report_at \
-                 FROM mail_outbox o WHERE o.id = (SELECT max(m.id) FROM mail_outbox m \
+            sqlx::query_as(concat!(
+                "SELECT ",
+                delivery_columns!(),
+                " FROM mail_outbox o WHERE o.id = (SELECT max(m.id) FROM mail_outbox m \
                  JOIN reset_link l ON l.id = m.reset_link_id JOIN account a ON a.id = l.account_id \
                  WHERE lower(a.email) = lower($1) AND m.state <> 'dropped')",
-            )
+            ))
             .bind(email)
             .fetch_optional(pool)
             .await?

@@ -56,6 +56,17 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// The columns of [`DeliveryFacts`](crate::mail::delivery::DeliveryFacts), over the message `o`:
+/// what the outbox keeps of a message, its relay's answer and its report's verdict.
+macro_rules! delivery_columns {
+    () => {
+        "o.state AS outbox_state, o.last_reply AS outbox_reply, o.sent_at, \
+         o.relay_code, o.relay_enhanced, o.relay_text, o.relay_queue_id, o.relay_at, \
+         o.report_verdict, o.report_status, o.report_text, o.report_at"
+    };
+}
+pub(crate) use delivery_columns;
+
 pub use crate::model::database::{Backend, Mode, OpenMode};
 
 /// The account database. Its connections stay inside the core: whatever reads or writes goes
