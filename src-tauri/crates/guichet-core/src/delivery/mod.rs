@@ -6,5 +6,5 @@ pub mod destination;
 mod exchange;
 mod files;
 mod send_error;
-mod tls;
+pub(crate) mod tls;
 pub mod transport;

@@ -1,5 +1,6 @@
 //! Implicit TLS (`smtps://`) on a socket opened here, with `TCP_NODELAY`: the connector that
-//! checks certificates against the Mozilla roots, and the stream lettre drives.
+//! checks certificates against the Mozilla roots (and, for the bounce mailbox, the authorities it
+//! is given), and the stream lettre drives.
 
 use std::io;
 use std::net::SocketAddr;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use lettre::transport::smtp::client::AsyncTokioStream;
+use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -15,12 +17,22 @@ use tokio_rustls::TlsConnector;
 use crate::mail::smtp_url::SmtpConfigError;
 
 pub(super) fn tls_connector() -> Result<TlsConnector, SmtpConfigError> {
+    connector_trusting(Vec::new()).map_err(|error| SmtpConfigError::Tls(error.to_string()))
+}
+
+/// A connector that checks certificates against the Mozilla roots and the `extra` authorities
+/// (the bounce mailbox's, an académie's own).
+pub(crate) fn connector_trusting(
+    extra: Vec<CertificateDer<'static>>,
+) -> Result<TlsConnector, rustls::Error> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for certificate in extra {
+        roots.add(certificate)?;
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|error| SmtpConfigError::Tls(error.to_string()))?
+        .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(TlsConnector::from(Arc::new(config)))
