@@ -3,7 +3,6 @@
 //! understood flagged and left where they are, so that the mailbox is never emptied of them.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
@@ -12,6 +11,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
+use crate::delivery::tls::connector_trusting;
 use crate::secrets::Secret;
 
 /// Log targets that write secrets at their trace level (the IMAP client logs every command it
@@ -187,14 +187,8 @@ impl Mailbox {
         }
         let set = uid_set(uids);
         let sizes: Vec<(u32, u32)> = within("FETCH", async {
-            let fetches: Vec<_> = self
-                .session
-                .uid_fetch(&set, "(UID RFC822.SIZE)")
-                .await
-                .map_err(lost)?
-                .try_collect()
-                .await
-                .map_err(lost)?;
+            let fetches: Vec<_> =
+                answers(self.session.uid_fetch(&set, "(UID RFC822.SIZE)").await).await?;
             Ok(fetches
                 .iter()
                 .filter_map(|fetch| Some((fetch.uid?, fetch.size.unwrap_or(0))))
@@ -210,14 +204,8 @@ impl Mailbox {
         if !small.is_empty() {
             let set = uid_set(&small);
             within("FETCH", async {
-                let fetches: Vec<_> = self
-                    .session
-                    .uid_fetch(&set, "(UID BODY.PEEK[])")
-                    .await
-                    .map_err(lost)?
-                    .try_collect()
-                    .await
-                    .map_err(lost)?;
+                let fetches: Vec<_> =
+                    answers(self.session.uid_fetch(&set, "(UID BODY.PEEK[])").await).await?;
                 for fetch in &fetches {
                     if let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) {
                         bodies.insert(uid, body.to_vec());
@@ -248,22 +236,13 @@ impl Mailbox {
                 return self.session.uid_mv(&set, &done).await.map_err(lost);
             }
             self.session.uid_copy(&set, &done).await.map_err(lost)?;
-            let _: Vec<_> = self
-                .session
-                .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
-                .await
-                .map_err(lost)?
-                .try_collect()
-                .await
-                .map_err(lost)?;
-            let _: Vec<_> = self
-                .session
-                .uid_expunge(&set)
-                .await
-                .map_err(lost)?
-                .try_collect()
-                .await
-                .map_err(lost)?;
+            let _: Vec<_> = answers(
+                self.session
+                    .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+                    .await,
+            )
+            .await?;
+            let _: Vec<_> = answers(self.session.uid_expunge(&set).await).await?;
             Ok(())
         })
         .await
@@ -276,14 +255,12 @@ impl Mailbox {
         }
         let set = uid_set(uids);
         within("STORE", async {
-            let _: Vec<_> = self
-                .session
-                .uid_store(&set, format!("+FLAGS.SILENT ({LEFT_KEYWORD})"))
-                .await
-                .map_err(lost)?
-                .try_collect()
-                .await
-                .map_err(lost)?;
+            let _: Vec<_> = answers(
+                self.session
+                    .uid_store(&set, format!("+FLAGS.SILENT ({LEFT_KEYWORD})"))
+                    .await,
+            )
+            .await?;
             Ok(())
         })
         .await
@@ -292,6 +269,14 @@ impl Mailbox {
     pub async fn close(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.session.logout()).await;
     }
+}
+
+/// Every item of a command's answer, or why the command failed.
+async fn answers<T, S>(command: async_imap::error::Result<S>) -> Result<Vec<T>>
+where
+    S: futures_util::Stream<Item = async_imap::error::Result<T>>,
+{
+    command.map_err(lost)?.try_collect().await.map_err(lost)
 }
 
 fn uid_set(uids: &[u32]) -> String {
@@ -303,21 +288,11 @@ fn uid_set(uids: &[u32]) -> String {
 
 /// The public roots, and the authorities of `ca_file` when there is one.
 fn connector(ca_file: Option<&std::path::Path>) -> Result<TlsConnector> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_file {
-        let certificates = CertificateDer::pem_file_iter(path)
+    let extra = match ca_file {
+        Some(path) => CertificateDer::pem_file_iter(path)
             .and_then(|certificates| certificates.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|error| lost(format!("authorities {}: {error}", path.display())))?;
-        for certificate in certificates {
-            roots.add(certificate).map_err(lost)?;
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(lost)?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(TlsConnector::from(Arc::new(config)))
+            .map_err(|error| lost(format!("authorities {}: {error}", path.display())))?,
+        None => Vec::new(),
+    };
+    connector_trusting(extra).map_err(lost)
 }
