@@ -49,6 +49,11 @@ fn verdict_code(verdict: Verdict) -> &'static str {
     }
 }
 
+const BY_MESSAGE_ID: &str = "SELECT id, recipient FROM mail_outbox WHERE message_id = $1";
+/// A VERP return path names its message's id; the message must have carried that very address.
+const BY_RETURN_PATH: &str =
+    "SELECT id, recipient FROM mail_outbox WHERE id = $1 AND lower(return_path) = lower($2)";
+
 /// The message's newest verdict: a bounce is final, a later delay notice does not undo it.
 const UPDATE_VERDICT: &str = "UPDATE mail_outbox SET report_verdict = $2, report_status = $3, \
      report_text = $4, report_at = $5 WHERE id = $1 AND (report_verdict IS NULL \
@@ -72,35 +77,28 @@ impl Store {
             let mut tx = pool.begin_with(begin).await?;
             let mut recorded = Vec::with_capacity(reports.len());
             for report in reports {
-                let mut found: Option<(i32, String, MatchedBy)> = None;
-                if let Some(envelope_id) = &report.envelope_id {
-                    let row: Option<(i32, String)> =
-                        sqlx::query_as("SELECT id, recipient FROM mail_outbox WHERE message_id = $1")
-                            .bind(bracketed(envelope_id))
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    found = row.map(|(id, email)| (id, email, MatchedBy::Envid));
-                }
-                for (id, address) in &report.return_paths {
-                    if found.is_some() {
-                        break;
+                // The ways the report names its message, in the order they are trusted: its
+                // envelope id, a VERP return path (with the id it carries), the returned Message-ID.
+                let ways = report
+                    .envelope_id
+                    .iter()
+                    .map(|id| (MatchedBy::Envid, None, bracketed(id)))
+                    .chain(report.return_paths.iter().map(|(id, address)| {
+                        (MatchedBy::ReturnPath, Some(*id), address.clone())
+                    }))
+                    .chain(report.message_id.iter().map(|id| (MatchedBy::MessageId, None, bracketed(id))));
+                let mut found = None;
+                for (matched_by, id, key) in ways {
+                    let row: Option<(i32, String)> = match id {
+                        None => sqlx::query_as(BY_MESSAGE_ID).bind(key),
+                        Some(id) => sqlx::query_as(BY_RETURN_PATH).bind(id).bind(key),
                     }
-                    let row: Option<(i32, String)> = sqlx::query_as(
-                        "SELECT id, recipient FROM mail_outbox WHERE id = $1 AND lower(return_path) = lower($2)",
-                    )
-                    .bind(id)
-                    .bind(address)
                     .fetch_optional(&mut *tx)
                     .await?;
-                    found = row.map(|(id, email)| (id, email, MatchedBy::ReturnPath));
-                }
-                if let (None, Some(message_id)) = (&found, &report.message_id) {
-                    let row: Option<(i32, String)> =
-                        sqlx::query_as("SELECT id, recipient FROM mail_outbox WHERE message_id = $1")
-                            .bind(bracketed(message_id))
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    found = row.map(|(id, email)| (id, email, MatchedBy::MessageId));
+                    if let Some((outbox_id, email)) = row {
+                        found = Some((outbox_id, email, matched_by));
+                        break;
+                    }
                 }
                 let Some((outbox_id, email, matched_by)) = found else {
                     recorded.push(None);
