@@ -5,31 +5,19 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useEffect, useState, type FormEvent } from "react";
 import { commands, type AuditAction, type AuditEntry, type AuditFilter } from "../../bindings";
-import { ACTION_LABELS, formatDateTime, parisDayStart } from "../../lib/format";
+import { DateField } from "../../lib/DateField";
+import type { TypedDay } from "../../lib/dates";
+import { ACTION_LABELS, formatDateTime } from "../../lib/format";
 import { exported, messageOf, unwrap } from "../../lib/result";
+import { EMPTY_FORM, invalidDays, toFilter, type JournalForm } from "./filter";
 
-const PAGE = 500;
-
-type Form = { agent: string; uai: string; email: string; action: "" | AuditAction; from: string; to: string };
-const EMPTY: Form = { agent: "", uai: "", email: "", action: "", from: "", to: "" };
-
-export function toFilter(form: Form): AuditFilter {
-  const text = (value: string) => (value.trim() === "" ? null : value.trim());
-  return {
-    agent: text(form.agent),
-    uai: text(form.uai),
-    email: text(form.email),
-    action: form.action === "" ? null : form.action,
-    from: form.from ? parisDayStart(form.from, 0) : null,
-    // The "to" day is included: the filter stops at the start of the next day.
-    to: form.to ? parisDayStart(form.to, 1) : null,
-    limit: PAGE,
-  };
-}
+const DAY_FIELD_IDS = { from: "journal-from", to: "journal-to" } as const;
 
 export function JournalPage() {
-  const [form, setForm] = useState<Form>(EMPTY);
-  const [filter, setFilter] = useState<AuditFilter>(toFilter(EMPTY));
+  const [form, setForm] = useState<JournalForm>(EMPTY_FORM);
+  const [filter, setFilter] = useState<AuditFilter>(() => toFilter(EMPTY_FORM));
+  // Set once the form was submitted with a day that is not one: its error shows at once.
+  const [checked, setChecked] = useState(false);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -43,11 +31,19 @@ export function JournalPage() {
     };
   }, [filter]);
 
-  const set = (field: keyof Form) => (value: string) => setForm((old) => ({ ...old, [field]: value }));
+  const set = (field: "agent" | "uai" | "email" | "action") => (value: string) => setForm((old) => ({ ...old, [field]: value }));
+  const setDay = (field: "from" | "to") => (value: TypedDay) => setForm((old) => ({ ...old, [field]: value }));
 
   function apply(event: FormEvent) {
     event.preventDefault();
     setMessage(null);
+    const invalid = invalidDays(form);
+    setChecked(invalid.length > 0);
+    if (invalid[0]) {
+      // The list stays as it was: the agent corrects the day where its error is written.
+      document.getElementById(DAY_FIELD_IDS[invalid[0]])?.focus();
+      return;
+    }
     setFilter(toFilter(form));
   }
 
@@ -60,7 +56,7 @@ export function JournalPage() {
       <h1 id="journal-title" className="fr-h3">
         Journal des actions
       </h1>
-      <form onSubmit={apply} className="guichet-filters" id="journal-filters">
+      <form onSubmit={apply} className="guichet-filters" id="journal-filters" noValidate>
         <Input label="Agent" nativeInputProps={{ id: "filter-agent", value: form.agent, onChange: (e) => set("agent")(e.target.value) }} />
         <Input label="UAI" nativeInputProps={{ id: "filter-uai", value: form.uai, onChange: (e) => set("uai")(e.target.value) }} />
         <Input label="Adresse" nativeInputProps={{ id: "filter-email", value: form.email, onChange: (e) => set("email")(e.target.value) }} />
@@ -72,8 +68,8 @@ export function JournalPage() {
             </option>
           ))}
         </Select>
-        <Input label="Du" nativeInputProps={{ type: "date", value: form.from, onChange: (e) => set("from")(e.target.value) }} />
-        <Input label="Au" nativeInputProps={{ type: "date", value: form.to, onChange: (e) => set("to")(e.target.value) }} />
+        <DateField id={DAY_FIELD_IDS.from} label="Du" value={form.from} onChange={setDay("from")} checked={checked} />
+        <DateField id={DAY_FIELD_IDS.to} label="Au" value={form.to} onChange={setDay("to")} checked={checked} />
         <div className="guichet-filters__actions">
           <Button type="submit">Filtrer</Button>
           <Button type="button" priority="secondary" iconId="fr-icon-download-line" onClick={exportCsv} id="journal-export">
@@ -83,42 +79,55 @@ export function JournalPage() {
       </form>
       {message && <Alert severity={message.ok ? "success" : "error"} small description={message.text} className="fr-mb-2w" id="journal-message" />}
       {entries && entries.length === 0 && <p>Aucune action ne correspond à ces filtres.</p>}
-      {entries && entries.length > 0 && (
-        <div className="fr-table fr-table--no-caption">
-          <table id="journal-table">
-            <caption>Actions des agents, les plus récentes d’abord</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Action</th>
-                <th scope="col">Établissement / adresse</th>
-                <th scope="col">Changement</th>
-                <th scope="col">Note</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.id} data-action={entry.action}>
-                  <td>{formatDateTime(entry.at)}</td>
-                  <td>{entry.agent ?? "—"}</td>
-                  <td>{ACTION_LABELS[entry.action]}</td>
-                  <td>{[entry.uai, entry.email].filter(Boolean).join(" · ") || "—"}</td>
-                  <td>
-                    {entry.changes.map((change) => (
-                      <div key={change.field}>
-                        <strong>{change.field}</strong>&nbsp;:{" "}
-                        {change.before !== null && <del>{change.before}</del>} {change.after !== null && <ins>{change.after}</ins>}
-                      </div>
-                    ))}
-                  </td>
-                  <td>{entry.note ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {entries && entries.length > 0 && <JournalTable entries={entries} />}
     </section>
+  );
+}
+
+/** The entries, newest first, in the DSFR's current table markup: the table fills the page and
+ * scrolls sideways in its container (a table right inside .fr-table is drawn as a block only as
+ * wide as its text). */
+function JournalTable({ entries }: { entries: AuditEntry[] }) {
+  return (
+    <div className="fr-table fr-table--no-caption guichet-journal-table" id="journal-table-wrapper">
+      <div className="fr-table__wrapper">
+        <div className="fr-table__container">
+          <div className="fr-table__content">
+            <table id="journal-table">
+              <caption>Actions des agents, les plus récentes d’abord</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Agent</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Établissement / adresse</th>
+                  <th scope="col">Changement</th>
+                  <th scope="col">Note</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((entry) => (
+                  <tr key={entry.id} data-action={entry.action}>
+                    <td>{formatDateTime(entry.at)}</td>
+                    <td>{entry.agent ?? "—"}</td>
+                    <td>{ACTION_LABELS[entry.action]}</td>
+                    <td>{[entry.uai, entry.email].filter(Boolean).join(" · ") || "—"}</td>
+                    <td>
+                      {entry.changes.map((change) => (
+                        <div key={change.field}>
+                          <strong>{change.field}</strong>&nbsp;:{" "}
+                          {change.before !== null && <del>{change.before}</del>} {change.after !== null && <ins>{change.after}</ins>}
+                        </div>
+                      ))}
+                    </td>
+                    <td>{entry.note ?? ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+    </div>
   );
 }
