@@ -44,6 +44,8 @@ pub fn this_test_again(name: &str, wrapper: &[&str], configure: impl FnOnce(&mut
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
+    // What the run printed is this test's output (shown with --nocapture, as a figure it reports).
+    print!("{stdout}");
 }
 
 /// Runs the calling test again under `keyctl session -` with `GUICHET_KEYRING=keyutils` and

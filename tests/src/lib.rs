@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cluster;
 pub mod desktop;
 pub mod imap;
+pub mod keyboard;
 pub mod keyring;
 pub mod sender;
 pub mod smtp;

@@ -214,7 +214,8 @@ export function App() {
         />
         {startup.state === "ready" && startup.status.demo_mail && <Notice id="demo-mail-notice" title={startup.status.demo_mail} />}
         <SendingBanner active={ready} />
-        <main id="main" className="fr-container fr-py-4w" tabIndex={-1} ref={main}>
+        {/* data-screen names the screen shown: the keyboard scenarios count the screens a call crosses. */}
+        <main id="main" className="fr-container fr-py-4w" tabIndex={-1} ref={main} data-screen={agent ? screenName(screen) : auth.state}>
           {startup.state === "failed" && (
             <Alert severity="error" title="Le Guichet ne peut pas ouvrir la base de données" description={startup.message} id="startup-error" />
           )}
@@ -239,6 +240,11 @@ export function App() {
       {agent && locked && <LockScreen agent={agent} onUnlocked={signedIn} onSignOut={signOut} />}
     </>
   );
+}
+
+/** One name per screen, an establishment's with its UAI. */
+function screenName(screen: Screen): string {
+  return screen.name === "establishment" ? `establishment:${screen.uai}` : screen.name;
 }
 
 function navItem(id: string, text: string, isActive: boolean, onClick: () => void) {
