@@ -28,6 +28,9 @@ fn describe(diagnosis: &Diagnosis) -> String {
     if let Some(undelivered) = &diagnosis.undelivered {
         text.push_str(&format!("\nDernier message\u{a0}: {}", undelivered.summary));
     }
+    for step in &diagnosis.steps {
+        text.push_str(&format!("\nAction possible\u{a0}: {}", step.label));
+    }
     if diagnosis.findings.is_empty() {
         text.push_str("\nConstats\u{a0}: aucun.");
     } else {

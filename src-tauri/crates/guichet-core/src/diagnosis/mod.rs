@@ -7,7 +7,7 @@
 //!
 //! Here: the draft, from the typed address to the finished diagnosis. The address book is
 //! `book`'s, reading the address `syntax`'s, functional addresses `functional`'s, the findings
-//! `findings`', the one conclusion `verdict`'s; what is handed back is `report`'s, its French
+//! `findings`', the one conclusion `verdict`'s, the steps it calls for `steps`'; what is handed back is `report`'s, its French
 //! `messages`'.
 
 mod book;
@@ -16,6 +16,7 @@ mod findings;
 mod functional;
 mod messages;
 mod report;
+mod steps;
 mod syntax;
 mod verdict;
 
@@ -29,6 +30,7 @@ pub use report::{
     AttachedTo, Attachment, Diagnosis, DomainCheck, EstablishmentRef, Explained, Finding, NearKind,
     UaiProblem, Verdict,
 };
+pub use steps::{NextStep, Step};
 pub use syntax::SyntaxProblem;
 
 use book::Query;
@@ -155,11 +157,13 @@ impl Draft {
             &findings,
             &attached,
         );
+        let steps = steps::steps_for(&verdict, self.normalised.as_deref());
         Diagnosis {
             input: self.input,
             normalised: self.normalised,
             syntax: self.syntax,
             action: verdict.action(),
+            steps,
             verdict,
             undelivered: None,
             findings: findings

@@ -237,6 +237,8 @@ pub struct Diagnosis {
     pub verdict: Verdict,
     /// What the agent should do, in French.
     pub action: String,
+    /// The same as steps the window can take, pre-filled; the one `action` names first.
+    pub steps: Vec<super::steps::Step>,
     /// Most useful first.
     pub findings: Vec<Explained>,
     /// The address's newest message was refused by the relay or reported not delivered: the

@@ -653,3 +653,99 @@ fn demo_addresses_are_recognised_exactly_and_through_a_swap() {
     assert!(unattached > 0);
     assert!(swapped > 200, "{swapped}");
 }
+
+/// The kinds of a diagnosis's steps, and the address or UAI each is filled with.
+fn steps(d: &Diagnosis) -> Vec<(&'static str, String)> {
+    d.steps
+        .iter()
+        .map(|s| match &s.step {
+            NextStep::Attach {
+                email,
+                known,
+                establishment,
+            } => (
+                if *known { "attach" } else { "add" },
+                format!(
+                    "{email}>{}",
+                    establishment.as_ref().map_or("?", |e| e.uai.as_str())
+                ),
+            ),
+            NextStep::UseSpelling { email } => ("spelling", email.clone()),
+            NextStep::Open { establishment } => ("open", establishment.uai.to_string()),
+            NextStep::SendLink { email } => ("send", email.clone()),
+        })
+        .collect()
+}
+
+#[test]
+fn every_verdict_that_knows_what_to_do_comes_with_its_step_pre_filled() {
+    let mut f = Fixture::new();
+    f.address(9, "ce.0750655e@ac-paris.fr", &[("0750654D", false)]);
+    let unknown_uai = format!("ce.{}@ac-creteil.fr", Uai::from_parts(93, 1234)).to_lowercase();
+    let unknown_uai_step = format!("{unknown_uai}>?");
+    let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        // Known: a link to it, and its establishment.
+        (
+            "ce.0750654d@ac-paris.fr",
+            vec![("send", "ce.0750654d@ac-paris.fr"), ("open", "0750654D")],
+        ),
+        // Known, attached nowhere: attach it where the agent chooses.
+        (
+            "secretariat.wallon@ac-creteil.fr",
+            vec![("attach", "secretariat.wallon@ac-creteil.fr>?")],
+        ),
+        // Attached elsewhere: attach it to the one it names.
+        (
+            "ce.0750655e@ac-paris.fr",
+            vec![("attach", "ce.0750655e@ac-paris.fr>0750655E")],
+        ),
+        // A typo: the meant spelling, and where that one is attached.
+        (
+            "jean.dupnot@gmail.com",
+            vec![("spelling", "Jean.Dupont@gmail.com"), ("open", "0750654D")],
+        ),
+        // Another domain: the known one, or the typed one added, and where the known one is.
+        (
+            "jean.dupont@orange.fr",
+            vec![
+                ("spelling", "Jean.Dupont@gmail.com"),
+                ("add", "jean.dupont@orange.fr>?"),
+                ("open", "0750654D"),
+            ],
+        ),
+        // A mistyped domain: the same local part at the right one.
+        (
+            "paul.lefebvre@gmial.com",
+            vec![("spelling", "paul.lefebvre@gmail.com")],
+        ),
+        // Never added: add it where the agent chooses.
+        (
+            "paul.lefebvre@gmail.com",
+            vec![("add", "paul.lefebvre@gmail.com>?")],
+        ),
+        // A UAI no establishment has: add it where the agent chooses, once checked.
+        (&unknown_uai, vec![("add", &unknown_uai_step)]),
+        // A domain that exists nowhere: nothing to do but ask again.
+        ("paul.lefebvre@ac-atlantide.fr", vec![]),
+    ];
+    for (input, expected) in cases {
+        let d = f.diagnose(input);
+        let got = steps(&d);
+        let got: Vec<(&str, &str)> = got.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(got, expected, "{input}: {:?}", d.verdict);
+        assert!(d.steps.iter().all(|s| !s.label.is_empty()), "{input}");
+    }
+}
+
+#[test]
+fn a_functional_address_to_add_is_attached_to_the_establishment_it_names() {
+    let d = Fixture::new().diagnose("CE.0750655E@AC-PARIS.FR");
+    assert_eq!(
+        steps(&d),
+        [("add", "ce.0750655e@ac-paris.fr>0750655E".to_string())]
+    );
+    assert_eq!(
+        d.steps[0].label,
+        "Ajouter ce.0750655e@ac-paris.fr et la rattacher à Lycée Louis-le-Grand (0750655E)…"
+    );
+}
