@@ -55,6 +55,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("keyring", Layer::Adapter),
     ("config", Layer::Adapter),
     ("mailbox", Layer::Adapter),
+    ("recent", Layer::Adapter),
     ("operations", Layer::Operations),
 ];
 

@@ -23,13 +23,14 @@ pub mod secrets;
 pub mod text;
 
 // The adapters: the database, the search index kept current, mail delivery and the sender, the
-// keyring, this PC's configuration.
+// keyring, this PC's configuration and its recent establishments.
 pub mod config;
 pub mod delivery;
 pub mod demo;
 pub mod keyring;
 pub mod live_index;
 pub mod mailbox;
+pub mod recent;
 pub mod sender;
 pub mod store;
 
