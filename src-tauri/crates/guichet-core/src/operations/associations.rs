@@ -45,6 +45,8 @@ impl Guichet {
         };
         let applied = self.store().apply_association(op, actor).await?;
         self.after_change().await;
+        let touched: Vec<&Uai> = applied.establishments.iter().map(|(uai, _)| uai).collect();
+        self.note_changed(&session, &touched).await;
         Ok(applied)
     }
 

@@ -46,6 +46,7 @@ impl Guichet {
             .await?;
         self.wake_outbox();
         self.after_change().await;
+        self.note_link_sent(&session, requested.account.id).await;
         let recent_link = RecentLink::of(requested.previous, now).map(|recent| recent.at);
         let mut message = format!(
             "Un lien d’initialisation est demandé pour «\u{a0}{}\u{a0}»\u{a0}; il part dans l’instant. \
@@ -64,6 +65,22 @@ impl Guichet {
             link_id: requested.link_id,
             recent_link,
         })
+    }
+
+    /// Notes the establishments of an address just sent a link as changed: the call is about
+    /// them. Best effort, like every note.
+    async fn note_link_sent(&self, session: &Session, account_id: i32) {
+        match self.store().addresses_with_uais(&[account_id]).await {
+            Ok(mut addresses) => {
+                let uais = addresses
+                    .remove(&account_id)
+                    .map(|(_, uais)| uais)
+                    .unwrap_or_default();
+                self.note_changed(session, &uais.iter().collect::<Vec<_>>())
+                    .await;
+            }
+            Err(error) => tracing::warn!("recent establishments not noted after a link: {error}"),
+        }
     }
 
     /// One link of the ledger, to follow its message: « en file », « envoyé », « échec ».

@@ -15,6 +15,7 @@ mod diagnosis;
 pub mod gate;
 pub mod initialisation;
 mod links;
+mod recent;
 mod search;
 mod sending;
 pub mod settings;
