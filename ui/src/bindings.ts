@@ -30,7 +30,11 @@ export const commands = {
 	/**  Writes the filtered journal as CSV in the agent's downloads folder; returns the file's path. */
 	exportAuditCsv: (filter: AuditFilter_Deserialize) => typedError<string, CommandError>(__TAURI_INVOKE("export_audit_csv", { filter })),
 	search: (query: string, limit: number) => typedError<SearchResponse_Serialize, CommandError>(__TAURI_INVOKE("search", { query, limit })),
+	/**  The page as it is now, without noting it: a reload after a change. */
 	establishment: (uai: string) => typedError<Establishment_Serialize, CommandError>(__TAURI_INVOKE("establishment", { uai })),
+	/**  The page the agent opens, noted among its recent establishments. */
+	openEstablishment: (uai: string) => typedError<Establishment_Serialize, CommandError>(__TAURI_INVOKE("open_establishment", { uai })),
+	recentEstablishments: () => typedError<RecentEstablishment_Serialize[], CommandError>(__TAURI_INVOKE("recent_establishments")),
 	/**
 	 *  The address as it would be saved (trimmed, domain in lower case) with what to check in it
 	 *  (look-alike characters), or why it is not one.
@@ -503,6 +507,8 @@ export type Diagnosis_Deserialize = {
 	verdict: Verdict_Deserialize,
 	/**  What the agent should do, in French. */
 	action: string,
+	/**  The same as steps the window can take, pre-filled; the one `action` names first. */
+	steps: Step_Deserialize[],
 	/**  Most useful first. */
 	findings: Explained_Deserialize[],
 	/**
@@ -521,6 +527,8 @@ export type Diagnosis_Serialize = {
 	verdict: Verdict_Serialize,
 	/**  What the agent should do, in French. */
 	action: string,
+	/**  The same as steps the window can take, pre-filled; the one `action` names first. */
+	steps: Step_Serialize[],
 	/**  Most useful first. */
 	findings: Explained_Serialize[],
 	/**
@@ -1001,6 +1009,37 @@ export type NearKind =
 /**  A typo in the domain, or the wrong extension (`.com` for `.fr`). */
 "domain";
 
+/**  One action a verdict calls for, with what it needs already filled in. */
+export type NextStep = NextStep_Serialize | NextStep_Deserialize;
+
+/**  One action a verdict calls for, with what it needs already filled in. */
+export type NextStep_Deserialize = 
+/**
+ *  Attach `email` to an establishment, adding it to the base first unless `known`: to
+ *  `establishment` when the address names it, or else to one the agent chooses.
+ */
+{ kind: "attach"; email: string; known: boolean; establishment?: EstablishmentRef | null } | 
+/**  Look for this spelling instead: the known address the caller probably means. */
+{ kind: "use_spelling"; email: string } | 
+/**  Open an establishment the address (or the one meant) is attached to. */
+{ kind: "open"; establishment: AttachedTo } | 
+/**  Send an initialisation link to this known, attached address. */
+{ kind: "send_link"; email: string };
+
+/**  One action a verdict calls for, with what it needs already filled in. */
+export type NextStep_Serialize = 
+/**
+ *  Attach `email` to an establishment, adding it to the base first unless `known`: to
+ *  `establishment` when the address names it, or else to one the agent chooses.
+ */
+{ kind: "attach"; email: string; known: boolean; establishment: EstablishmentRef | null } | 
+/**  Look for this spelling instead: the known address the caller probably means. */
+{ kind: "use_spelling"; email: string } | 
+/**  Open an establishment the address (or the one meant) is attached to. */
+{ kind: "open"; establishment: AttachedTo } | 
+/**  Send an initialisation link to this known, attached address. */
+{ kind: "send_link"; email: string };
+
 /**  One rule of the password policy (the portal's guide, for agents as for establishments). */
 export type PasswordRule = "min_length" | "uppercase" | "lowercase" | "digit" | "special";
 
@@ -1087,6 +1126,41 @@ export type PopulationInput_Serialize = {
 	kinds: string[],
 	/**  `public` or `prive`. */
 	sectors: string[],
+};
+
+/**  An establishment this agent opened or changed, as the search page and the palette list it. */
+export type RecentEstablishment = RecentEstablishment_Serialize | RecentEstablishment_Deserialize;
+
+/**  An establishment this agent opened or changed, as the search page and the palette list it. */
+export type RecentEstablishment_Deserialize = {
+	uai: Uai,
+	name: string,
+	town: string,
+	/**  When the agent last opened or changed it. */
+	opened_at: string,
+	/**
+	 *  When the agent last changed it (an address attached, made principal or detached, a
+	 *  link asked for) from this PC.
+	 */
+	changed_at?: string | null,
+	/**  Changed on the Paris day of the reading. */
+	changed_today: boolean,
+};
+
+/**  An establishment this agent opened or changed, as the search page and the palette list it. */
+export type RecentEstablishment_Serialize = {
+	uai: Uai,
+	name: string,
+	town: string,
+	/**  When the agent last opened or changed it. */
+	opened_at: string,
+	/**
+	 *  When the agent last changed it (an address attached, made principal or detached, a
+	 *  link asked for) from this PC.
+	 */
+	changed_at: string | null,
+	/**  Changed on the Paris day of the reading. */
+	changed_today: boolean,
 };
 
 /**  A link sent less than [`THROTTLE`] ago, and what the agent reads before sending another. */
@@ -1296,6 +1370,21 @@ export type StateCounts = {
 	"lien-en-attente": number,
 	"lien-expire": number,
 	initialise: number,
+};
+
+/**  A step and its French label. */
+export type Step = Step_Serialize | Step_Deserialize;
+
+/**  A step and its French label. */
+export type Step_Deserialize = {
+	step: NextStep_Deserialize,
+	label: string,
+};
+
+/**  A step and its French label. */
+export type Step_Serialize = {
+	step: NextStep_Serialize,
+	label: string,
 };
 
 /**  What `settings.toml` holds: never a password (URLs carry none; secrets are in the keyring). */

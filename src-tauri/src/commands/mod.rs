@@ -41,6 +41,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             audit::export_audit_csv,
             search::search,
             establishments::establishment,
+            establishments::open_establishment,
+            establishments::recent_establishments,
             associations::normalise_email,
             associations::attach,
             associations::detach,
