@@ -11,6 +11,7 @@ const commands = vi.hoisted(() => ({
   signOut: vi.fn(async () => ({ status: "ok", data: null })),
   sendingStatus: vi.fn(() => new Promise(() => {})),
   search: vi.fn(() => new Promise(() => {})),
+  recentEstablishments: vi.fn(async () => ({ status: "ok", data: [] })),
 }));
 vi.mock("../bindings", () => ({ commands }));
 // The theme is the DSFR's, which needs a real window; the screens do not depend on it.

@@ -21,6 +21,8 @@ import { HelpPanel } from "../features/palette/HelpPanel";
 import type { PaletteCommand } from "../features/palette/palette";
 import { usePaletteRegistry } from "../features/palette/registry";
 import { isTyping } from "../features/palette/shortcuts";
+import { recentCommands } from "../features/recent/recent";
+import { useRecentEstablishments } from "../features/recent/useRecentEstablishments";
 import { SearchPage } from "../features/search/SearchPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { ROLE_LABELS } from "../lib/format";
@@ -118,6 +120,8 @@ export function App() {
     settings: agent?.permissions.manage_settings.allowed ?? false,
   };
   const ready = agent !== null && !locked;
+  // Read again each time the palette opens, so that it offers what was opened since.
+  const recent = useRecentEstablishments(ready && overlay === "palette");
 
   // Ctrl+K opens the palette, "?" the help, "/" the search field, wherever the focus is but in a
   // field (where "/" and "?" are typed).
@@ -235,7 +239,7 @@ export function App() {
           {agent && screen.name === "password" && <ChangePasswordPage />}
         </main>
       </div>
-      {ready && overlay === "palette" && <CommandPalette commands={[...registry.current(), ...screenCommands]} onClose={() => setOverlay(null)} />}
+      {ready && overlay === "palette" && <CommandPalette commands={[...registry.current(), ...recentCommands(recent, openEstablishment), ...screenCommands]} onClose={() => setOverlay(null)} />}
       {ready && overlay === "help" && <HelpPanel onClose={() => setOverlay(null)} />}
       {agent && locked && <LockScreen agent={agent} onUnlocked={signedIn} onSignOut={signOut} />}
     </>

@@ -7,10 +7,10 @@ pub fn paris_time(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
-/// The hour of an instant as the agent says it: "10 h 05", in Paris time.
+/// The hour of an instant: "10:05", in Paris time, as the window writes every time.
 pub fn paris_hour(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%H\u{a0}h\u{a0}%M")
+        .format("%H:%M")
         .to_string()
 }
 
@@ -95,8 +95,8 @@ mod tests {
             .expect("instant");
         assert_eq!(paris_time(winter), "25/11/2026 à 14:32");
         assert_eq!(paris_time(summer), "15/07/2026 à 00:05");
-        assert_eq!(paris_hour(winter), "14\u{a0}h\u{a0}32");
-        assert_eq!(paris_hour(summer), "00\u{a0}h\u{a0}05");
+        assert_eq!(paris_hour(winter), "14:32");
+        assert_eq!(paris_hour(summer), "00:05");
     }
 
     #[test]

@@ -7,6 +7,7 @@ import { henriIv } from "../../test/establishments";
 import { paletteCommands, WithPalette } from "../../test/palette";
 
 const commands = vi.hoisted(() => ({
+  openEstablishment: vi.fn(),
   establishment: vi.fn(),
   timeline: vi.fn(),
   normaliseEmail: vi.fn(),
@@ -49,6 +50,7 @@ function withEditing(agent: Agent, edit_addresses: Agent["permissions"]["edit_ad
 describe("an establishment's page and its actions", () => {
   beforeEach(() => {
     vi.clearAllMocks();
+    commands.openEstablishment.mockResolvedValue({ status: "ok", data: henriIv });
     commands.establishment.mockResolvedValue({ status: "ok", data: henriIv });
     commands.timeline.mockResolvedValue({ status: "ok", data: [] });
     commands.addressLinks.mockResolvedValue({
@@ -110,8 +112,9 @@ describe("an establishment's page and its actions", () => {
     expect((byId("attach-email") as HTMLInputElement).value).toBe("");
     expect((byId("call-note") as HTMLInputElement).value).toBe("");
     expect(document.getElementById("confirm-box")).toBeNull();
-    // The page and its timeline read again what the change saved.
-    expect(commands.establishment).toHaveBeenCalledTimes(2);
+    // The page and its timeline read again what the change saved, without opening it again.
+    expect(commands.openEstablishment).toHaveBeenCalledTimes(1);
+    expect(commands.establishment).toHaveBeenCalledTimes(1);
   });
 
   it("asks which address replaces a detached principal one", async () => {
@@ -146,15 +149,17 @@ describe("an establishment's page and its actions", () => {
 
   it("reads the establishment again when another window changes it or one of its addresses", async () => {
     await shown(agentOf("agent"));
-    expect(commands.establishment).toHaveBeenCalledTimes(1);
+    expect(commands.openEstablishment).toHaveBeenCalledTimes(1);
+    expect(commands.establishment).toHaveBeenCalledTimes(0);
     await act(async () => {
       for (const listener of [...events.listeners]) listener({ payload: { entity: "account", key: 99 } });
     });
-    expect(commands.establishment).toHaveBeenCalledTimes(1);
+    expect(commands.establishment).toHaveBeenCalledTimes(0);
     await act(async () => {
       for (const listener of [...events.listeners]) listener({ payload: { entity: "reset", key: 2 } });
     });
-    expect(commands.establishment).toHaveBeenCalledTimes(2);
+    expect(commands.establishment).toHaveBeenCalledTimes(1);
+    expect(commands.openEstablishment).toHaveBeenCalledTimes(1);
     expect(commands.timeline).toHaveBeenCalledTimes(2);
   });
 

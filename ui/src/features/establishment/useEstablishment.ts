@@ -1,7 +1,7 @@
 // An establishment as the core has it now: read when it opens, and read again after each change,
 // this window's or another agent's.
 import { listen } from "@tauri-apps/api/event";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { CHANGE_EVENT, commands, type Change, type Establishment } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
 
@@ -34,10 +34,15 @@ export function useEstablishment(uai: string): EstablishmentData {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [revision, setRevision] = useState(0);
   const reload = useCallback(() => setRevision((r) => r + 1), []);
+  // The first reading of an establishment is the agent opening it, which the core notes among
+  // its recent ones; reading it again after a change is not.
+  const opened = useRef<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    unwrap(commands.establishment(uai))
+    const opening = opened.current !== uai;
+    opened.current = uai;
+    unwrap(opening ? commands.openEstablishment(uai) : commands.establishment(uai))
       .then((establishment) => current && setLoaded({ uai, establishment }))
       .catch((error: unknown) => current && setLoaded({ uai, error: messageOf(error) }));
     return () => {

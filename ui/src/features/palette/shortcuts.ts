@@ -16,7 +16,7 @@ export const SHORTCUTS: { title: string; shortcuts: Shortcut[] }[] = [
   {
     title: "Recherche",
     shortcuts: [
-      { keys: ["↑", "↓"], does: "Choisir un résultat" },
+      { keys: ["↑", "↓"], does: "Choisir un résultat, ou un établissement récent quand le champ est vide" },
       { keys: ["Début", "Fin"], does: "Premier ou dernier résultat" },
       { keys: ["Entrée"], does: "Ouvrir l’établissement choisi" },
     ],

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 
 vi.mock("../../bindings", () => ({
   commands: {
+    recentEstablishments: vi.fn(async () => ({ status: "ok", data: [] })),
     search: vi.fn(async () => ({
       status: "ok",
       data: {

@@ -5,6 +5,9 @@ import { commands, type SearchHit, type UaiCorrectionView } from "../../bindings
 import { Pending } from "../../lib/Pending";
 import { messageOf, unwrap } from "../../lib/result";
 import { DiagnosisPanel } from "../diagnosis/DiagnosisPanel";
+import { RECENT_LIST_ID } from "../recent/recent";
+import { RecentList } from "../recent/RecentList";
+import { useRecentPicker } from "../recent/useRecentPicker";
 import { isNavigationKey, nextActive } from "./navigation";
 import { optionId, SearchResults, targetOf } from "./SearchResults";
 
@@ -31,6 +34,7 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [results, setResults] = useState<Results | null>(null);
   const [active, setActive] = useState(-1);
+  const recent = useRecentPicker(query, onOpen);
 
   useEffect(() => input.current?.focus(), []);
 
@@ -58,6 +62,7 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
   const hits = shown && "hits" in shown ? shown.hits : [];
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (recent.onKeyDown(event)) return;
     if (isNavigationKey(event.key) && hits.length > 0) {
       event.preventDefault();
       setActive((current) => nextActive(current, hits.length, event.key as Parameters<typeof nextActive>[2]));
@@ -93,9 +98,9 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
           spellCheck={false}
           role="combobox"
           aria-autocomplete="list"
-          aria-controls="search-results"
-          aria-expanded={hits.length > 0}
-          aria-activedescendant={active >= 0 && active < hits.length ? optionId(active) : undefined}
+          aria-controls={recent.shown ? RECENT_LIST_ID : "search-results"}
+          aria-expanded={hits.length > 0 || recent.shown}
+          aria-activedescendant={recent.shown ? recent.activeId : active >= 0 && active < hits.length ? optionId(active) : undefined}
           value={query}
           onChange={(event) => onQueryChange(event.target.value)}
           onKeyDown={onKeyDown}
@@ -126,6 +131,7 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
         )}
       </div>
       {hits.length > 0 && <SearchResults hits={hits} active={active} onOpen={onOpen} onHover={setActive} />}
+      {recent.shown && <RecentList recent={recent.recent} active={recent.active} onOpen={onOpen} onHover={recent.setActive} />}
       {shown && "hits" in shown && needsDiagnosis(shown.query, shown.hits) && <DiagnosisPanel email={shown.query} onOpen={onOpen} />}
     </section>
   );

@@ -312,7 +312,7 @@ mod tests {
         assert_eq!(recent.at, sent);
         assert_eq!(
             recent.warning,
-            "Un lien a été envoyé à 10\u{a0}h\u{a0}05\u{a0}; en envoyer un autre rendra le premier inutilisable."
+            "Un lien a été envoyé à 10:05\u{a0}; en envoyer un autre rendra le premier inutilisable."
         );
         assert_eq!(RecentLink::of(Some(sent), sent + THROTTLE), None);
         assert_eq!(RecentLink::of(None, sent), None);
