@@ -28,9 +28,8 @@ pub use book::AddressBook;
 pub use functional::functional_uai;
 pub use report::{
     AttachedTo, Attachment, Diagnosis, DomainCheck, EstablishmentRef, Explained, Finding, NearKind,
-    UaiProblem, Verdict,
+    NextStep, Step, UaiProblem, Verdict,
 };
-pub use steps::{NextStep, Step};
 pub use syntax::SyntaxProblem;
 
 use book::Query;

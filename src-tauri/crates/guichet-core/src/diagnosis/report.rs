@@ -220,6 +220,32 @@ pub enum Verdict {
     Unknown,
 }
 
+/// One action a verdict calls for, with what it needs already filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NextStep {
+    /// Attach `email` to an establishment, adding it to the base first unless `known`: to
+    /// `establishment` when the address names it, or else to one the agent chooses.
+    Attach {
+        email: String,
+        known: bool,
+        establishment: Option<EstablishmentRef>,
+    },
+    /// Look for this spelling instead: the known address the caller probably means.
+    UseSpelling { email: String },
+    /// Open an establishment the address (or the one meant) is attached to.
+    Open { establishment: AttachedTo },
+    /// Send an initialisation link to this known, attached address.
+    SendLink { email: String },
+}
+
+/// A step and its French label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Step {
+    pub step: NextStep,
+    pub label: String,
+}
+
 /// A finding and its French sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Explained {
@@ -238,7 +264,7 @@ pub struct Diagnosis {
     /// What the agent should do, in French.
     pub action: String,
     /// The same as steps the window can take, pre-filled; the one `action` names first.
-    pub steps: Vec<super::steps::Step>,
+    pub steps: Vec<Step>,
     /// Most useful first.
     pub findings: Vec<Explained>,
     /// The address's newest message was refused by the relay or reported not delivered: the

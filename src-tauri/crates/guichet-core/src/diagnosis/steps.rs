@@ -1,43 +1,17 @@
-//! What the agent can do next, pre-filled from the verdict: the window offers each step as a
+//! What the agent can do next ([`NextStep`]), pre-filled from the verdict: the window offers each step as a
 //! button and in the palette, the first one under Entrée, so that the agent never retypes an
 //! address the diagnosis already holds.
 
-use serde::Serialize;
-
-use super::report::{AttachedTo, EstablishmentRef, Verdict};
-
-/// One action a verdict calls for, with what it needs already filled in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum NextStep {
-    /// Attach `email` to an establishment, adding it to the base first unless `known`: to
-    /// `establishment` when the address names it, or else to one the agent chooses.
-    Attach {
-        email: String,
-        known: bool,
-        establishment: Option<EstablishmentRef>,
-    },
-    /// Look for this spelling instead: the known address the caller probably means.
-    UseSpelling { email: String },
-    /// Open an establishment the address (or the one meant) is attached to.
-    Open { establishment: AttachedTo },
-    /// Send an initialisation link to this known, attached address.
-    SendLink { email: String },
-}
-
-/// A step and its French label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-pub struct Step {
-    pub step: NextStep,
-    pub label: String,
-}
+use super::report::{AttachedTo, EstablishmentRef, NextStep, Step, Verdict};
 
 /// The steps a verdict calls for, the one the verdict's action names first. `typed` is the
 /// typed address as it would be stored, when it is well-formed.
 pub(super) fn steps_for(verdict: &Verdict, typed: Option<&str>) -> Vec<Step> {
     let add_typed = || typed.map(|email| attach(email, false, None));
     let mut steps: Vec<NextStep> = match verdict {
-        Verdict::Invalid { repaired_known, .. } => repaired_known.iter().map(spelling).collect(),
+        Verdict::Invalid { repaired_known, .. } => {
+            repaired_known.iter().map(|email| spelling(email)).collect()
+        }
         Verdict::Known {
             email,
             establishments,
@@ -103,9 +77,9 @@ fn attach(email: &str, known: bool, establishment: Option<&EstablishmentRef>) ->
     }
 }
 
-fn spelling(email: &String) -> NextStep {
+fn spelling(email: &str) -> NextStep {
     NextStep::UseSpelling {
-        email: email.clone(),
+        email: email.to_string(),
     }
 }
 
