@@ -5,8 +5,8 @@
 use guichet_tests::desktop::Desktop;
 use guichet_tests::keyboard::{Keyboard, report, wait_for_focus};
 use guichet_tests::smtp::Aiosmtpd;
-use guichet_tests::{AGENT_PASSWORD, demo_team, in_session_keyring, store_signing_key};
-use thirtyfour::prelude::*;
+use guichet_tests::{AGENT_PASSWORD, Sql, demo_team, in_session_keyring, store_signing_key};
+use thirtyfour::prelude::Key;
 
 const SIGNING_KEY: &str = "ThisIsTheSymfonyKernelSecret-4f1e2d";
 const HENRI_IV: &str = "0750654D";
@@ -39,35 +39,20 @@ fn recipient(message: &[u8]) -> String {
         .to_string()
 }
 
-/// Ctrl+K and a query; then the arrows down to the first option whose command id starts with
-/// `command` and whose label holds `label`.
-async fn palette_to(
-    keyboard: &mut Keyboard<'_>,
-    desktop: &Desktop,
-    query: &str,
-    command: &str,
-    label: &str,
-) {
-    keyboard.palette().await;
-    keyboard.type_text(query).await;
-    let options = desktop
-        .driver
-        .find_all(By::Css("#palette-options [data-command]"))
-        .await
-        .expect("options");
-    let mut index = None;
-    for (at, option) in options.iter().enumerate() {
-        let id = option.attr("data-command").await.expect("attribute");
-        let text = option.text().await.expect("text");
-        if id.is_some_and(|id| id.starts_with(command)) && text.contains(label) {
-            index = Some(at as u32);
-            break;
-        }
-    }
-    let index = index.unwrap_or_else(|| panic!("the palette offers no {command} for « {query} »"));
-    keyboard.keys(Key::Down, index).await;
-    keyboard.key(Key::Enter).await;
-    desktop.gone("#command-palette").await;
+/// The journal's actions on `email`, oldest first.
+async fn journal(data: &tempfile::TempDir, email: &str) -> Vec<String> {
+    let sql = Sql::open(&format!(
+        "sqlite://{}",
+        data.path().join("guichet-demo.sqlite").display()
+    ))
+    .await;
+    let actions = sql
+        .texts(&format!(
+            "SELECT action FROM audit_event WHERE email = '{email}' ORDER BY id"
+        ))
+        .await;
+    sql.close().await;
+    actions
 }
 
 #[tokio::test]
@@ -77,43 +62,55 @@ async fn an_unrecognised_address_gets_its_link_as_the_new_principal_address() {
     };
     store_signing_key(SIGNING_KEY);
     let server = Aiosmtpd::start();
-    let (_data, desktop) = signed_in(&server).await;
+    let (data, desktop) = signed_in(&server).await;
     let caller = "secretariat.llg@ac-paris.fr";
     let mut keyboard = Keyboard::start(&desktop).await;
 
+    // The address, unknown: Entrée takes the diagnosis's step, « ajouter et rattacher ».
     keyboard.dictate(caller).await;
-    desktop.element("#diagnosis-panel").await;
-    keyboard.key(Key::Escape).await;
+    desktop.element("#diagnosis-step-0[data-step=attach]").await;
+    keyboard.key(Key::Enter).await;
+    assert_eq!(desktop.focused_id().await, "step-establishment-input");
+    // The establishment chosen in the panel, the address made principal.
     keyboard.dictate(HENRI_IV).await;
     desktop
-        .element(&format!(".guichet-result[data-uai=\"{HENRI_IV}\"]"))
+        .element(&format!("#step-establishment-0[data-uai=\"{HENRI_IV}\"]"))
         .await;
     keyboard.key(Key::Enter).await;
-    desktop
-        .element_with_text("#establishment-uai", HENRI_IV)
-        .await;
-    palette_to(&mut keyboard, &desktop, "rattacher", "attach", "").await;
-    assert_eq!(desktop.focused_id().await, "attach-email");
-    keyboard.dictate(caller).await;
-    keyboard.key(Key::Tab).await;
+    desktop.element("#step-target").await;
+    wait_for_focus(&desktop, "step-principal").await;
     keyboard.key(Key::Space).await;
-    keyboard.key(Key::Tab).await;
+    desktop.check_screen("diagnostic-ajouter").await;
     keyboard.key(Key::Enter).await;
-    desktop.element("#confirm-box").await;
+    let question = desktop
+        .element("#step-question")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(question.contains("adresse principale"), "{question}");
+    assert_eq!(desktop.focused_id().await, "step-confirm");
     keyboard.key(Key::Enter).await;
-    desktop
-        .element_with_text("#principal-address", caller)
-        .await;
-    palette_to(&mut keyboard, &desktop, "liens", "links-", caller).await;
-    desktop.element_with_text("#address-title", caller).await;
-    palette_to(&mut keyboard, &desktop, "envoyer", "send-link", "").await;
+    desktop.element_with_text("#step-outcome", caller).await;
+    desktop.check_screen("diagnostic-ajoute").await;
+    // One key to the link's question, one to send it.
+    assert_eq!(desktop.focused_id().await, "step-send");
+    keyboard.key(Key::Enter).await;
     desktop.element("#send-confirm").await;
+    assert_eq!(desktop.focused_id().await, "send-confirm");
     keyboard.key(Key::Enter).await;
     desktop.element_with_text("#send-outcome", caller).await;
 
     let messages = server.wait_for_messages(1);
     assert_eq!(recipient(&messages[0]), caller);
-    report("adresse-non-reconnue", keyboard.cost().await, 37, 1);
+    let journal = journal(&data, caller).await;
+    for action in ["address_added", "attached", "link_sent"] {
+        assert!(
+            journal.iter().any(|a| a == action),
+            "{action} not in {journal:?}"
+        );
+    }
+    report("adresse-non-reconnue", keyboard.cost().await, 7, 0);
     desktop.quit().await;
 }
 
@@ -124,26 +121,32 @@ async fn a_new_address_is_added_and_made_principal() {
     let new_address = "secretariat.henri4@ac-paris.fr";
     let mut keyboard = Keyboard::start(&desktop).await;
 
+    // The new address, unknown: added and attached from its diagnosis, made principal.
+    keyboard.dictate(new_address).await;
+    desktop.element("#diagnosis-step-0[data-step=attach]").await;
+    keyboard.key(Key::Enter).await;
+    wait_for_focus(&desktop, "step-establishment-input").await;
     keyboard.dictate(HENRI_IV).await;
     desktop
-        .element(&format!(".guichet-result[data-uai=\"{HENRI_IV}\"]"))
+        .element(&format!("#step-establishment-0[data-uai=\"{HENRI_IV}\"]"))
         .await;
+    keyboard.key(Key::Enter).await;
+    wait_for_focus(&desktop, "step-principal").await;
+    keyboard.key(Key::Space).await;
+    keyboard.key(Key::Enter).await;
+    wait_for_focus(&desktop, "step-confirm").await;
     keyboard.key(Key::Enter).await;
     desktop
-        .element_with_text("#establishment-uai", HENRI_IV)
+        .element_with_text("#step-outcome", new_address)
         .await;
-    palette_to(&mut keyboard, &desktop, "rattacher", "attach", "").await;
-    keyboard.dictate(new_address).await;
-    keyboard.key(Key::Tab).await;
-    keyboard.key(Key::Space).await;
-    keyboard.key(Key::Tab).await;
-    keyboard.key(Key::Enter).await;
-    desktop.element("#confirm-box").await;
-    keyboard.key(Key::Enter).await;
+    let cost = keyboard.cost().await;
+
+    // Its establishment's page says so.
+    desktop.click("#step-open").await;
     desktop
         .element_with_text("#principal-address", new_address)
         .await;
-    report("association-manuelle", keyboard.cost().await, 17, 1);
+    report("association-manuelle", cost, 5, 0);
     desktop.quit().await;
 }
 
@@ -157,25 +160,17 @@ async fn a_caller_without_a_link_gets_a_fresh_one() {
     let (_data, desktop) = signed_in(&server).await;
     let mut keyboard = Keyboard::start(&desktop).await;
 
+    // The caller's address: its result opens the establishment at the address's links.
     keyboard.dictate(HENRI_IV_PRINCIPAL).await;
     desktop.element("#search-result-0[data-kind=address]").await;
     keyboard.key(Key::Enter).await;
     desktop
-        .element_with_text("#establishment-uai", HENRI_IV)
-        .await;
-    palette_to(
-        &mut keyboard,
-        &desktop,
-        "liens",
-        "links-",
-        HENRI_IV_PRINCIPAL,
-    )
-    .await;
-    desktop
         .element_with_text("#address-title", HENRI_IV_PRINCIPAL)
         .await;
-    palette_to(&mut keyboard, &desktop, "envoyer", "send-link", "").await;
-    desktop.element("#send-confirm").await;
+    desktop.element("#address-status").await;
+    wait_for_focus(&desktop, "send-link").await;
+    keyboard.key(Key::Enter).await;
+    wait_for_focus(&desktop, "send-confirm").await;
     keyboard.key(Key::Enter).await;
     desktop
         .element_with_text("#send-outcome", HENRI_IV_PRINCIPAL)
@@ -183,6 +178,6 @@ async fn a_caller_without_a_link_gets_a_fresh_one() {
 
     let messages = server.wait_for_messages(1);
     assert_eq!(recipient(&messages[0]), HENRI_IV_PRINCIPAL);
-    report("lien-jamais-recu", keyboard.cost().await, 19, 1);
+    report("lien-jamais-recu", keyboard.cost().await, 3, 1);
     desktop.quit().await;
 }

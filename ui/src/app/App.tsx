@@ -30,7 +30,7 @@ import { messageOf, onSessionEnded, onSessionLocked, unwrap } from "../lib/resul
 
 export type Screen =
   | { name: "search" }
-  | { name: "establishment"; uai: string }
+  | { name: "establishment"; uai: string; email?: string }
   | { name: "address"; email: string }
   | { name: "check-link" }
   | { name: "initialisation" }
@@ -54,6 +54,8 @@ export function App() {
   const [locked, setLocked] = useState(false);
   const [screen, setScreen] = useState<Screen>({ name: "search" });
   const [query, setQuery] = useState("");
+  // The establishment last shown: where the agent came from, the caller's most likely.
+  const [lastEstablishment, setLastEstablishment] = useState<string | null>(null);
   const [overlay, setOverlay] = useState<"palette" | "help" | null>(null);
   const registry = usePaletteRegistry();
   const { setIsDark } = useIsDark();
@@ -87,6 +89,7 @@ export function App() {
     setLocked(false);
     setScreen({ name: "search" });
     setQuery("");
+    setLastEstablishment(null);
   }, []);
   const lock = useCallback(() => setLocked(true), []);
   // A supervisor disabled this agent, or took its role away: whatever it was doing, the
@@ -98,6 +101,7 @@ export function App() {
       setLocked(false);
       setScreen({ name: "search" });
       setQuery("");
+      setLastEstablishment(null);
     });
     return () => onSessionEnded(null);
   }, []);
@@ -109,7 +113,10 @@ export function App() {
   const idleSeconds = startup.state === "ready" ? startup.status.idle_lock_seconds : 600;
   useIdleLock(idleSeconds, auth.state === "signed-in" && !locked, lock);
 
-  const openEstablishment = useCallback((uai: string) => setScreen({ name: "establishment", uai }), []);
+  const openEstablishment = useCallback((uai: string, email?: string) => {
+    setScreen({ name: "establishment", uai, email });
+    setLastEstablishment(uai);
+  }, []);
   const backToSearch = useCallback(() => setScreen({ name: "search" }), []);
 
   const agent = auth.state === "signed-in" ? auth.agent : null;
@@ -225,8 +232,12 @@ export function App() {
           )}
           {startup.state === "ready" && auth.state === "first-supervisor" && <FirstSupervisorPage onSignedIn={signedIn} />}
           {startup.state === "ready" && auth.state === "signed-out" && <SignInPage onSignedIn={signedIn} notice={auth.notice} />}
-          {agent && screen.name === "search" && <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} />}
-          {agent && screen.name === "establishment" && <EstablishmentPage uai={screen.uai} agent={agent} onBack={backToSearch} />}
+          {agent && screen.name === "search" && (
+            <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} agent={agent} caller={lastEstablishment} />
+          )}
+          {agent && screen.name === "establishment" && (
+            <EstablishmentPage key={screen.uai} uai={screen.uai} email={screen.email} agent={agent} onBack={backToSearch} />
+          )}
           {agent && screen.name === "check-link" && <LinkCheckPage onOpenAddress={(email) => setScreen({ name: "address", email })} />}
           {agent && screen.name === "address" && (
             <AddressPanel email={screen.email} agent={agent} note="" onClose={() => setScreen({ name: "check-link" })} />

@@ -18,13 +18,14 @@ import { Timeline } from "./Timeline";
 import { useAddressChanges } from "./useAddressChanges";
 import { useEstablishment } from "./useEstablishment";
 
-type Props = { uai: string; agent: Agent; onBack: () => void };
+/** `email`: the address the agent came for (an address's search result), its links shown. */
+type Props = { uai: string; email?: string; agent: Agent; onBack: () => void };
 
-export function EstablishmentPage({ uai, agent, onBack }: Props) {
+export function EstablishmentPage({ uai, email, agent, onBack }: Props) {
   const { establishment, error, loading, revision, reload } = useEstablishment(uai);
   const changes = useAddressChanges(establishment, reload);
   const { pending, cancel } = changes;
-  const [openAddress, setOpenAddress] = useState<string | null>(null);
+  const [openAddress, setOpenAddress] = useState<string | null>(email ?? null);
   const refused = refusalOf(agent.permissions.edit_addresses);
 
   // Escape cancels the change waiting for confirmation, or else goes back to the search.
@@ -54,6 +55,7 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
         <>
           <EstablishmentView
             establishment={establishment}
+            focusTitle={email === undefined}
             rowActions={(address) => (
               <AddressRowActions
                 address={address}
@@ -65,7 +67,13 @@ export function EstablishmentPage({ uai, agent, onBack }: Props) {
             )}
           />
           {openAddress && establishment.addresses.some((a) => a.email === openAddress) && (
-            <AddressPanel email={openAddress} agent={agent} note={changes.draft.note} onClose={() => setOpenAddress(null)} />
+            <AddressPanel
+              email={openAddress}
+              agent={agent}
+              note={changes.draft.note}
+              onClose={() => setOpenAddress(null)}
+              focusSend={openAddress === email}
+            />
           )}
           {changes.outcome && (
             <Alert severity={changes.outcome.ok ? "success" : "error"} small description={changes.outcome.message} className="fr-mt-2w" id="action-outcome" />

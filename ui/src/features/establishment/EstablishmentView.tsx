@@ -11,13 +11,17 @@ type Props = {
   now?: Date;
   /** What an agent may do with one address (buttons), when the page offers actions. */
   rowActions?: (address: AttachedAddress) => ReactNode;
+  /** False when the page opens for one address, whose panel takes the focus instead. */
+  focusTitle?: boolean;
 };
 
-export function EstablishmentView({ establishment: e, now = new Date(), rowActions }: Props) {
+export function EstablishmentView({ establishment: e, now = new Date(), rowActions, focusTitle = true }: Props) {
   const principal = e.addresses.find((address) => address.principal);
   // The page's title takes the focus when an establishment opens, so that it is announced.
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [e.uai]);
+  useEffect(() => {
+    if (focusTitle) heading.current?.focus();
+  }, [e.uai, focusTitle]);
   return (
     <article aria-labelledby="establishment-name" className="fr-mt-2w">
       <div className="fr-mb-1w guichet-badges">

@@ -13,12 +13,21 @@ import { messageOf, unwrap } from "../../lib/result";
 import { usePaletteCommands } from "../palette/registry";
 import { DeliveryOutcome } from "./DeliveryOutcome";
 
-type Props = { email: string; agent: Agent; note: string; onClose: () => void };
+type Props = {
+  email: string;
+  agent: Agent;
+  note: string;
+  onClose: () => void;
+  /** Opened to send a link: the question is asked at once (the diagnosis's step). */
+  confirmAtOnce?: boolean;
+  /** Opened for this address: the send button has the focus, one key from the question. */
+  focusSend?: boolean;
+};
 
-export function AddressPanel({ email, agent, note, onClose }: Props) {
+export function AddressPanel({ email, agent, note, onClose, confirmAtOnce = false, focusSend = false }: Props) {
   const [links, setLinks] = useState<AddressLinks | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState(confirmAtOnce);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const [revision, setRevision] = useState(0);
@@ -168,6 +177,7 @@ export function AddressPanel({ email, agent, note, onClose }: Props) {
           title={sendRefused}
           id="send-link"
           onClick={askSend}
+          nativeButtonProps={{ autoFocus: focusSend }}
         >
           Envoyer un lien d’initialisation…
         </Button>

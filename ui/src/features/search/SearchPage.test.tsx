@@ -14,13 +14,14 @@ vi.mock("../../bindings", () => ({
   },
 }));
 
+import { agentOf } from "../../test/agents";
 import { needsDiagnosis, SearchPage } from "./SearchPage";
 
 describe("the search field", () => {
   it("opens the active result with Enter and says which UAI letter was wrong", async () => {
     vi.useFakeTimers();
     const onOpen = vi.fn();
-    render(<SearchPage query="0750654E" onQueryChange={() => {}} onOpen={onOpen} />);
+    render(<SearchPage query="0750654E" onQueryChange={() => {}} onOpen={onOpen} agent={agentOf("agent")} caller={null} />);
     await act(async () => {
       await vi.runAllTimersAsync();
     });
@@ -35,7 +36,11 @@ describe("the search field", () => {
 describe("when to diagnose an address", () => {
   it("diagnoses a whole address the results do not hold", () => {
     expect(needsDiagnosis("ce.0750654d@ac-pari.fr", [])).toBe(true);
-    expect(needsDiagnosis("CE.0750654D@ac-paris.fr", [{ kind: "address", email: "ce.0750654d@ac-paris.fr", uais: [] }])).toBe(false);
+    expect(needsDiagnosis("CE.0750654D@ac-paris.fr", [{ kind: "address", email: "ce.0750654d@ac-paris.fr", uais: ["0750654D"] }])).toBe(false);
+  });
+
+  it("diagnoses a known address attached nowhere", () => {
+    expect(needsDiagnosis("orphelin@ac-paris.fr", [{ kind: "address", email: "orphelin@ac-paris.fr", uais: [] }])).toBe(true);
   });
 
   it("waits for a whole address", () => {

@@ -1,7 +1,7 @@
 // The first screen: one field for a UAI, a name, a town or an address, results while typing.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { commands, type SearchHit, type UaiCorrectionView } from "../../bindings";
+import { commands, type Agent, type SearchHit, type UaiCorrectionView } from "../../bindings";
 import { Pending } from "../../lib/Pending";
 import { messageOf, unwrap } from "../../lib/result";
 import { DiagnosisPanel } from "../diagnosis/DiagnosisPanel";
@@ -18,20 +18,29 @@ const DEBOUNCE_MS = 80;
 type Props = {
   query: string;
   onQueryChange: (query: string) => void;
-  onOpen: (uai: string) => void;
+  /** Opens an establishment; on an address's result, with that address's links shown. */
+  onOpen: (uai: string, email?: string) => void;
+  agent: Agent;
+  /** The establishment whose page the agent came from, offered first where one is chosen. */
+  caller: string | null;
 };
 
 type Results = { query: string; hits: SearchHit[]; correction: UaiCorrectionView | null } | { query: string; error: string };
 
-/** An address typed whole that the results do not hold as such: the caller's "not recognised". */
+/**
+ * An address typed whole that the results do not hold as such, or hold attached nowhere: the
+ * caller's "not recognised".
+ */
 export function needsDiagnosis(query: string, hits: SearchHit[]): boolean {
   const typed = query.trim().toLowerCase();
   const whole = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(typed);
-  return whole && !hits.some((hit) => hit.kind === "address" && hit.email.toLowerCase() === typed);
+  return whole && !hits.some((hit) => hit.kind === "address" && hit.email.toLowerCase() === typed && hit.uais.length > 0);
 }
 
-export function SearchPage({ query, onQueryChange, onOpen }: Props) {
+export function SearchPage({ query, onQueryChange, onOpen, agent, caller }: Props) {
   const input = useRef<HTMLInputElement>(null);
+  // The diagnosis's first step, which Entrée takes when no result is there to open.
+  const primaryStep = useRef<(() => void) | null>(null);
   const [results, setResults] = useState<Results | null>(null);
   const [active, setActive] = useState(-1);
   const recent = useRecentPicker(query, onOpen);
@@ -71,7 +80,9 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
       event.preventDefault();
       const hit = hits[active];
       const target = hit && targetOf(hit);
-      if (target) onOpen(target);
+      if (target && hit.kind === "address") onOpen(target, hit.email);
+      else if (target) onOpen(target);
+      else primaryStep.current?.();
     } else if (event.key === "Escape") {
       onQueryChange("");
     }
@@ -132,7 +143,9 @@ export function SearchPage({ query, onQueryChange, onOpen }: Props) {
       </div>
       {hits.length > 0 && <SearchResults hits={hits} active={active} onOpen={onOpen} onHover={setActive} />}
       {recent.shown && <RecentList recent={recent.recent} active={recent.active} onOpen={onOpen} onHover={recent.setActive} />}
-      {shown && "hits" in shown && needsDiagnosis(shown.query, shown.hits) && <DiagnosisPanel email={shown.query} onOpen={onOpen} />}
+      {shown && "hits" in shown && needsDiagnosis(shown.query, shown.hits) && (
+        <DiagnosisPanel key={shown.query} email={shown.query} agent={agent} caller={caller} onOpen={onOpen} onSearch={onQueryChange} primaryRef={primaryStep} />
+      )}
     </section>
   );
 }

@@ -26,11 +26,14 @@ describe("search results", () => {
     expect(options[1]?.getAttribute("aria-disabled")).toBe("true");
   });
 
-  it("opens the establishment of the clicked result", () => {
+  it("opens the establishment of the clicked result, at the address's links for an address", () => {
     const onOpen = vi.fn();
-    render(<SearchResults hits={[attached]} active={-1} onOpen={onOpen} onHover={() => {}} />);
-    fireEvent.click(screen.getByRole("option"));
-    expect(onOpen).toHaveBeenCalledWith("0750654D");
+    render(<SearchResults hits={[attached, henriIv]} active={-1} onOpen={onOpen} onHover={() => {}} />);
+    const [address, establishment] = screen.getAllByRole("option");
+    fireEvent.click(address as HTMLElement);
+    expect(onOpen).toHaveBeenLastCalledWith("0750654D", attached.kind === "address" ? attached.email : "");
+    fireEvent.click(establishment as HTMLElement);
+    expect(onOpen).toHaveBeenLastCalledWith("0750654D");
   });
 
   it("opens nothing for an address attached nowhere", () => {

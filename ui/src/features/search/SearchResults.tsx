@@ -15,7 +15,7 @@ export function targetOf(hit: SearchHit): string | null {
 type Props = {
   hits: SearchHit[];
   active: number;
-  onOpen: (uai: string) => void;
+  onOpen: (uai: string, email?: string) => void;
   onHover: (index: number) => void;
 };
 
@@ -36,7 +36,7 @@ export function SearchResults({ hits, active, onOpen, onHover }: Props) {
             data-uai={hit.kind === "establishment" ? hit.uai : undefined}
             onMouseEnter={() => onHover(index)}
             onMouseDown={(event) => event.preventDefault()}
-            onClick={() => target && onOpen(target)}
+            onClick={() => target && (hit.kind === "address" ? onOpen(target, hit.email) : onOpen(target))}
           >
             {hit.kind === "establishment" ? (
               <>
