@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod annuaire;
 pub mod bounces;
 pub mod cli;
 pub mod cluster;

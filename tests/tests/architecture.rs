@@ -47,6 +47,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("initialisation", Layer::Domain),
     ("campaign", Layer::Domain),
     ("mail", Layer::Domain),
+    ("annuaire", Layer::Domain),
     ("demo", Layer::Adapter),
     ("store", Layer::Adapter),
     ("live_index", Layer::Adapter),

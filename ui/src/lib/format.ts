@@ -75,6 +75,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   campaign_paused: "Campagne mise en pause",
   campaign_resumed: "Campagne reprise",
   campaign_cancelled: "Campagne annulée",
+  annuaire_imported: "Annuaire importé",
+  establishment_added: "Établissement ajouté",
+  establishment_updated: "Établissement mis à jour",
+  establishment_closed: "Établissement fermé",
+  establishment_reopened: "Établissement rouvert",
 };
 
 /** The UTC instant at which a Paris calendar day (`YYYY-MM-DD`) plus `days` begins. */

@@ -34,10 +34,17 @@ pub enum AuditAction {
     CampaignPaused,
     CampaignResumed,
     CampaignCancelled,
+    /// An Annuaire de l'éducation file applied, with its counts.
+    AnnuaireImported,
+    // An establishment an import added, changed, closed or reopened.
+    EstablishmentAdded,
+    EstablishmentUpdated,
+    EstablishmentClosed,
+    EstablishmentReopened,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::AgentAdded,
@@ -59,6 +66,11 @@ impl AuditAction {
         AuditAction::CampaignPaused,
         AuditAction::CampaignResumed,
         AuditAction::CampaignCancelled,
+        AuditAction::AnnuaireImported,
+        AuditAction::EstablishmentAdded,
+        AuditAction::EstablishmentUpdated,
+        AuditAction::EstablishmentClosed,
+        AuditAction::EstablishmentReopened,
     ];
 
     /// The code stored in `audit_event.action`.
@@ -85,6 +97,11 @@ impl AuditAction {
             AuditAction::CampaignPaused => "campaign_paused",
             AuditAction::CampaignResumed => "campaign_resumed",
             AuditAction::CampaignCancelled => "campaign_cancelled",
+            AuditAction::AnnuaireImported => "annuaire_imported",
+            AuditAction::EstablishmentAdded => "establishment_added",
+            AuditAction::EstablishmentUpdated => "establishment_updated",
+            AuditAction::EstablishmentClosed => "establishment_closed",
+            AuditAction::EstablishmentReopened => "establishment_reopened",
         }
     }
 
@@ -118,6 +135,11 @@ impl AuditAction {
             AuditAction::CampaignPaused => "Campagne mise en pause",
             AuditAction::CampaignResumed => "Campagne reprise",
             AuditAction::CampaignCancelled => "Campagne annulée",
+            AuditAction::AnnuaireImported => "Annuaire importé",
+            AuditAction::EstablishmentAdded => "Établissement ajouté",
+            AuditAction::EstablishmentUpdated => "Établissement mis à jour",
+            AuditAction::EstablishmentClosed => "Établissement fermé",
+            AuditAction::EstablishmentReopened => "Établissement rouvert",
         }
     }
 }

@@ -67,6 +67,23 @@ pub enum Error {
     InvalidPopulation(#[from] crate::initialisation::PopulationError),
     #[error("the filters and states select no establishment")]
     EmptyPopulation,
+    #[error("the Annuaire file is empty")]
+    AnnuaireEmpty,
+    #[error("line 1: the Annuaire file is separated by {found:?}, not ';'")]
+    AnnuaireSeparator { found: char },
+    #[error("line 1: not the Annuaire de l'éducation, columns missing: {}", missing.join(", "))]
+    AnnuaireHeaders { missing: Vec<String> },
+    #[error("line {line}, column {column}: not UTF-8")]
+    AnnuaireEncoding { line: u64, column: String },
+    #[error("line {line}: not CSV: {reason}")]
+    AnnuaireCsv { line: u64, reason: String },
+    #[error("{count} rows rejected, the first line {line}, column {column}: {reason}")]
+    AnnuaireRejected {
+        count: usize,
+        line: u64,
+        column: String,
+        reason: String,
+    },
     #[error("campaign rate: {0}")]
     CampaignRate(#[from] crate::campaign::RateError),
     #[error("no campaign {0}")]

@@ -6,6 +6,7 @@
 
 // The domain: the vocabulary and the rules, no I/O.
 pub mod agents;
+pub mod annuaire;
 mod arena;
 pub mod associations;
 pub mod audit;

@@ -17,6 +17,8 @@ pub use generator::{
     DEFAULT_SEED, DEFAULT_SIZE, DemoReport, DemoSize, MAX_ACCOUNTS, MAX_ESTABLISHMENTS, generate,
 };
 pub use load::load;
+/// The embedded real lycées, as establishments (tests write them as Annuaire files).
+pub use reference::lycees;
 
 #[cfg(test)]
 mod tests;

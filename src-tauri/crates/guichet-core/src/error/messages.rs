@@ -74,6 +74,41 @@ impl Error {
                 format!("Le réglage {name} est invalide\u{a0}: {reason}.")
             }
             Error::InvalidPopulation(error) => error.message(),
+            Error::AnnuaireEmpty => "Le fichier est vide\u{a0}: il ne contient aucun \
+                 établissement de l’Annuaire de l’éducation. Rien n’a été importé."
+                .into(),
+            Error::AnnuaireSeparator { found } => format!(
+                "Ligne 1\u{a0}: les colonnes sont séparées par «\u{a0}{found}\u{a0}», l’Annuaire de \
+                 l’éducation les sépare par «\u{a0};\u{a0}». Téléchargez l’export CSV du jeu de \
+                 données tel quel. Rien n’a été importé."
+            ),
+            Error::AnnuaireHeaders { missing } => format!(
+                "Ligne 1\u{a0}: ce fichier n’est pas l’Annuaire de l’éducation, il y manque \
+                 {} {}. Rien n’a été importé.",
+                if missing.len() > 1 { "les colonnes" } else { "la colonne" },
+                missing.join(", ")
+            ),
+            Error::AnnuaireEncoding { line, column } => format!(
+                "Ligne {line}, colonne {column}\u{a0}: le texte n’est pas en UTF-8 (sans doute en \
+                 Latin-1). Téléchargez l’export CSV de l’Annuaire tel quel, ou enregistrez le \
+                 fichier en UTF-8. Rien n’a été importé."
+            ),
+            Error::AnnuaireCsv { line, .. } => format!(
+                "Ligne {line}\u{a0}: le fichier n’est plus un CSV lisible (guillemet non fermé\u{a0}?). \
+                 Rien n’a été importé."
+            ),
+            Error::AnnuaireRejected {
+                count,
+                line,
+                column,
+                reason,
+            } => format!(
+                "{count} ligne{s} du fichier {sont} écartée{s}, la première ligne {line}, colonne \
+                 {column}\u{a0}: {reason}. Rien n’a été importé\u{a0}; vérifiez ces lignes, puis \
+                 importez le reste du fichier en les écartant (--skip-rejected).",
+                s = if *count > 1 { "s" } else { "" },
+                sont = if *count > 1 { "sont" } else { "est" },
+            ),
             Error::EmptyPopulation => "Aucun établissement ne correspond à ces filtres dans les \
                  états choisis\u{a0}: aucune campagne n’est préparée. Élargissez les filtres ou \
                  choisissez d’autres états."

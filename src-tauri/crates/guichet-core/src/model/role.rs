@@ -28,6 +28,8 @@ pub enum Permission {
     ManageSettings,
     ReadJournal,
     RunCampaigns,
+    /// Import the Annuaire de l'éducation (its dry run included).
+    ImportAnnuaire,
 }
 
 impl Role {
@@ -55,7 +57,8 @@ impl Role {
             Permission::ManageAgents
             | Permission::ManageSettings
             | Permission::ReadJournal
-            | Permission::RunCampaigns => self == Role::Superviseur,
+            | Permission::RunCampaigns
+            | Permission::ImportAnnuaire => self == Role::Superviseur,
         }
     }
 
@@ -71,7 +74,7 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::Read,
         Permission::EditAddresses,
         Permission::SendLinks,
@@ -79,6 +82,7 @@ impl Permission {
         Permission::ManageSettings,
         Permission::ReadJournal,
         Permission::RunCampaigns,
+        Permission::ImportAnnuaire,
     ];
 
     /// What the permission lets an agent do, to complete "Votre rôle ne permet pas …".
@@ -91,6 +95,7 @@ impl Permission {
             Permission::ManageSettings => "de modifier les réglages",
             Permission::ReadJournal => "de consulter ou d’exporter le journal",
             Permission::RunCampaigns => "de préparer ou de conduire une campagne d’envoi",
+            Permission::ImportAnnuaire => "d’importer l’Annuaire de l’éducation",
         }
     }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 mod agents;
+pub mod annuaire;
 mod associations;
 mod audit;
 mod bench;

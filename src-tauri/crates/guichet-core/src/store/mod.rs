@@ -5,6 +5,7 @@
 //! matches on the backend. Every query runs against both backends in the test suite.
 
 mod agents;
+mod annuaire;
 mod associations;
 pub(crate) mod audit;
 mod bench;
@@ -34,6 +35,7 @@ use sqlx::sqlite::{
 use crate::error::{Error, Result};
 
 pub(crate) use agents::{AgentChange, AgentRow, NewAgent};
+pub use annuaire::ImportCounts;
 pub(crate) use associations::{Actor, Applied, AssociationOp};
 pub(crate) use bounces::ReportToMatch;
 pub use bulk::{Batch, NewAccount, NewResetRequest};
