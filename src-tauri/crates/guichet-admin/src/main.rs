@@ -11,6 +11,7 @@ use guichet_core::{Error, Guichet, Settings, demo, search};
 use serde_json::json;
 
 mod agents;
+mod annuaire;
 mod associations;
 mod audit;
 mod campaign;
@@ -131,6 +132,12 @@ enum Command {
     },
     /// Consulte (--json) ou exporte (--csv) le journal ; réservé aux superviseurs.
     Audit(audit::Audit),
+    /// L’Annuaire de l’éducation : `annuaire import FICHIER` met les établissements à jour
+    /// (--dry-run : simulation) ; réservé aux superviseurs.
+    Annuaire {
+        #[command(subcommand)]
+        command: annuaire::AnnuaireCommand,
+    },
     /// Enregistre ou supprime un secret du trousseau du système (sans base de données).
     Secret {
         #[command(subcommand)]
@@ -265,6 +272,7 @@ async fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Report { command } => Ok(report::run(settings, command).await?),
         Command::Campaign { command } => Ok(campaign::run(settings, command).await?),
         Command::Audit(args) => Ok(audit::run(settings, args, cli.json).await?),
+        Command::Annuaire { command } => Ok(annuaire::run(settings, command).await?),
         Command::Secret { command } => Ok(secrets::run(command).await?),
         Command::Bench { command } => {
             let run = guichet_bench::run(settings, command, output::agent_password);

@@ -2,6 +2,7 @@
 //! and secrets on standard input, the agent's password in `GUICHET_AGENT_PASSWORD`, JSON out.
 
 mod agents;
+mod annuaire;
 mod associations;
 mod audit;
 mod campaign;
