@@ -480,3 +480,71 @@ on_both_backends!(
         assert_eq!(sql.count("establishment").await, (rows.len() - 3) as i64);
     }
 );
+
+on_both_backends!(
+    a_closing_announced_stays_open_and_a_new_status_is_a_change,
+    |db| {
+        let (guichet, supervisor, sql) = desk(&db.url).await;
+        let base = lycees_of(&["Paris"]);
+        let first = file(&first_snapshot(&base), Headers::Labels, false);
+        guichet
+            .import_annuaire(&supervisor, first.as_slice(), "paris.csv", false)
+            .await
+            .expect("first import");
+        let (announced, private) = (&base[0], &base[1]);
+        let mut rows = first_snapshot(&base);
+        rows[0].etat = "A FERMER";
+        rows[1].identity.sector = match private.sector {
+            guichet_core::model::establishment::Sector::Public => {
+                guichet_core::model::establishment::Sector::Prive
+            }
+            guichet_core::model::establishment::Sector::Prive => {
+                guichet_core::model::establishment::Sector::Public
+            }
+        };
+        let second = file(&rows, Headers::Labels, true);
+        let diff = guichet
+            .annuaire_dry_run(&supervisor, second.as_slice())
+            .await
+            .expect("dry run");
+        assert_eq!(
+            uais(diff.changed.iter().map(|i| &i.uai)),
+            uais([&announced.uai, &private.uai])
+        );
+        let json = serde_json::to_value(&diff).expect("JSON");
+        let item = |uai: &guichet_core::model::uai::Uai| {
+            json["changed"]
+                .as_array()
+                .expect("changed")
+                .iter()
+                .find(|i| i["uai"] == uai.as_str())
+                .cloned()
+                .expect("listed")
+        };
+        assert_eq!(item(&announced.uai)["before"]["closing_announced"], false);
+        assert_eq!(item(&announced.uai)["after"]["closing_announced"], true);
+        assert_eq!(
+            item(&private.uai)["after"]["sector"],
+            rows[1].identity.sector.code()
+        );
+        assert!(diff.closed.is_empty(), "announced is still open");
+        guichet
+            .import_annuaire(&supervisor, second.as_slice(), "paris-2.csv", false)
+            .await
+            .expect("applied");
+        let column = |uai: &guichet_core::model::uai::Uai, column: &str| {
+            format!(
+                "SELECT COALESCE(CAST({column} AS TEXT), '') FROM establishment WHERE uai = '{uai}'"
+            )
+        };
+        assert_eq!(
+            text(&sql, &column(&announced.uai, "closing_announced")).await,
+            "1"
+        );
+        assert_eq!(text(&sql, &column(&announced.uai, "closed_on")).await, "");
+        assert_eq!(
+            text(&sql, &column(&private.uai, "sector")).await,
+            rows[1].identity.sector.code()
+        );
+    }
+);
