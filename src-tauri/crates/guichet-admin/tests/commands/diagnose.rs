@@ -44,19 +44,30 @@ on_both_backends!(known_near_and_unknown_addresses, |db| {
     assert_eq!(finding["typos"], 1);
     assert_eq!(finding["kinds"], json!(["typo"]));
     assert!(near["action"].as_str().is_some_and(|a| a.contains(KNOWN)));
+    // Its steps: the known spelling, then the establishment it is attached to.
+    assert_eq!(
+        near["steps"][0]["step"],
+        json!({"kind": "use_spelling", "email": KNOWN})
+    );
+    assert_eq!(near["steps"][1]["step"]["kind"], "open");
+    assert_eq!(near["steps"][1]["step"]["establishment"]["uai"], HENRI_IV);
 
     let unknown = admin(url, &["diagnose", "zorglub.quidam@exemple-inconnu.org"]).run();
     let unknown = unknown.ok();
     assert_eq!(unknown["verdict"], json!({"kind": "unknown"}));
     assert_eq!(unknown["normalised"], "zorglub.quidam@exemple-inconnu.org");
     assert_eq!(unknown["findings"], json!([]));
+    assert_eq!(
+        unknown["steps"][0]["step"],
+        json!({"kind": "attach", "email": "zorglub.quidam@exemple-inconnu.org", "known": false, "establishment": null})
+    );
     assert!(
         unknown["action"]
             .as_str()
             .is_some_and(|a| a.starts_with("Adresse inconnue"))
     );
 
-    // For people: the verdict, the action, then each finding's sentence.
+    // For people: the verdict, the action, each step, then each finding's sentence.
     let text = admin(url, &["diagnose", "intendance.cite-scolaira@ac-paris.fr"])
         .text()
         .run();
@@ -70,9 +81,20 @@ on_both_backends!(known_near_and_unknown_addresses, |db| {
             near["action"].as_str().unwrap_or_default()
         )
     );
-    assert_eq!(lines[3], "Constats\u{a0}:");
+    for (index, step) in near["steps"].as_array().expect("steps").iter().enumerate() {
+        assert_eq!(
+            lines[3 + index],
+            format!(
+                "Action possible\u{a0}: {}",
+                step["label"].as_str().unwrap_or_default()
+            )
+        );
+    }
+    let after = 3 + near["steps"].as_array().map_or(0, Vec::len);
+    assert!(after > 3, "a typo has steps");
+    assert_eq!(lines[after], "Constats\u{a0}:");
     assert_eq!(
-        lines[4],
+        lines[after + 1],
         format!(
             "  - {}",
             near["findings"][0]["message"].as_str().unwrap_or_default()
