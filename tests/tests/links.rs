@@ -588,3 +588,92 @@ on_both_backends!(a_database_of_the_siec_mails_through_its_relay, |db| {
         other => panic!("{other:?}"),
     }
 });
+
+on_both_backends!(
+    an_address_whose_every_establishment_closed_gets_no_link,
+    |db| {
+        let desk = desk(&db.url, |_| {}).await;
+        let sql = Sql::of(&desk.guichet).await;
+        let (closed_only, also_open, closing_later) = (
+            "secretariat.ferme@ac-paris.fr",
+            "secretariat.suite@ac-paris.fr",
+            "secretariat.bientot@ac-paris.fr",
+        );
+        for email in [closed_only, also_open] {
+            desk.guichet
+                .attach(&desk.agent, email, &["0750654D".into()], false, None, None)
+                .await
+                .expect("attached");
+        }
+        desk.guichet
+            .attach(
+                &desk.agent,
+                also_open,
+                &["0750655E".into()],
+                false,
+                None,
+                None,
+            )
+            .await
+            .expect("attached to a second establishment");
+        desk.guichet
+            .attach(
+                &desk.agent,
+                closing_later,
+                &["0750656F".into()],
+                false,
+                None,
+                None,
+            )
+            .await
+            .expect("attached");
+        execute(
+            &sql,
+            "UPDATE establishment SET closed_on = '2026-01-15' WHERE uai = '0750654D'",
+        )
+        .await;
+        execute(
+            &sql,
+            "UPDATE establishment SET closed_on = '2999-06-30' WHERE uai = '0750656F'",
+        )
+        .await;
+        let (outbox, links) = (
+            sql.count("mail_outbox").await,
+            sql.count("reset_link").await,
+        );
+
+        // Attached to Henri-IV alone, closed since January: refused, saying which one and why.
+        let refused = desk
+            .guichet
+            .send_link(&desk.agent, closed_only, None)
+            .await
+            .expect_err("a closed establishment gets no link");
+        assert_eq!(refused.kind(), ErrorKind::EstablishmentClosed);
+        let message = refused.message();
+        assert!(
+            message.contains("0750654D") && message.contains("fermé"),
+            "{message}"
+        );
+        assert_eq!(sql.count("mail_outbox").await, outbox, "nothing queued");
+        assert_eq!(
+            sql.count("reset_link").await,
+            links,
+            "nothing in the ledger"
+        );
+        let journaled = sql
+        .number(&format!(
+            "SELECT count(*) FROM audit_event WHERE action = 'link_sent' AND email = '{closed_only}'"
+        ))
+        .await;
+        assert_eq!(journaled, 0);
+
+        // Attached to an open establishment too, or to one closing later: the link is asked for.
+        for email in [also_open, closing_later] {
+            desk.guichet
+                .send_link(&desk.agent, email, None)
+                .await
+                .unwrap_or_else(|error| panic!("{email}: {error}"));
+        }
+        assert_eq!(sql.count("mail_outbox").await, outbox + 2);
+    }
+);

@@ -184,6 +184,8 @@ pub enum Error {
     SmtpUnreachable(String),
     #[error("account {0:?} is disabled")]
     AccountDisabled(String),
+    #[error("every establishment of {email:?} is closed: {uais:?}")]
+    EstablishmentClosed { email: String, uais: Vec<String> },
     #[error("SMTP settings: {0}")]
     SmtpSettings(#[from] crate::mail::smtp_url::SmtpConfigError),
     #[error("the stored SMTP password is for {configured:?}, not for {typed}: not sent there")]

@@ -268,6 +268,11 @@ impl Error {
             Error::AccountDisabled(email) => format!(
                 "Le compte «\u{a0}{email}\u{a0}» est désactivé sur le portail\u{a0}: un lien ne lui servirait à rien."
             ),
+            Error::EstablishmentClosed { email, uais } => format!(
+                "«\u{a0}{email}\u{a0}» n’est rattachée qu’à {} ({})\u{a0}: aucun lien ne lui est envoyé. Rattachez l’adresse à l’établissement qui a pris la suite.",
+                if uais.len() > 1 { "des établissements fermés" } else { "un établissement fermé" },
+                uais.join(", ")
+            ),
             Error::SmtpSettings(error) => error.message(),
             Error::SmtpPasswordElsewhere { typed, configured } => format!(
                 "Le mot de passe du trousseau ne sert qu’avec le serveur réglé ({})\u{a0}: il n’est \

@@ -67,6 +67,21 @@ impl Store {
             if account.disabled {
                 return Err(Error::AccountDisabled(account.email));
             }
+            // An address whose every establishment has closed would open a portal account of
+            // no one: refused, the agent is sent to the successor.
+            let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+            let attached: Vec<(String, bool)> = sqlx::query_as(
+                "SELECT e.uai, COALESCE(e.closed_on <= $2, FALSE) FROM establishment_account ea \
+                 JOIN establishment e ON e.uai = ea.uai WHERE ea.account_id = $1 ORDER BY e.uai",
+            )
+            .bind(account.id)
+            .bind(today)
+            .fetch_all(&mut *tx)
+            .await?;
+            if !attached.is_empty() && attached.iter().all(|(_, closed)| *closed) {
+                let uais = attached.into_iter().map(|(uai, _)| uai).collect();
+                return Err(Error::EstablishmentClosed { email: account.email, uais });
+            }
             let previous: Option<DateTime<Utc>> =
                 sqlx::query_scalar("SELECT max(minted_at) FROM reset_link WHERE account_id = $1")
                     .bind(account.id)
