@@ -29,11 +29,6 @@ export function AttachStep({ email, known, named, caller, agent, onOpen }: Props
   const [stage, setStage] = useState<Stage>("choose");
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
 
-  const choose = (chosen: Chosen) => {
-    setTarget(chosen);
-    // The checkbox is drawn once the target is: focus it then.
-    window.setTimeout(() => document.getElementById("step-principal")?.focus(), 0);
-  };
   const ask = (event?: FormEvent) => {
     event?.preventDefault();
     if (!target) return;
@@ -72,7 +67,7 @@ export function AttachStep({ email, known, named, caller, agent, onOpen }: Props
               </Button>
             </p>
           ) : (
-            <EstablishmentChooser caller={caller} onChoose={choose} />
+            <EstablishmentChooser caller={caller} onChoose={setTarget} />
           )}
           {target && (
             <>
@@ -83,7 +78,8 @@ export function AttachStep({ email, known, named, caller, agent, onOpen }: Props
                   checked={principal}
                   onChange={(event) => setPrincipal(event.target.checked)}
                   onKeyDown={onCheckboxKey}
-                  autoFocus={named !== null}
+                  // Drawn once the target is known: the next key is for it.
+                  autoFocus
                 />
                 <label className="fr-label" htmlFor="step-principal">
                   En faire l’adresse principale de l’établissement

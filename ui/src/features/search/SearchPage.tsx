@@ -9,7 +9,7 @@ import { RECENT_LIST_ID } from "../recent/recent";
 import { RecentList } from "../recent/RecentList";
 import { useRecentPicker } from "../recent/useRecentPicker";
 import { isNavigationKey, nextActive } from "./navigation";
-import { optionId, SearchResults, targetOf } from "./SearchResults";
+import { openHit, optionId, SearchResults } from "./SearchResults";
 
 const RESULT_LIMIT = 20;
 /** Long enough to skip a query per keystroke, short enough to feel instant. */
@@ -79,10 +79,7 @@ export function SearchPage({ query, onQueryChange, onOpen, agent, caller }: Prop
       // Without this, WebKit delivers the same key press to whatever the new page focuses.
       event.preventDefault();
       const hit = hits[active];
-      const target = hit && targetOf(hit);
-      if (target && hit.kind === "address") onOpen(target, hit.email);
-      else if (target) onOpen(target);
-      else primaryStep.current?.();
+      if (!(hit && openHit(hit, onOpen))) primaryStep.current?.();
     } else if (event.key === "Escape") {
       onQueryChange("");
     }

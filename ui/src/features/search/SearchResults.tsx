@@ -12,6 +12,15 @@ export function targetOf(hit: SearchHit): string | null {
   return hit.kind === "establishment" ? hit.uai : (hit.uais[0] ?? null);
 }
 
+/** Opens what a result leads to (an address's at its links); false when it leads nowhere. */
+export function openHit(hit: SearchHit, onOpen: (uai: string, email?: string) => void): boolean {
+  const target = targetOf(hit);
+  if (target === null) return false;
+  if (hit.kind === "address") onOpen(target, hit.email);
+  else onOpen(target);
+  return true;
+}
+
 type Props = {
   hits: SearchHit[];
   active: number;
@@ -36,7 +45,7 @@ export function SearchResults({ hits, active, onOpen, onHover }: Props) {
             data-uai={hit.kind === "establishment" ? hit.uai : undefined}
             onMouseEnter={() => onHover(index)}
             onMouseDown={(event) => event.preventDefault()}
-            onClick={() => target && (hit.kind === "address" ? onOpen(target, hit.email) : onOpen(target))}
+            onClick={() => openHit(hit, onOpen)}
           >
             {hit.kind === "establishment" ? (
               <>
