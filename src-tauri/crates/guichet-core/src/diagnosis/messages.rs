@@ -155,6 +155,18 @@ impl Finding {
                 "Aucune adresse connue au domaine {domain}\u{a0}; le domaine connu le plus proche est {suggestion}."
             ),
             Finding::Lookalike { warning } => warning.clone(),
+            Finding::OfficialMail {
+                establishment,
+                attached,
+            } => format!(
+                "Adresse officielle de {} dans l’Annuaire de l’éducation{}.",
+                named(establishment),
+                if *attached {
+                    ""
+                } else {
+                    ", mais elle n’y est pas rattachée"
+                }
+            ),
         }
     }
 }

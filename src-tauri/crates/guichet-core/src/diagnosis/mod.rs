@@ -7,7 +7,7 @@
 //!
 //! Here: the draft, from the typed address to the finished diagnosis. The address book is
 //! `book`'s, reading the address `syntax`'s, functional addresses `functional`'s, the findings
-//! `findings`', the one conclusion `verdict`'s, the steps it calls for `steps`'; what is handed back is `report`'s, its French
+//! `findings`', the Annuaire's official addresses `official`'s, the one conclusion `verdict`'s, the steps it calls for `steps`'; what is handed back is `report`'s, its French
 //! `messages`'.
 
 mod book;
@@ -15,6 +15,7 @@ mod distance;
 mod findings;
 mod functional;
 mod messages;
+mod official;
 mod report;
 mod steps;
 mod syntax;

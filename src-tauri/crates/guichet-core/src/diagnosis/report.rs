@@ -168,6 +168,12 @@ pub enum Finding {
     /// Characters that pass for Latin letters (a Cyrillic « а »): the caller did not type
     /// them, someone pasted them. `warning` is [`EmailAddress::lookalike_warning`]'s.
     Lookalike { warning: String },
+    /// The establishment's official address in the Annuaire de l'éducation (its `Mail`).
+    OfficialMail {
+        establishment: EstablishmentRef,
+        /// The address is already attached to it.
+        attached: bool,
+    },
 }
 
 /// The one conclusion, with the action in [`Verdict::action`].

@@ -749,3 +749,61 @@ fn a_functional_address_to_add_is_attached_to_the_establishment_it_names() {
         "Ajouter ce.0750655e@ac-paris.fr et la rattacher à Lycée Louis-le-Grand (0750655E)…"
     );
 }
+
+#[test]
+fn an_establishment_s_official_address_is_to_attach_there_first_unless_it_is() {
+    let f = Fixture::new();
+    let wallon = f.establishments[&uai("0930116W")].clone();
+    let d = f
+        .diagnose("secretariat.wallon@ac-creteil.fr")
+        .with_official(vec![wallon.clone()]);
+    let attach_there = NextStep::Attach {
+        email: "secretariat.wallon@ac-creteil.fr".into(),
+        known: true,
+        establishment: Some(wallon.clone()),
+    };
+    assert_eq!(d.steps[0].step, attach_there);
+    assert_eq!(
+        d.steps[0].label,
+        "Rattacher secretariat.wallon@ac-creteil.fr à Lycée Henri-Wallon (0930116W)…"
+    );
+    // The verdict's own step (attach where the agent chooses) still follows.
+    assert!(d.steps[1..].iter().all(|s| s.step != attach_there));
+    assert_eq!(
+        d.findings[0].message,
+        "Adresse officielle de Lycée Henri-Wallon (0930116W) dans l’Annuaire de l’éducation, mais elle n’y est pas rattachée."
+    );
+
+    // Unknown to the base: added there.
+    let d = f
+        .diagnose("Accueil.Wallon@ac-creteil.fr")
+        .with_official(vec![wallon.clone()]);
+    assert!(matches!(
+        &d.steps[0].step,
+        NextStep::Attach { email, known: false, establishment: Some(e) }
+            if email == "Accueil.Wallon@ac-creteil.fr" && e.uai == wallon.uai
+    ));
+
+    // Already attached there: said, and nothing to do about it.
+    let d = f
+        .diagnose("nathalie.bernard@gmail.com")
+        .with_official(vec![wallon.clone()]);
+    assert!(matches!(
+        d.findings[0].finding,
+        Finding::OfficialMail { attached: true, .. }
+    ));
+    assert!(
+        d.findings[0]
+            .message
+            .ends_with("dans l’Annuaire de l’éducation.")
+    );
+    assert!(
+        !d.steps
+            .iter()
+            .any(|s| matches!(&s.step, NextStep::Attach { .. }))
+    );
+
+    // No establishment's official address: the diagnosis as it was.
+    let plain = f.diagnose("jb@gmail.com");
+    assert_eq!(plain.clone().with_official(Vec::new()), plain);
+}

@@ -1,6 +1,6 @@
 //! Establishments and the addresses attached to them, as the agent sees them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::uai::Uai;
@@ -78,6 +78,8 @@ pub struct EstablishmentSummary {
     pub kind: EstablishmentKind,
     pub postcode: String,
     pub town: String,
+    /// The day it closed, as the Annuaire de l'éducation says: a tombstone, still found.
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// Who an establishment is and where, as the national directory describes it: what an import
@@ -103,8 +105,40 @@ pub struct Establishment {
     /// The address the establishment signs in with, when it has one.
     pub principal_email: Option<String>,
     pub addresses: Vec<AttachedAddress>,
+    /// What the Annuaire de l'éducation says of it: closed, closing, its official address.
+    pub annuaire: AnnuaireFacts,
     /// Bumped by every change; an edit made on an older version is refused.
     pub version: i32,
+}
+
+/// An establishment as the Annuaire de l'éducation last described it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, specta::Type)]
+pub struct AnnuaireFacts {
+    /// The day it closed: its addresses and history stay, no link is sent to them.
+    pub closed_on: Option<NaiveDate>,
+    /// Marked « A FERMER »: still open.
+    pub closing_announced: bool,
+    /// The Annuaire's `Mail`: the address to suggest when there is no principal one.
+    pub official_mail: Option<String>,
+    /// Where a closed establishment's callers should go.
+    pub successor: Option<Successor>,
+}
+
+/// The establishment that took over from a closed one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Successor {
+    #[serde(flatten)]
+    pub establishment: EstablishmentSummary,
+    /// Why this one: the Annuaire names it (`etablissement_mere`), or it is an open
+    /// establishment of the same type in the same town.
+    pub reason: SuccessorReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SuccessorReason {
+    Annuaire,
+    SameTown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

@@ -1,5 +1,6 @@
 //! The diagnosis as agents run it: against the live address book, with the establishment a
-//! `ce.<UAI>` address names and the attachments of every candidate read from the store.
+//! `ce.<UAI>` address names, the attachments of every candidate and the establishments whose
+//! official address it is read from the store.
 
 use super::Guichet;
 use crate::agents::{Permission, Session};
@@ -27,6 +28,10 @@ impl Guichet {
         };
         let attachments = self.store().attachments_of(&draft.account_ids()).await?;
         let mut diagnosis = draft.finish(attachments);
+        if let Some(email) = diagnosis.normalised.clone() {
+            let official = self.store().official_of(&email).await?;
+            diagnosis = diagnosis.with_official(official);
+        }
         if let Some(email) = &diagnosis.normalised {
             diagnosis.undelivered = self.store().last_message_of(email).await?.undelivered();
         }

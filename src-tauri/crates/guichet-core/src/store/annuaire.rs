@@ -8,12 +8,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::audit::append_audit;
-use super::establishments::{search_key, uai};
+use super::establishments::{SUMMARY_COLUMNS, SummaryRow, search_key, uai};
 use super::{Store, on_pool};
 use crate::annuaire::{AnnuaireDiff, Change, Known, Record, journal_difference, journal_fields};
 use crate::audit::{AuditAction, NewAuditEvent};
 use crate::error::{Error, Result};
-use crate::model::establishment::{EstablishmentIdentity, EstablishmentKind, Sector};
+use crate::model::establishment::{
+    EstablishmentIdentity, EstablishmentKind, Sector, Successor, SuccessorReason,
+};
 
 #[derive(sqlx::FromRow)]
 struct KnownRow {
@@ -205,5 +207,49 @@ impl Store {
             tx.commit().await?;
             Ok(id)
         })
+    }
+
+    /// Where a closed establishment's callers should go: the one the Annuaire names, or else
+    /// an open establishment of the same type in the same town (the same sector first).
+    pub(super) async fn successor(
+        &self,
+        closed: &EstablishmentIdentity,
+        named: Option<String>,
+    ) -> Result<Option<Successor>> {
+        if let Some(named) = named {
+            let row: Option<SummaryRow> = on_pool!(self, pool => {
+                sqlx::query_as(&format!("SELECT {SUMMARY_COLUMNS} FROM establishment WHERE uai = $1"))
+                    .bind(&named)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            if let Some(row) = row {
+                return Ok(Some(Successor {
+                    establishment: row.into_summary()?,
+                    reason: SuccessorReason::Annuaire,
+                }));
+            }
+        }
+        let row: Option<SummaryRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM establishment \
+                 WHERE kind = $1 AND search_town = $2 AND department = $3 AND uai <> $4 \
+                 AND closed_on IS NULL ORDER BY sector <> $5, search_name, uai LIMIT 1"
+            ))
+            .bind(closed.kind.code())
+            .bind(search_key(&closed.town))
+            .bind(&closed.department)
+            .bind(closed.uai.as_str())
+            .bind(closed.sector.code())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(|row| {
+            Ok(Successor {
+                establishment: row.into_summary()?,
+                reason: SuccessorReason::SameTown,
+            })
+        })
+        .transpose()
     }
 }

@@ -52,4 +52,27 @@ impl Store {
             })
             .collect())
     }
+
+    /// The open establishments whose official address (the Annuaire's `Mail`) is `email`.
+    pub(crate) async fn official_of(&self, email: &str) -> Result<Vec<EstablishmentRef>> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT uai, name, academie FROM establishment \
+                 WHERE lower(official_mail) = lower($1) AND closed_on IS NULL ORDER BY uai",
+            )
+            .bind(email)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(uai, name, academie)| {
+                Some(EstablishmentRef {
+                    uai: Uai::parse(&uai).ok()?,
+                    name,
+                    academie,
+                })
+            })
+            .collect())
+    }
 }

@@ -1,13 +1,13 @@
 //! Establishments, their attached addresses, and the plain (exact and prefix) search.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{Pool, Store, delivery_columns, on_pool};
 use crate::error::{Error, Result};
 use crate::model::establishment::{
-    AttachedAddress, Establishment, EstablishmentIdentity, EstablishmentKind, EstablishmentSummary,
-    InitStatus, Sector,
+    AnnuaireFacts, AttachedAddress, Establishment, EstablishmentIdentity, EstablishmentKind,
+    EstablishmentSummary, InitStatus, Sector,
 };
 use crate::model::uai::Uai;
 use crate::text::slug;
@@ -30,17 +30,25 @@ struct EstablishmentRow {
     department: String,
     academie: String,
     principal_account_id: Option<i32>,
+    closed_on: Option<NaiveDate>,
+    closing_announced: i32,
+    official_mail: Option<String>,
+    successor_uai: Option<String>,
     version: i32,
 }
 
+/// An establishment as a result lists it: select [`SUMMARY_COLUMNS`].
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(super) struct SummaryRow {
     uai: String,
     name: String,
     kind: String,
     postcode: String,
     town: String,
+    closed_on: Option<NaiveDate>,
 }
+
+pub(super) const SUMMARY_COLUMNS: &str = "uai, name, kind, postcode, town, closed_on";
 
 #[derive(sqlx::FromRow)]
 struct AddressRow {
@@ -69,13 +77,14 @@ fn kind(code: &str) -> EstablishmentKind {
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> Result<EstablishmentSummary> {
+    pub(super) fn into_summary(self) -> Result<EstablishmentSummary> {
         Ok(EstablishmentSummary {
             uai: uai(self.uai)?,
             kind: kind(&self.kind),
             name: self.name,
             postcode: self.postcode,
             town: self.town,
+            closed_on: self.closed_on,
         })
     }
 }
@@ -109,7 +118,8 @@ impl Store {
         let row: Option<EstablishmentRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT name, kind, sector, postcode, town, department, academie,
-                        principal_account_id, version
+                        principal_account_id, closed_on, closing_announced, official_mail,
+                        successor_uai, version
                  FROM establishment WHERE uai = $1",
             )
             .bind(uai.as_str())
@@ -139,6 +149,26 @@ impl Store {
             .await?
         });
         let principal = row.principal_account_id;
+        let identity = EstablishmentIdentity {
+            uai: uai.clone(),
+            name: row.name,
+            kind: kind(&row.kind),
+            sector: Sector::from_code(&row.sector).unwrap_or(Sector::Public),
+            postcode: row.postcode,
+            town: row.town,
+            department: row.department,
+            academie: row.academie,
+        };
+        let successor = match row.closed_on {
+            Some(_) => self.successor(&identity, row.successor_uai).await?,
+            None => None,
+        };
+        let annuaire = AnnuaireFacts {
+            closed_on: row.closed_on,
+            closing_announced: row.closing_announced != 0,
+            official_mail: row.official_mail,
+            successor,
+        };
         let addresses: Vec<AttachedAddress> = addresses
             .into_iter()
             .map(|a| AttachedAddress {
@@ -152,21 +182,13 @@ impl Store {
             })
             .collect();
         Ok(Establishment {
-            identity: EstablishmentIdentity {
-                uai: uai.clone(),
-                name: row.name,
-                kind: kind(&row.kind),
-                sector: Sector::from_code(&row.sector).unwrap_or(Sector::Public),
-                postcode: row.postcode,
-                town: row.town,
-                department: row.department,
-                academie: row.academie,
-            },
+            identity,
             principal_email: addresses
                 .iter()
                 .find(|a| a.principal)
                 .map(|a| a.email.clone()),
             addresses,
+            annuaire,
             version: row.version,
         })
     }
@@ -187,7 +209,7 @@ impl Store {
         let rows: Vec<SummaryRow> = match &self.pool {
             Pool::Postgres(pool) => {
                 sqlx::query_as(
-                    "SELECT uai, name, kind, postcode, town FROM establishment
+                    "SELECT uai, name, kind, postcode, town, closed_on FROM establishment
                      WHERE uai = $1 OR search_name LIKE $2 OR search_town LIKE $2
                      ORDER BY uai <> $1, search_name, uai LIMIT $3",
                 )
@@ -199,7 +221,7 @@ impl Store {
             }
             Pool::Sqlite(pool) => {
                 sqlx::query_as(
-                    "SELECT uai, name, kind, postcode, town FROM establishment
+                    "SELECT uai, name, kind, postcode, town, closed_on FROM establishment
                      WHERE uai = $1 OR (search_name >= $2 AND search_name < $3)
                          OR (search_town >= $2 AND search_town < $3)
                      ORDER BY uai <> $1, search_name, uai LIMIT $4",

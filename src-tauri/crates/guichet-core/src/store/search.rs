@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
 
+use super::establishments::{SUMMARY_COLUMNS, SummaryRow};
 use super::{Pool, Store, on_pool};
 use crate::error::Result;
 use crate::model::establishment::{EstablishmentKind, EstablishmentSummary};
@@ -160,8 +161,8 @@ impl Store {
         if uais.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<(String, String, String, String, String)> = on_pool!(self, pool => {
-            let mut query = sqlx::QueryBuilder::new("SELECT uai, name, kind, postcode, town FROM establishment WHERE uai IN (");
+        let rows: Vec<SummaryRow> = on_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM establishment WHERE uai IN ("));
             let mut list = query.separated(", ");
             for uai in uais {
                 list.push_bind(uai.as_str());
@@ -171,20 +172,8 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .filter_map(|(uai, name, kind, postcode, town)| {
-                let uai = Uai::parse(&uai).ok()?;
-                let kind = EstablishmentKind::from_code(&kind).unwrap_or(EstablishmentKind::Autre);
-                Some((
-                    uai.clone(),
-                    EstablishmentSummary {
-                        uai,
-                        name,
-                        kind,
-                        postcode,
-                        town,
-                    },
-                ))
-            })
+            .filter_map(|row| row.into_summary().ok())
+            .map(|summary| (summary.uai.clone(), summary))
             .collect())
     }
 
