@@ -26,6 +26,7 @@ fn main() {
     let builder = commands::builder::<tauri::Wry>();
     let settings = guichet_core::Settings::from_env().map_err(CommandError::from);
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(settings))
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {

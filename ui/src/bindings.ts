@@ -70,9 +70,20 @@ export const commands = {
 	setSecret: (name: string, value: string) => typedError<string, CommandError>(__TAURI_INVOKE("set_secret", { name, value })),
 	testDatabase: (url: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_database", { url })),
 	testSmtp: (url: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_smtp", { url })),
+	/**
+	 *  The file the agent picks in the system's file chooser, `None` when it picks none. Opened
+	 *  from here, so that the page itself is given no dialog permission.
+	 */
+	chooseAnnuaireFile: () => typedError<string | null, CommandError>(__TAURI_INVOKE("choose_annuaire_file")),
+	annuaireDryRun: (path: string) => typedError<AnnuairePreview, CommandError>(__TAURI_INVOKE("annuaire_dry_run", { path })),
+	/**  Writes the dry run as CSV in the agent's exports folder; returns the file's path. */
+	exportAnnuaireCsv: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("export_annuaire_csv", { path })),
+	importAnnuaire: (path: string, skipRejected: boolean) => typedError<AnnuaireApplied_Serialize, CommandError>(__TAURI_INVOKE("import_annuaire", { path, skipRejected })),
 };
 
 /* Constants */
+export const ANNUAIRE_PROGRESS_EVENT = "guichet://annuaire-progress" as const;
+
 export const CHANGE_EVENT = "guichet://change" as const;
 
 /* Types */
@@ -129,6 +140,74 @@ export type Agent_Serialize = {
 	disabled: boolean,
 	/**  What the agent's role allows, each refusal with its reason in French (computed by the core). */
 	permissions: Permissions_Serialize,
+};
+
+/**
+ *  An applied file as the window shows it: what it wrote, and the import's number in the
+ *  journal (`None` when the database was already up to date).
+ */
+export type AnnuaireApplied = AnnuaireApplied_Serialize | AnnuaireApplied_Deserialize;
+
+/**
+ *  An applied file as the window shows it: what it wrote, and the import's number in the
+ *  journal (`None` when the database was already up to date).
+ */
+export type AnnuaireApplied_Deserialize = {
+	import_id?: number | null,
+	preview: AnnuairePreview,
+};
+
+/**
+ *  An applied file as the window shows it: what it wrote, and the import's number in the
+ *  journal (`None` when the database was already up to date).
+ */
+export type AnnuaireApplied_Serialize = {
+	import_id: number | null,
+	preview: AnnuairePreview,
+};
+
+/**  An establishment as the Annuaire de l'éducation last described it. */
+export type AnnuaireFacts = AnnuaireFacts_Serialize | AnnuaireFacts_Deserialize;
+
+/**  An establishment as the Annuaire de l'éducation last described it. */
+export type AnnuaireFacts_Deserialize = {
+	/**  The day it closed: its addresses and history stay, no link is sent to them. */
+	closed_on?: string | null,
+	/**  Marked « A FERMER »: still open. */
+	closing_announced: boolean,
+	/**  The Annuaire's `Mail`: the address to suggest when there is no principal one. */
+	official_mail?: string | null,
+	/**  Where a closed establishment's callers should go. */
+	successor?: Successor_Deserialize | null,
+};
+
+/**  An establishment as the Annuaire de l'éducation last described it. */
+export type AnnuaireFacts_Serialize = {
+	/**  The day it closed: its addresses and history stay, no link is sent to them. */
+	closed_on: string | null,
+	/**  Marked « A FERMER »: still open. */
+	closing_announced: boolean,
+	/**  The Annuaire's `Mail`: the address to suggest when there is no principal one. */
+	official_mail: string | null,
+	/**  Where a closed establishment's callers should go. */
+	successor: Successor_Serialize | null,
+};
+
+/**  The dry run for the window: what applying the file would do, nothing written. */
+export type AnnuairePreview = {
+	counts: DiffCounts,
+	/**  Up to [`PREVIEW_LIMIT`] of each kind, in the order of the file. */
+	items: PreviewItem[],
+	/**  Up to [`PREVIEW_LIMIT`] rows left aside. */
+	rejected: RejectedRow[],
+	/**  Applying it would write nothing. */
+	empty: boolean,
+};
+
+/**  How far the file has been read. */
+export type AnnuaireProgress = {
+	/**  Thousandths of the file read: 1000 once it is all read (the writing may follow). */
+	permille: number,
 };
 
 export type AppStatus = AppStatus_Serialize | AppStatus_Deserialize;
@@ -540,6 +619,21 @@ export type Diagnosis_Serialize = {
 	undelivered: DeliveryReport_Serialize | null,
 };
 
+export type DiffCounts = {
+	rows: number,
+	new: number,
+	renamed: number,
+	moved: number,
+	changed: number,
+	mail_changed: number,
+	closed: number,
+	reopened: number,
+	unchanged: number,
+	rejected: number,
+};
+
+export type DiffKind = "new" | "renamed" | "moved" | "changed" | "mail_changed" | "closed" | "reopened";
+
 /**  A functional address's domain against the académie of the establishment it names. */
 export type DomainCheck = { kind: "matches" } | 
 /**  A former domain of that académie (`ac-caen.fr` for Normandie): accepted. */
@@ -610,13 +704,30 @@ export type EstablishmentState_Serialize = {
 };
 
 /**  An establishment as a search result lists it. */
-export type EstablishmentSummary = {
+export type EstablishmentSummary = EstablishmentSummary_Serialize | EstablishmentSummary_Deserialize;
+
+/**  An establishment as a search result lists it. */
+export type EstablishmentSummary_Deserialize = {
 	uai: Uai,
 	name: string,
 	/**  Serialised as `type`: `kind` is the tag of a search result. */
 	type: EstablishmentKind,
 	postcode: string,
 	town: string,
+	/**  The day it closed, as the Annuaire de l'éducation says: a tombstone, still found. */
+	closed_on?: string | null,
+};
+
+/**  An establishment as a search result lists it. */
+export type EstablishmentSummary_Serialize = {
+	uai: Uai,
+	name: string,
+	/**  Serialised as `type`: `kind` is the tag of a search result. */
+	type: EstablishmentKind,
+	postcode: string,
+	town: string,
+	/**  The day it closed, as the Annuaire de l'éducation says: a tombstone, still found. */
+	closed_on: string | null,
 };
 
 /**  An establishment's page: its identity, its principal address and every attached address. */
@@ -624,6 +735,8 @@ export type Establishment_Deserialize = {
 	/**  The address the establishment signs in with, when it has one. */
 	principal_email?: string | null,
 	addresses: AttachedAddress_Deserialize[],
+	/**  What the Annuaire de l'éducation says of it: closed, closing, its official address. */
+	annuaire: AnnuaireFacts_Deserialize,
 	/**  Bumped by every change; an edit made on an older version is refused. */
 	version: number,
 } & EstablishmentIdentity;
@@ -633,6 +746,8 @@ export type Establishment_Serialize = {
 	/**  The address the establishment signs in with, when it has one. */
 	principal_email: string | null,
 	addresses: AttachedAddress_Serialize[],
+	/**  What the Annuaire de l'éducation says of it: closed, closing, its official address. */
+	annuaire: AnnuaireFacts_Serialize,
 	/**  Bumped by every change; an edit made on an older version is refused. */
 	version: number,
 } & EstablishmentIdentity;
@@ -714,7 +829,11 @@ expected_account?: number | null } |
  *  Characters that pass for Latin letters (a Cyrillic « а »): the caller did not type
  *  them, someone pasted them. `warning` is [`EmailAddress::lookalike_warning`]'s.
  */
-{ kind: "lookalike"; warning: string };
+{ kind: "lookalike"; warning: string } | 
+/**  The establishment's official address in the Annuaire de l'éducation (its `Mail`). */
+{ kind: "official_mail"; establishment: EstablishmentRef; 
+/**  The address is already attached to it. */
+attached: boolean };
 
 /**
  *  One thing the diagnosis found. Findings naming accounts carry the establishments those
@@ -755,7 +874,11 @@ expected_account: number | null } |
  *  Characters that pass for Latin letters (a Cyrillic « а »): the caller did not type
  *  them, someone pasted them. `warning` is [`EmailAddress::lookalike_warning`]'s.
  */
-{ kind: "lookalike"; warning: string };
+{ kind: "lookalike"; warning: string } | 
+/**  The establishment's official address in the Annuaire de l'éducation (its `Mail`). */
+{ kind: "official_mail"; establishment: EstablishmentRef; 
+/**  The address is already attached to it. */
+attached: boolean };
 
 /**
  *  One permission of the signed-in agent: whether its role allows it, and if not why, in the
@@ -1063,6 +1186,7 @@ export type Permissions_Deserialize = {
 	manage_settings: Grant_Deserialize,
 	read_journal: Grant_Deserialize,
 	run_campaigns: Grant_Deserialize,
+	import_annuaire: Grant_Deserialize,
 };
 
 /**
@@ -1077,6 +1201,7 @@ export type Permissions_Serialize = {
 	manage_settings: Grant_Serialize,
 	read_journal: Grant_Serialize,
 	run_campaigns: Grant_Serialize,
+	import_annuaire: Grant_Serialize,
 };
 
 /**
@@ -1130,6 +1255,14 @@ export type PopulationInput_Serialize = {
 	sectors: string[],
 };
 
+/**  One difference, its values as the agent reads them. */
+export type PreviewItem = {
+	kind: DiffKind,
+	uai: string,
+	before: string,
+	after: string,
+};
+
 /**  An establishment this agent opened or changed, as the search page and the palette list it. */
 export type RecentEstablishment = RecentEstablishment_Serialize | RecentEstablishment_Deserialize;
 
@@ -1171,6 +1304,12 @@ export type RecentLink = {
 	warning: string,
 };
 
+export type RejectedRow = {
+	line: number,
+	column: string,
+	reason: string,
+};
+
 export type Role = 
 /**  Searches and reads. */
 "lecture" | 
@@ -1192,9 +1331,19 @@ export type RuleCheck = {
 };
 
 /**  One search result: an establishment, or an address with the establishments it is attached to. */
-export type SearchHit = {
+export type SearchHit = SearchHit_Serialize | SearchHit_Deserialize;
+
+/**  One search result: an establishment, or an address with the establishments it is attached to. */
+export type SearchHit_Deserialize = {
 	kind: "establishment",
-} & EstablishmentSummary | {
+} & EstablishmentSummary_Deserialize | {
+	kind: "address",
+} & AddressHit;
+
+/**  One search result: an establishment, or an address with the establishments it is attached to. */
+export type SearchHit_Serialize = {
+	kind: "establishment",
+} & EstablishmentSummary_Serialize | {
 	kind: "address",
 } & AddressHit;
 
@@ -1209,7 +1358,7 @@ export type SearchResponse = SearchResponse_Serialize | SearchResponse_Deseriali
  *  missing check letter, which letter it should have been.
  */
 export type SearchResponse_Deserialize = {
-	hits: SearchHit[],
+	hits: SearchHit_Deserialize[],
 	uai_correction?: UaiCorrectionView | null,
 };
 
@@ -1218,7 +1367,7 @@ export type SearchResponse_Deserialize = {
  *  missing check letter, which letter it should have been.
  */
 export type SearchResponse_Serialize = {
-	hits: SearchHit[],
+	hits: SearchHit_Serialize[],
 	uai_correction: UaiCorrectionView | null,
 };
 
@@ -1403,6 +1552,29 @@ export type StoredSettings_Serialize = {
 	database_url: string | null,
 	idle_lock_seconds: number | null,
 };
+
+/**  The establishment that took over from a closed one. */
+export type Successor = Successor_Serialize | Successor_Deserialize;
+
+export type SuccessorReason = "annuaire" | "same_town";
+
+/**  The establishment that took over from a closed one. */
+export type Successor_Deserialize = {
+	/**
+	 *  Why this one: the Annuaire names it (`etablissement_mere`), or it is an open
+	 *  establishment of the same type in the same town.
+	 */
+	reason: SuccessorReason,
+} & EstablishmentSummary_Deserialize;
+
+/**  The establishment that took over from a closed one. */
+export type Successor_Serialize = {
+	/**
+	 *  Why this one: the Annuaire names it (`etablissement_mere`), or it is an open
+	 *  establishment of the same type in the same town.
+	 */
+	reason: SuccessorReason,
+} & EstablishmentSummary_Serialize;
 
 /**  Why a text is not an e-mail address. */
 export type SyntaxProblem = { kind: "empty" } | { kind: "missing_at" } | { kind: "several_at"; count: number } | { kind: "space" } | { kind: "empty_local_part" } | { kind: "empty_domain" } | { kind: "too_long" } | 

@@ -2,6 +2,7 @@
 //! state, calls the core, and converts the error.
 
 pub mod agents;
+pub mod annuaire;
 pub mod app;
 pub mod associations;
 pub mod audit;
@@ -22,7 +23,9 @@ use crate::state::CHANGE_EVENT;
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .typ::<guichet_core::live_index::Change>()
+        .typ::<annuaire::AnnuaireProgress>()
         .constant("CHANGE_EVENT", CHANGE_EVENT)
+        .constant("ANNUAIRE_PROGRESS_EVENT", annuaire::ANNUAIRE_PROGRESS_EVENT)
         .commands(collect_commands![
             app::app_status::<tauri::Wry>,
             agents::auth_status,
@@ -67,6 +70,10 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::set_secret,
             settings::test_database,
             settings::test_smtp,
+            annuaire::choose_annuaire_file::<tauri::Wry>,
+            annuaire::annuaire_dry_run::<tauri::Wry>,
+            annuaire::export_annuaire_csv::<tauri::Wry>,
+            annuaire::import_annuaire::<tauri::Wry>,
         ])
 }
 

@@ -166,6 +166,7 @@ fn the_window_reads_each_refusal_from_the_core() {
             (Permission::ManageSettings, &permissions.manage_settings),
             (Permission::ReadJournal, &permissions.read_journal),
             (Permission::RunCampaigns, &permissions.run_campaigns),
+            (Permission::ImportAnnuaire, &permissions.import_annuaire),
         ];
         for (permission, grant) in grants {
             assert_eq!(

@@ -205,3 +205,106 @@ fn a_large_file_is_read_row_by_row() {
         served.get()
     );
 }
+
+#[test]
+fn the_preview_counts_everything_and_words_each_difference() {
+    let known_row = |uai: &str, name: &str| {
+        let row = rows_of(&format!(
+            "{HEADER}\n{}\n",
+            row(uai, name, "Lycée", "Public", "Montreuil")
+        ))
+        .remove(0)
+        .expect("a row");
+        (
+            row.identity.uai.clone(),
+            Known {
+                version: 1,
+                record: Record {
+                    identity: row.identity,
+                    official_mail: row.official_mail,
+                    closed_on: None,
+                    successor: None,
+                    closing_announced: false,
+                    updated_on: None,
+                },
+            },
+        )
+    };
+    let known = [
+        known_row("0930118Y", "Lycée Jean Jaurès"),
+        known_row("0930120A", "Lycée Voltaire"),
+    ]
+    .into_iter()
+    .collect();
+    let file = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row(
+            "0930118Y",
+            "Lycée Jean-Jaurès",
+            "Lycée",
+            "Public",
+            "Montreuil"
+        ),
+        row("0930121B", "Lycée Nouveau", "Lycée", "Public", "Montreuil"),
+        // A duplicate is rejected; an unreadable UAI would keep the académie's closures back.
+        row(
+            "0930121B",
+            "Lycée Nouveau bis",
+            "Lycée",
+            "Public",
+            "Montreuil"
+        ),
+    );
+    let mut reader = AnnuaireReader::new(file.as_bytes()).expect("an Annuaire file");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).expect("a day");
+    let mut builder = DiffBuilder::new(known, true, today);
+    let column = reader.column_name(Column::Uai);
+    while let Some(row) = reader.next_row().expect("readable") {
+        match row {
+            Ok(row) => builder.add(row, &column),
+            Err(rejection) => builder.reject(rejection),
+        }
+    }
+    let preview = AnnuairePreview::of(&builder.finish());
+    let c = preview.counts;
+    assert_eq!(
+        (c.rows, c.new, c.renamed, c.closed, c.unchanged, c.rejected),
+        (3, 1, 1, 1, 0, 1)
+    );
+    let words: Vec<(DiffKind, &str, &str, &str)> = preview
+        .items
+        .iter()
+        .map(|i| (i.kind, i.uai.as_str(), i.before.as_str(), i.after.as_str()))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            (
+                DiffKind::New,
+                "0930121B",
+                "",
+                "Lycée Nouveau (93100 Montreuil)"
+            ),
+            (
+                DiffKind::Renamed,
+                "0930118Y",
+                "Lycée Jean Jaurès",
+                "Lycée Jean-Jaurès"
+            ),
+            (
+                DiffKind::Closed,
+                "0930120A",
+                "Lycée Voltaire",
+                "fermé le 01/09/2026 (absent du fichier)"
+            ),
+        ]
+    );
+    assert_eq!(preview.rejected.len(), 1);
+    assert_eq!(preview.rejected[0].line, 4);
+    assert!(
+        preview.rejected[0].reason.contains("en double"),
+        "{:?}",
+        preview.rejected
+    );
+    assert!(!preview.empty);
+}

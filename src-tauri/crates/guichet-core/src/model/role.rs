@@ -128,6 +128,7 @@ pub struct Permissions {
     pub manage_settings: Grant,
     pub read_journal: Grant,
     pub run_campaigns: Grant,
+    pub import_annuaire: Grant,
 }
 
 impl Permissions {
@@ -144,6 +145,7 @@ impl Permissions {
             manage_settings: grant(Permission::ManageSettings),
             read_journal: grant(Permission::ReadJournal),
             run_campaigns: grant(Permission::RunCampaigns),
+            import_annuaire: grant(Permission::ImportAnnuaire),
         }
     }
 }

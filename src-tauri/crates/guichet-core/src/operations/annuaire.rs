@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Guichet;
 use crate::agents::{Permission, Session};
-use crate::annuaire::{AnnuaireDiff, AnnuaireReader, Column, DiffBuilder};
+use crate::annuaire::{AnnuaireDiff, AnnuaireReader, Column, DiffBuilder, to_csv};
 use crate::error::{Error, Result};
 use crate::store::ImportCounts;
 
@@ -28,6 +28,18 @@ impl Guichet {
     ) -> Result<AnnuaireDiff> {
         self.require(session, Permission::ImportAnnuaire).await?;
         self.annuaire_diff(input).await
+    }
+
+    /// The dry run written as CSV in the agent's exports folder, every difference and every
+    /// row left aside; returns the file's path.
+    pub async fn export_annuaire_dry_run<R: Read + Send>(
+        &self,
+        session: &Session,
+        input: R,
+    ) -> Result<std::path::PathBuf> {
+        let diff = self.annuaire_dry_run(session, input).await?;
+        self.write_export("annuaire-simulation-guichet", to_csv(&diff))
+            .await
     }
 
     /// Applies an Annuaire file: its difference written in one transaction, journaled as one
