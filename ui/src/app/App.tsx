@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, type Agent, type AppStatus } from "../bindings";
 import { ChangePasswordPage } from "../features/account/ChangePasswordPage";
 import { AgentsPage } from "../features/agents/AgentsPage";
+import { AnnuairePage } from "../features/annuaire/AnnuairePage";
 import { LockScreen, useIdleLock } from "../features/auth/LockScreen";
 import { FirstSupervisorPage, SignInPage } from "../features/auth/SignInPage";
 import { CampaignsPage } from "../features/campaigns/CampaignsPage";
@@ -38,6 +39,7 @@ export type Screen =
   | { name: "journal" }
   | { name: "settings" }
   | { name: "agents" }
+  | { name: "annuaire" }
   | { name: "password" };
 
 type Startup = { state: "opening" } | { state: "ready"; status: AppStatus } | { state: "failed"; message: string };
@@ -125,6 +127,7 @@ export function App() {
     journal: agent?.permissions.read_journal.allowed ?? false,
     agents: agent?.permissions.manage_agents.allowed ?? false,
     settings: agent?.permissions.manage_settings.allowed ?? false,
+    annuaire: agent?.permissions.import_annuaire.allowed ?? false,
   };
   const ready = agent !== null && !locked;
   // Read again each time the palette opens, so that it offers what was opened since.
@@ -172,6 +175,7 @@ export function App() {
         { id: "screen-campaigns", group: "Écran", label: "Campagnes d’envoi", keywords: "liens masse population pause", run: go({ name: "campaigns" }) },
         ...(may.journal ? [{ id: "screen-journal", group: "Écran", label: "Journal des actions", keywords: "audit export", run: go({ name: "journal" }) }] : []),
         ...(may.agents ? [{ id: "screen-agents", group: "Écran", label: "Agents", keywords: "rôle comptes", run: go({ name: "agents" }) }] : []),
+        ...(may.annuaire ? [{ id: "screen-annuaire", group: "Écran", label: "Annuaire de l’éducation", keywords: "import établissements fermés", run: go({ name: "annuaire" }) }] : []),
         ...(may.settings ? [{ id: "screen-settings", group: "Écran", label: "Réglages", keywords: "smtp portail clé", run: go({ name: "settings" }) }] : []),
         { id: "screen-password", group: "Écran", label: "Mon mot de passe", keywords: "changer", run: go({ name: "password" }) },
         { id: "theme-light", group: "Affichage", label: "Thème clair", keywords: "couleurs jour", run: () => setIsDark(false) },
@@ -190,6 +194,7 @@ export function App() {
         navItem("nav-campaigns", "Campagnes", screen.name === "campaigns", () => setScreen({ name: "campaigns" })),
         ...(may.journal ? [navItem("nav-journal", "Journal", screen.name === "journal", () => setScreen({ name: "journal" }))] : []),
         ...(may.agents ? [navItem("nav-agents", "Agents", screen.name === "agents", () => setScreen({ name: "agents" }))] : []),
+        ...(may.annuaire ? [navItem("nav-annuaire", "Annuaire", screen.name === "annuaire", () => setScreen({ name: "annuaire" }))] : []),
         ...(may.settings ? [navItem("nav-settings", "Réglages", screen.name === "settings", () => setScreen({ name: "settings" }))] : []),
         navItem("nav-password", "Mon mot de passe", screen.name === "password", () => setScreen({ name: "password" })),
       ]
@@ -236,7 +241,7 @@ export function App() {
             <SearchPage query={query} onQueryChange={setQuery} onOpen={openEstablishment} agent={agent} caller={lastEstablishment} />
           )}
           {agent && screen.name === "establishment" && (
-            <EstablishmentPage key={screen.uai} uai={screen.uai} email={screen.email} agent={agent} onBack={backToSearch} />
+            <EstablishmentPage key={screen.uai} uai={screen.uai} email={screen.email} agent={agent} onBack={backToSearch} onOpen={openEstablishment} />
           )}
           {agent && screen.name === "check-link" && <LinkCheckPage onOpenAddress={(email) => setScreen({ name: "address", email })} />}
           {agent && screen.name === "address" && (
@@ -246,6 +251,7 @@ export function App() {
           {agent && screen.name === "campaigns" && <CampaignsPage agent={agent} />}
           {agent && screen.name === "journal" && may.journal && <JournalPage />}
           {agent && screen.name === "agents" && may.agents && <AgentsPage me={agent} />}
+          {agent && screen.name === "annuaire" && may.annuaire && <AnnuairePage agent={agent} />}
           {agent && screen.name === "settings" && may.settings && <SettingsPage />}
           {agent && screen.name === "password" && <ChangePasswordPage />}
         </main>

@@ -7,7 +7,7 @@ type Permission = keyof Permissions;
 const ALLOWED: Record<Role, readonly Permission[]> = {
   lecture: ["read"],
   agent: ["read", "edit_addresses", "send_links"],
-  superviseur: ["read", "edit_addresses", "send_links", "manage_agents", "manage_settings", "read_journal", "run_campaigns"],
+  superviseur: ["read", "edit_addresses", "send_links", "manage_agents", "manage_settings", "read_journal", "run_campaigns", "import_annuaire"],
   envoi: [],
 };
 
@@ -22,6 +22,7 @@ const ACTIONS: Record<Permission, string> = {
   manage_settings: "de modifier les réglages",
   read_journal: "de consulter ou d’exporter le journal",
   run_campaigns: "de préparer ou de conduire une campagne d’envoi",
+  import_annuaire: "d’importer l’Annuaire de l’éducation",
 };
 
 export const ALLOWED_GRANT: Grant = { allowed: true, refusal: null };
@@ -42,6 +43,7 @@ export function permissionsOf(role: Role): Permissions {
     manage_settings: grant("manage_settings"),
     read_journal: grant("read_journal"),
     run_campaigns: grant("run_campaigns"),
+    import_annuaire: grant("import_annuaire"),
   };
 }
 

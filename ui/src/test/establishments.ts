@@ -12,6 +12,7 @@ export const henriIv: Establishment = {
   department: "75",
   academie: "Paris",
   principal_email: "ce.0750654d@ac-paris.fr",
+  annuaire: { closed_on: null, closing_announced: false, official_mail: "ce.0750654d@ac-paris.fr", successor: null },
   version: 3,
   addresses: [
     {

@@ -103,7 +103,7 @@ describe("an address's diagnosis", () => {
   it("adds and attaches the address to the establishment chosen in the panel, the caller's first", async () => {
     commands.search.mockResolvedValue({
       status: "ok",
-      data: { hits: [{ kind: "establishment", uai: "0750654D", name: "LYCÉE GÉNÉRAL HENRI IV", type: "lycee", postcode: "75005", town: "PARIS" }], uai_correction: null },
+      data: { hits: [{ kind: "establishment", uai: "0750654D", name: "LYCÉE GÉNÉRAL HENRI IV", type: "lycee", postcode: "75005", town: "PARIS", closed_on: null }], uai_correction: null },
     });
     commands.attach.mockResolvedValue({ status: "ok", data: { message: "Adresse rattachée." } });
     await shown(unknown);

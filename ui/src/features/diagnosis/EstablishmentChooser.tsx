@@ -2,7 +2,7 @@
 // dictates (UAI, name, town), arrows to move, Entrée to choose; the caller's establishment, when
 // the agent came from its page, is offered before anything is typed.
 import { useEffect, useState, type KeyboardEvent } from "react";
-import { commands, type EstablishmentSummary } from "../../bindings";
+import { commands } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/result";
 import { isNavigationKey, nextActive } from "../search/navigation";
 
@@ -20,9 +20,7 @@ type Props = {
 /** The establishments among a search's hits. */
 async function establishments(query: string): Promise<Chosen[]> {
   const response = await unwrap(commands.search(query, LIMIT));
-  return response.hits
-    .filter((hit): hit is { kind: "establishment" } & EstablishmentSummary => hit.kind === "establishment")
-    .map(({ uai, name, town }) => ({ uai, name, town }));
+  return response.hits.flatMap((hit) => (hit.kind === "establishment" ? [{ uai: hit.uai, name: hit.name, town: hit.town }] : []));
 }
 
 export function EstablishmentChooser({ caller, onChoose }: Props) {

@@ -33,11 +33,11 @@ const REFUSAL = "Refus d’essai venu du cœur (modification des adresses).";
 const principal = "ce.0750654d@ac-paris.fr";
 const secretariat = "secretariat.henri-iv@gmail.com";
 
-async function shown(agent: Agent, onBack = () => {}) {
+async function shown(agent: Agent, onBack = () => {}, onOpen: (uai: string) => void = () => {}) {
   await act(async () => {
     render(
       <WithPalette>
-        <EstablishmentPage uai={henriIv.uai} agent={agent} onBack={onBack} />
+        <EstablishmentPage uai={henriIv.uai} agent={agent} onBack={onBack} onOpen={onOpen} />
       </WithPalette>,
     );
   });
@@ -170,5 +170,45 @@ describe("an establishment's page and its actions", () => {
     await act(async () => {});
     expect(byId("address-title").textContent).toBe(secretariat);
     expect(byId("send-refused").textContent).toBe("Refus d’essai des envois.");
+  });
+
+  it("offers the Annuaire's address as the principal one when there is none, confirmed first", async () => {
+    const official = "secretariat@ac-paris.fr";
+    const without = { ...henriIv, principal_email: null, addresses: henriIv.addresses.map((a) => ({ ...a, principal: false })), annuaire: { ...henriIv.annuaire, official_mail: official } };
+    commands.openEstablishment.mockResolvedValue({ status: "ok", data: without });
+    commands.attach.mockResolvedValue({ status: "ok", data: { email: official, uais: [henriIv.uai], message: "Rattachée." } });
+    await shown(agentOf("agent"));
+    expect(byId("official-suggestion").textContent).toContain(official);
+    fireEvent.click(byId("use-official-mail"));
+    expect(commands.attach).not.toHaveBeenCalled();
+    await act(async () => fireEvent.click(byId("confirm-action")));
+    expect(commands.attach).toHaveBeenCalledWith(official, [henriIv.uai], true, henriIv.version, null);
+  });
+
+  it("offers no Annuaire address when a principal one exists, and refuses it with the core's reason", async () => {
+    await shown(agentOf("agent"));
+    expect(document.getElementById("official-suggestion")).toBeNull();
+    const without = { ...henriIv, principal_email: null, addresses: [], annuaire: { ...henriIv.annuaire, official_mail: "secretariat@ac-paris.fr" } };
+    commands.openEstablishment.mockResolvedValue({ status: "ok", data: without });
+    document.body.innerHTML = "";
+    await shown(withEditing(agentOf("agent"), refused(REFUSAL)));
+    const button = byId("use-official-mail") as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.title).toBe(REFUSAL);
+  });
+
+  it("leads a closed establishment to its successor, from the page and from the palette", async () => {
+    const successor = { uai: "0750655E", name: "LYCÉE LOUIS-LE-GRAND", type: "lycee" as const, postcode: "75005", town: "PARIS", closed_on: null, reason: "annuaire" as const };
+    const closed = { ...henriIv, annuaire: { closed_on: "2026-06-30", closing_announced: false, official_mail: null, successor } };
+    commands.openEstablishment.mockResolvedValue({ status: "ok", data: closed });
+    const onOpen = vi.fn();
+    await shown(agentOf("agent"), () => {}, onOpen);
+    expect(byId("closed-badge").textContent).toBe("Fermé");
+    expect(byId("closed-notice").textContent).toContain("fermé le 30/06/2026");
+    expect(byId("successor").textContent).toContain("désigné par l’Annuaire de l’éducation");
+    expect(document.activeElement?.id).toBe("open-successor");
+    fireEvent.click(byId("open-successor"));
+    expect(onOpen).toHaveBeenCalledWith("0750655E");
+    expect(paletteCommands().get("successor")?.label).toBe("Ouvrir le successeur LYCÉE LOUIS-LE-GRAND (0750655E)");
   });
 });

@@ -14,14 +14,16 @@ import { AttachForm } from "./AttachForm";
 import { ConfirmBox } from "./ConfirmBox";
 import { establishmentCommands } from "./establishmentCommands";
 import { EstablishmentView } from "./EstablishmentView";
+import { OfficialSuggestion } from "./OfficialSuggestion";
 import { Timeline } from "./Timeline";
 import { useAddressChanges } from "./useAddressChanges";
 import { useEstablishment } from "./useEstablishment";
 
-/** `email`: the address the agent came for (an address's search result), its links shown. */
-type Props = { uai: string; email?: string; agent: Agent; onBack: () => void };
+/** `email`: the address the agent came for (an address's search result), its links shown;
+ * `onOpen` opens another establishment (a closed one's successor). */
+type Props = { uai: string; email?: string; agent: Agent; onBack: () => void; onOpen: (uai: string) => void };
 
-export function EstablishmentPage({ uai, email, agent, onBack }: Props) {
+export function EstablishmentPage({ uai, email, agent, onBack, onOpen }: Props) {
   const { establishment, error, loading, revision, reload } = useEstablishment(uai);
   const changes = useAddressChanges(establishment, reload);
   const { pending, cancel } = changes;
@@ -41,7 +43,9 @@ export function EstablishmentPage({ uai, email, agent, onBack }: Props) {
 
   const askPrincipal = (email: string) => changes.ask({ kind: "principal", email });
   usePaletteCommands(
-    establishment ? establishmentCommands(establishment, refused, { openLinks: setOpenAddress, askPrincipal, askDetach: changes.askDetach, back: onBack }) : [],
+    establishment
+      ? establishmentCommands(establishment, refused, { openLinks: setOpenAddress, askPrincipal, askDetach: changes.askDetach, back: onBack, open: onOpen })
+      : [],
   );
 
   return (
@@ -56,6 +60,16 @@ export function EstablishmentPage({ uai, email, agent, onBack }: Props) {
           <EstablishmentView
             establishment={establishment}
             focusTitle={email === undefined}
+            onOpenSuccessor={onOpen}
+            principalSuggestion={
+              <OfficialSuggestion
+                establishment={establishment}
+                refused={refused}
+                onAsk={(official, attached) =>
+                  attached ? askPrincipal(official) : changes.ask({ kind: "attach", email: official, principal: true, warning: null })
+                }
+              />
+            }
             rowActions={(address) => (
               <AddressRowActions
                 address={address}

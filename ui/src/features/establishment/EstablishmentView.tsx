@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import type { AttachedAddress, Establishment } from "../../bindings";
 import { undeliveredLabel } from "../../lib/delivery";
 import { describeStatus, formatDate, KIND_LABELS, SECTOR_LABELS } from "../../lib/format";
+import { AnnuaireNotice } from "./AnnuaireNotice";
 
 type Props = {
   establishment: Establishment;
@@ -13,14 +14,20 @@ type Props = {
   rowActions?: (address: AttachedAddress) => ReactNode;
   /** False when the page opens for one address, whose panel takes the focus instead. */
   focusTitle?: boolean;
+  /** Opens the establishment that took over from a closed one. */
+  onOpenSuccessor?: (uai: string) => void;
+  /** What the page offers when there is no principal address (the Annuaire's address). */
+  principalSuggestion?: ReactNode;
 };
 
-export function EstablishmentView({ establishment: e, now = new Date(), rowActions, focusTitle = true }: Props) {
+export function EstablishmentView({ establishment: e, now = new Date(), rowActions, focusTitle = true, onOpenSuccessor, principalSuggestion }: Props) {
   const principal = e.addresses.find((address) => address.principal);
-  // The page's title takes the focus when an establishment opens, so that it is announced.
+  // The page's title takes the focus when an establishment opens, so that it is announced; a
+  // closed one's successor takes it instead, one Entrée away.
   const heading = useRef<HTMLHeadingElement>(null);
+  const successor = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (focusTitle) heading.current?.focus();
+    if (focusTitle) (successor.current ?? heading.current)?.focus();
   }, [e.uai, focusTitle]);
   return (
     <article aria-labelledby="establishment-name" className="fr-mt-2w">
@@ -31,6 +38,14 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
         <Badge noIcon small>
           {SECTOR_LABELS[e.sector]}
         </Badge>
+        {e.annuaire.closed_on && (
+          <>
+            {" "}
+            <Badge noIcon small severity="error" id="closed-badge">
+              Fermé
+            </Badge>
+          </>
+        )}
       </div>
       <h1 id="establishment-name" className="fr-h2 fr-mb-1w" tabIndex={-1} ref={heading}>
         {e.name}
@@ -55,6 +70,7 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
           <dd>{e.academie}</dd>
         </div>
       </dl>
+      <AnnuaireNotice facts={e.annuaire} onOpenSuccessor={onOpenSuccessor} successorButton={successor} />
 
       <h2 className="fr-h5 fr-mt-4w">Adresse principale</h2>
       {principal ? (
@@ -64,9 +80,12 @@ export function EstablishmentView({ establishment: e, now = new Date(), rowActio
           <StatusBadge status={principal.status} now={now} />
         </div>
       ) : (
-        <p id="principal-address" className="fr-text--sm">
-          Aucune adresse principale&nbsp;: l’établissement ne peut pas encore se connecter avec son compte principal.
-        </p>
+        <>
+          <p id="principal-address" className="fr-text--sm">
+            Aucune adresse principale&nbsp;: l’établissement ne peut pas encore se connecter avec son compte principal.
+          </p>
+          {principalSuggestion}
+        </>
       )}
 
       <h2 className="fr-h5 fr-mt-4w">

@@ -8,10 +8,16 @@ type Actions = {
   askPrincipal: (email: string) => void;
   askDetach: (email: string, principal: boolean) => void;
   back: () => void;
+  /** Opens another establishment: a closed one's successor. */
+  open: (uai: string) => void;
 };
 
 export function establishmentCommands(establishment: Establishment, refused: string | undefined, actions: Actions): PaletteCommand[] {
+  const successor = establishment.annuaire.closed_on ? establishment.annuaire.successor : null;
   return [
+    ...(successor
+      ? [{ id: "successor", group: "Établissement", label: `Ouvrir le successeur ${successor.name} (${successor.uai})`, keywords: "fermé successeur annuaire", run: () => actions.open(successor.uai) }]
+      : []),
     {
       id: "attach",
       group: "Établissement",

@@ -7,7 +7,7 @@ vi.mock("../../bindings", () => ({
     search: vi.fn(async () => ({
       status: "ok",
       data: {
-        hits: [{ kind: "establishment", uai: "0750654D", name: "LYCÉE HENRI IV", type: "lycee", postcode: "75005", town: "PARIS" }],
+        hits: [{ kind: "establishment", uai: "0750654D", name: "LYCÉE HENRI IV", type: "lycee", postcode: "75005", town: "PARIS", closed_on: null }],
         uai_correction: { typed: "0750654E", expected: "0750654D", message: "la lettre de contrôle « E » est fausse, la bonne est « D »" },
       },
     })),

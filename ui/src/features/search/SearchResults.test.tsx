@@ -10,6 +10,7 @@ const henriIv: SearchHit = {
   type: "lycee",
   postcode: "75005",
   town: "PARIS",
+  closed_on: null,
 };
 const orphan: SearchHit = { kind: "address", email: "secretariat@gmail.com", uais: [] };
 const attached: SearchHit = { kind: "address", email: "ce.0750654d@ac-paris.fr", uais: ["0750654D"] };
@@ -39,5 +40,18 @@ describe("search results", () => {
   it("opens nothing for an address attached nowhere", () => {
     expect(targetOf(orphan)).toBeNull();
     expect(targetOf(henriIv)).toBe("0750654D");
+  });
+
+  it("marks a closed establishment with its badge and its closing date, still to be opened", () => {
+    const onOpen = vi.fn();
+    const closed: SearchHit = { ...henriIv, uai: "0750655E", closed_on: "2026-06-30" };
+    render(<SearchResults hits={[henriIv, closed]} active={0} onOpen={onOpen} onHover={() => {}} />);
+    const [open, tombstone] = screen.getAllByRole("option");
+    expect(open?.textContent).not.toContain("Fermé");
+    expect(tombstone?.textContent).toContain("Fermé");
+    expect(tombstone?.textContent).toContain("0750655E · 75005 PARIS · fermé le 30/06/2026");
+    expect(tombstone?.getAttribute("data-closed")).toBe("2026-06-30");
+    fireEvent.click(tombstone as HTMLElement);
+    expect(onOpen).toHaveBeenLastCalledWith("0750655E");
   });
 });

@@ -1,6 +1,7 @@
 // The list of results under the search field: a listbox whose active option follows the arrows.
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import type { SearchHit } from "../../bindings";
+import { showDay } from "../../lib/dates";
 import { KIND_LABELS } from "../../lib/format";
 
 export function optionId(index: number): string {
@@ -43,6 +44,7 @@ export function SearchResults({ hits, active, onOpen, onHover }: Props) {
             className="guichet-result"
             data-kind={hit.kind}
             data-uai={hit.kind === "establishment" ? hit.uai : undefined}
+            data-closed={hit.kind === "establishment" && hit.closed_on ? hit.closed_on : undefined}
             onMouseEnter={() => onHover(index)}
             onMouseDown={(event) => event.preventDefault()}
             onClick={() => openHit(hit, onOpen)}
@@ -52,9 +54,15 @@ export function SearchResults({ hits, active, onOpen, onHover }: Props) {
                 <Badge small noIcon severity="info" className="guichet-result__badge">
                   {KIND_LABELS[hit.type]}
                 </Badge>
+                {hit.closed_on && (
+                  <Badge small noIcon severity="error" className="guichet-result__badge">
+                    Fermé
+                  </Badge>
+                )}
                 <span className="guichet-result__title">{hit.name}</span>
                 <span className="guichet-result__meta">
                   {hit.uai} · {hit.postcode} {hit.town}
+                  {hit.closed_on && ` · fermé le ${showDay(hit.closed_on)}`}
                 </span>
               </>
             ) : (
