@@ -548,3 +548,77 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    an_establishment_changed_after_the_comparison_fails_the_whole_import,
+    |db| {
+        let (guichet, supervisor, sql) = desk(&db.url).await;
+        let base = lycees_of(&["Créteil", "Versailles"]);
+        let first = file(&first_snapshot(&base), Headers::Labels, true);
+        guichet
+            .import_annuaire(&supervisor, first.as_slice(), "annuaire-1.csv", false)
+            .await
+            .expect("first import");
+        // Every lycée renamed: more changes than one batch of the writes holds.
+        let rows: Vec<Row> = first_snapshot(&base)
+            .into_iter()
+            .map(|mut row| {
+                row.identity.name = format!("{} (nouveau nom)", row.identity.name);
+                row
+            })
+            .collect();
+        let second = file(&rows, Headers::Labels, true);
+        let diff = guichet
+            .annuaire_dry_run(&supervisor, second.as_slice())
+            .await
+            .expect("dry run");
+        assert_eq!(diff.plan.len(), base.len());
+        assert!(
+            base.len() > 500,
+            "{} lycées: two batches at least",
+            base.len()
+        );
+        // Another agent's change to the last one, between the comparison and the writing.
+        let late = &base[base.len() - 1].uai;
+        sql.execute(&format!(
+            "UPDATE establishment SET version = version + 1 WHERE uai = '{late}'"
+        ))
+        .await;
+        let before = footprint(&sql).await;
+
+        let store =
+            guichet_core::store::Store::connect(&db.url, guichet_core::store::OpenMode::MustExist)
+                .await
+                .expect("connected");
+        let refused = store
+            .apply_annuaire(
+                &diff,
+                "annuaire-2.csv",
+                Some(supervisor.agent().id),
+                chrono::Utc::now(),
+            )
+            .await
+            .expect_err("a stale comparison");
+        match &refused {
+            guichet_core::Error::Conflict { uai, .. } => assert_eq!(uai, late),
+            other => panic!("not a conflict: {other:?}"),
+        }
+        assert_eq!(
+            footprint(&sql).await,
+            before,
+            "nothing written, the first batches neither"
+        );
+        assert_eq!(
+            text(
+                &sql,
+                &format!(
+                    "SELECT name FROM establishment WHERE uai = '{}'",
+                    base[0].uai
+                )
+            )
+            .await,
+            base[0].name
+        );
+        store.close().await;
+    }
+);

@@ -29,6 +29,29 @@ macro_rules! append_audit {
 }
 pub(crate) use append_audit;
 
+/// Appends `$events` (a slice of [`NewAuditEvent`]) in one statement, in their order, inside
+/// transaction `$tx`: what a bulk change (an Annuaire import) journals.
+macro_rules! append_audits {
+    ($tx:expr, $agent_id:expr, $at:expr, $events:expr) => {{
+        let events: &[$crate::audit::NewAuditEvent] = $events;
+        let mut query = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_event (at, agent_id, action, uai, email, before, after, note) ",
+        );
+        query.push_values(events, |mut row, event| {
+            row.push_bind($at)
+                .push_bind($agent_id)
+                .push_bind(event.action.code())
+                .push_bind(event.uai.clone())
+                .push_bind(event.email.clone())
+                .push_bind(event.before.as_ref().map(|value| value.to_string()))
+                .push_bind(event.after.as_ref().map(|value| value.to_string()))
+                .push_bind(event.note.clone());
+        });
+        query.build().execute(&mut *$tx).await?;
+    }};
+}
+pub(crate) use append_audits;
+
 /// The largest page of the journal a screen or an export reads at once.
 const MAX_ENTRIES: u32 = 100_000;
 
