@@ -1,18 +1,21 @@
 //! `guichet-admin bench <what>`: speed measured on real components, printed as text or, with
 //! `--json`, as the figures `docs/BENCHMARKS.md` records. Each measurement is a subcommand
-//! (`search`, `mail`, `operations`, `report`, and `all`, which runs every one on a database it fills) and
-//! shares what is here: which database to run on. The benchmarks reach the database only through
-//! the core's operations, the baselines they time the app against included (`Guichet::bench_…`).
+//! (`search`, `mail`, `operations`, `report`, `annuaire`, and `all`, which runs every one on a
+//! database it fills) and shares what is here: which database to run on. The benchmarks reach
+//! the database only through the core's operations, the baselines they time the app against
+//! included (`Guichet::bench_…`).
 
 #![forbid(unsafe_code)]
 
 mod all;
+mod annuaire;
 mod bounces;
 mod calls;
 mod campaign;
 mod concurrent;
 mod lettre_default;
 mod mail;
+mod memory;
 mod operations;
 mod queries;
 mod report;
@@ -49,6 +52,11 @@ pub enum BenchCommand {
     /// Boîte des retours : une lecture, comme le service d’envoi la fait (chaque retour lu,
     /// reconnu, enregistré puis classé), chronométrée ; retours traités par seconde.
     Bounces(bounces::BouncesBench),
+    /// Annuaire de l’éducation, sur une base vide qu’il remplit, comme un superviseur :
+    /// l’import du fichier de l’an dernier, puis la simulation et l’import du fichier de
+    /// l’année (68 000 lignes par défaut : quelques pour cent de changements, des nouveaux, les
+    /// établissements absents fermés), chronométrés.
+    Annuaire(annuaire::AnnuaireBench),
     /// Tout, sur une base vide qu’il remplit : remplissage, recherche, opérations d’un agent,
     /// courriel et, sur PostgreSQL, quatre agents à la fois pendant qu’une campagne part ;
     /// chaque mesure avec sa référence dans le même tour.
@@ -86,6 +94,7 @@ pub async fn run<E: From<Error>>(
             Ok(campaign::as_agent(settings, args, password).await?)
         }
         BenchCommand::Bounces(args) => Ok(bounces::run(settings, args).await?),
+        BenchCommand::Annuaire(args) => Ok(annuaire::run(settings, args).await?),
         BenchCommand::All(args) => Ok(all::run(settings, args).await?),
     }
 }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::Guichet;
+use crate::annuaire::Record;
 use crate::demo::{self, DemoSize};
 use crate::error::Result;
 use crate::model::database::Backend;
@@ -26,6 +27,15 @@ impl Guichet {
     /// draw what callers say from. For `guichet-admin bench` only.
     pub async fn bench_establishment_rows(&self) -> Result<Vec<(String, String, String, String)>> {
         self.store().bench_establishment_rows().await
+    }
+
+    /// Every establishment as an Annuaire import compares it, in UAI order, for the benchmark
+    /// to write Annuaire files from. For `guichet-admin bench` only.
+    pub async fn bench_annuaire_records(&self) -> Result<Vec<Record>> {
+        let known = self.store().annuaire_known().await?;
+        let mut records: Vec<Record> = known.into_values().map(|k| k.record).collect();
+        records.sort_by(|a, b| a.identity.uai.cmp(&b.identity.uai));
+        Ok(records)
     }
 
     /// The smallest and the largest account id, `None` without accounts. For
