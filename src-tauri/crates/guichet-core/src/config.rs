@@ -66,6 +66,14 @@ pub fn refuse_password_in_url(name: &'static str, url: &str) -> Result<()> {
     Ok(())
 }
 
+/// The user's own data folder: `~/.local/share/guichet-siec` on Linux, and on Windows
+/// `%APPDATA%\SIEC\guichet-siec\data`, which follows the agent from PC to PC.
+pub fn default_data_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("fr", "SIEC", "guichet-siec")
+        .ok_or(Error::NoDataDirectory)
+        .map(|dirs| dirs.data_dir().to_path_buf())
+}
+
 impl Settings {
     /// Every setting at its default, on `database_url` (the embedded demo database if `None`).
     pub fn with_defaults(database_url: Option<String>, data_dir: PathBuf) -> Settings {
@@ -83,10 +91,7 @@ impl Settings {
     pub fn from_env() -> Result<Settings> {
         let data_dir = match env_var("GUICHET_DATA_DIR") {
             Some(dir) => PathBuf::from(dir),
-            None => directories::ProjectDirs::from("fr", "SIEC", "guichet-siec")
-                .ok_or(Error::NoDataDirectory)?
-                .data_dir()
-                .to_path_buf(),
+            None => default_data_dir()?,
         };
         let stored = StoredSettings::load(&data_dir)?;
         let mut settings = Settings::resolve(&stored, env_var, data_dir)?;
@@ -304,6 +309,27 @@ mod tests {
 
     fn no_env(_: &str) -> Option<String> {
         None
+    }
+
+    #[test]
+    fn the_data_folder_is_the_user_s_own() {
+        let dir = default_data_dir().expect("a home folder");
+        #[cfg(windows)]
+        {
+            let appdata = std::env::var_os("APPDATA").expect("APPDATA is set on Windows");
+            assert!(
+                dir.starts_with(&appdata),
+                "{} not under {appdata:?}",
+                dir.display()
+            );
+            assert!(
+                dir.ends_with(r"SIEC\guichet-siec\data"),
+                "{}",
+                dir.display()
+            );
+        }
+        #[cfg(not(windows))]
+        assert!(dir.ends_with("guichet-siec"), "{}", dir.display());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Secrets (the portal's signing key, the SMTP and database passwords) live in the OS keyring
-//! only: the Secret Service when one answers on the session bus, else the kernel's keyutils.
+//! only: on Windows the user's Credential Manager; on Linux the Secret Service when one answers
+//! on the session bus, else the kernel's keyutils.
 //!
-//! `GUICHET_KEYRING=secret-service` or `GUICHET_KEYRING=keyutils` forces one. Every call blocks (a
-//! D-Bus round trip or a system call): async callers wrap them in `tokio::task::spawn_blocking`
-//! (a [`Keyring`] is cheap to clone into the closure).
+//! `GUICHET_KEYRING=secret-service`, `keyutils` or `credential-manager` forces one. Every call
+//! blocks (a D-Bus round trip or a system call): async callers wrap them in
+//! `tokio::task::spawn_blocking` (a [`Keyring`] is cheap to clone into the closure).
 
 use std::fmt;
 use std::sync::Arc;
@@ -64,6 +65,10 @@ impl Keyring {
     pub fn open_for_service(choice: KeyringChoice, service: &str) -> Result<Keyring, SecretError> {
         let (backend, store) = match choice {
             KeyringChoice::Forced(backend) => (backend, open_store(backend)?),
+            KeyringChoice::Auto if cfg!(windows) => (
+                KeyringBackend::CredentialManager,
+                open_store(KeyringBackend::CredentialManager)?,
+            ),
             // A session bus without a Secret Service fails here at once, so keyutils is next.
             KeyringChoice::Auto => match open_store(KeyringBackend::SecretService) {
                 Ok(store) => (KeyringBackend::SecretService, store),
@@ -200,27 +205,31 @@ fn describe(error: keyring_core::Error) -> String {
     }
 }
 
-#[cfg(target_os = "linux")]
+/// The store of a backend, when this system has it.
 fn open_store(backend: KeyringBackend) -> Result<Arc<CredentialStore>, SecretError> {
     let store: keyring_core::Result<Arc<CredentialStore>> = match backend {
+        #[cfg(target_os = "linux")]
         KeyringBackend::SecretService => {
             zbus_secret_service_keyring_store::Store::new().map(|store| store as _)
         }
+        #[cfg(target_os = "linux")]
         KeyringBackend::Keyutils => {
             linux_keyutils_keyring_store::Store::new().map(|store| store as _)
+        }
+        #[cfg(windows)]
+        KeyringBackend::CredentialManager => {
+            windows_native_keyring_store::Store::new().map(|store| store as _)
+        }
+        _ => {
+            return Err(SecretError::Unavailable {
+                backend: Some(backend),
+                detail: "no such keyring on this operating system".into(),
+            });
         }
     };
     store.map_err(|error| SecretError::Unavailable {
         backend: Some(backend),
         detail: describe(error),
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn open_store(backend: KeyringBackend) -> Result<Arc<CredentialStore>, SecretError> {
-    Err(SecretError::Unavailable {
-        backend: Some(backend),
-        detail: "no supported keyring on this operating system".into(),
     })
 }
 
@@ -283,5 +292,56 @@ mod tests {
             KeyringChoice::parse("secret-service"),
             Ok(KeyringChoice::Forced(KeyringBackend::SecretService))
         ));
+        assert!(matches!(
+            KeyringChoice::parse("credential-manager"),
+            Ok(KeyringChoice::Forced(KeyringBackend::CredentialManager))
+        ));
+        let unknown = KeyringChoice::parse("wincred").expect_err("not a keyring");
+        assert!(unknown.message().contains("credential-manager (Windows)"));
+    }
+
+    /// A keyring of another system is refused with what to do, not tried.
+    #[test]
+    fn a_keyring_this_system_lacks_is_refused_by_name() {
+        let absent = if cfg!(windows) {
+            KeyringBackend::Keyutils
+        } else {
+            KeyringBackend::CredentialManager
+        };
+        let error = Keyring::open_for_service(KeyringChoice::Forced(absent), "guichet-siec-absent")
+            .expect_err("no such keyring here");
+        assert!(matches!(error, SecretError::Unavailable { backend: Some(b), .. } if b == absent));
+        assert!(
+            error.message().contains(absent.name()),
+            "{}",
+            error.message()
+        );
+    }
+
+    /// The Windows Credential Manager for real (under Wine, Wine's own): chosen without being
+    /// asked, a secret written, read back whole and removed.
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_the_credential_manager_keeps_the_secrets() {
+        let service = format!("guichet-siec-test-{}", std::process::id());
+        let keyring = Keyring::open_for_service(KeyringChoice::Auto, &service).expect("opened");
+        assert_eq!(keyring.backend(), KeyringBackend::CredentialManager);
+        let name = SecretName::SmtpPassword;
+        assert!(keyring.get(name).expect("read").is_none());
+        let value = "relais-é-ü:🔑 2026";
+        keyring.set(name, &Secret::new(value)).expect("stored");
+        let read = keyring.get(name).expect("read").expect("stored before");
+        assert_eq!(read.expose(), value);
+        let other = Keyring::open_for_service(KeyringChoice::Auto, &format!("{service}-autre"))
+            .expect("opened");
+        assert!(
+            other.get(name).expect("read").is_none(),
+            "one service's secret only"
+        );
+        keyring.delete(name).expect("removed");
+        assert!(keyring.get(name).expect("read").is_none());
+        keyring
+            .delete(name)
+            .expect("removing a missing secret succeeds");
     }
 }

@@ -85,21 +85,35 @@ impl std::str::FromStr for SecretName {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyringBackend {
+    /// Linux: the desktop session's keyring (GNOME Keyring, KWallet) over D-Bus.
     SecretService,
+    /// Linux: the kernel's keyring, for a session without a Secret Service.
     Keyutils,
+    /// Windows: the user's Credential Manager.
+    CredentialManager,
 }
 
 impl KeyringBackend {
+    /// Whether this system has this kind of keyring at all.
+    pub fn exists_here(self) -> bool {
+        match self {
+            KeyringBackend::SecretService | KeyringBackend::Keyutils => cfg!(target_os = "linux"),
+            KeyringBackend::CredentialManager => cfg!(windows),
+        }
+    }
+
     /// The value of `GUICHET_KEYRING` that forces this backend.
     pub fn name(self) -> &'static str {
         match self {
             KeyringBackend::SecretService => "secret-service",
             KeyringBackend::Keyutils => "keyutils",
+            KeyringBackend::CredentialManager => "credential-manager",
         }
     }
 }
 
-/// Which keyring to open: a forced one, or the Secret Service if it answers, else keyutils.
+/// Which keyring to open: a forced one, or the system's own: on Windows the Credential Manager,
+/// on Linux the Secret Service if it answers, else keyutils.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyringChoice {
     Auto,
@@ -113,6 +127,7 @@ impl KeyringChoice {
             "" => Ok(KeyringChoice::Auto),
             "secret-service" => Ok(KeyringChoice::Forced(KeyringBackend::SecretService)),
             "keyutils" => Ok(KeyringChoice::Forced(KeyringBackend::Keyutils)),
+            "credential-manager" => Ok(KeyringChoice::Forced(KeyringBackend::CredentialManager)),
             other => Err(SecretError::UnknownBackend {
                 value: other.to_owned(),
             }),
@@ -122,7 +137,9 @@ impl KeyringChoice {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
-    #[error("unknown keyring {value:?} in GUICHET_KEYRING (expected secret-service or keyutils)")]
+    #[error(
+        "unknown keyring {value:?} in GUICHET_KEYRING (expected secret-service, keyutils or credential-manager)"
+    )]
     UnknownBackend { value: String },
     #[error("keyring unavailable ({}): {detail}", backend_name(*.backend))]
     Unavailable {
@@ -149,8 +166,17 @@ impl SecretError {
     pub fn message(&self) -> String {
         match self {
             SecretError::UnknownBackend { value } => format!(
-                "GUICHET_KEYRING vaut «\u{a0}{value}\u{a0}»\u{a0}: indiquez secret-service ou keyutils, ou \
-                 retirez ce réglage pour que l’application choisisse elle-même."
+                "GUICHET_KEYRING vaut «\u{a0}{value}\u{a0}»\u{a0}: indiquez secret-service ou keyutils \
+                 (Linux), credential-manager (Windows), ou retirez ce réglage pour que \
+                 l’application choisisse elle-même."
+            ),
+            SecretError::Unavailable {
+                backend: Some(backend),
+                ..
+            } if !backend.exists_here() => format!(
+                "Le trousseau «\u{a0}{}\u{a0}» n’existe pas sur ce système\u{a0}: retirez \
+                 GUICHET_KEYRING pour que l’application choisisse le sien.",
+                backend.name()
             ),
             SecretError::Unavailable {
                 backend: Some(KeyringBackend::Keyutils),
@@ -158,6 +184,13 @@ impl SecretError {
             } => "Aucun trousseau de secrets n’est accessible\u{a0}: lancez une session avec un \
                   trousseau (Secret Service), ou lancez l’application avec un trousseau du noyau \
                   à elle (keyctl session -)."
+                .into(),
+            SecretError::Unavailable {
+                backend: Some(KeyringBackend::CredentialManager),
+                ..
+            } => "Le gestionnaire d’identification de Windows ne répond pas\u{a0}: \
+                  ouvrez une session Windows à votre nom (pas un compte de service), puis \
+                  relancez l’application."
                 .into(),
             SecretError::Unavailable { .. } => {
                 "Aucun trousseau de secrets n’est accessible\u{a0}: lancez une session avec un \
