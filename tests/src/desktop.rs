@@ -216,8 +216,22 @@ impl Desktop {
         assert_eq!(self.focused_id().await, "palette-input");
     }
 
+    /// Clicks an element once it is displayed and enabled: a button React disables while an
+    /// action is under way takes the click without acting, which would leave the test waiting.
     pub async fn click(&self, css: &str) {
-        if let Err(error) = self.element(css).await.click().await {
+        let found = self
+            .driver
+            .query(By::Css(css))
+            .wait(Duration::from_secs(20), Duration::from_millis(50))
+            .and_displayed()
+            .and_enabled()
+            .first()
+            .await;
+        let clicked = match found {
+            Ok(element) => element.click().await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = clicked {
             self.screenshot("echec").await;
             panic!("clicking {css}: {error}");
         }
