@@ -7,13 +7,17 @@
 Usage: extract.py HIGH_SCHOOL_JSON COMMUNES_JSON OUT_DIR  (OUT_DIR holds academies.csv)
 
 Writes lycees.tsv (uai, name, postcode, town) and communes.tsv (department, name, postcode,
-population). Only well-formed UAIs (7 digits and a check letter that verifies) in a department
-of an académie of academies.csv are kept: the package also holds codes of schools abroad, which
-are not UAIs, and schools of territories that academies.csv does not list.
+population). The lycées' towns and names are repaired against the communes (repair.py); the
+rows whose town cannot be settled are listed in lycees-unsettled.tsv with the reason. Only
+well-formed UAIs (7 digits and a check letter that verifies) in a department of an académie of
+academies.csv are kept: the package also holds codes of schools abroad, which are not UAIs, and
+schools of territories that academies.csv does not list.
 """
 import json
 import re
 import sys
+
+from repair import Reference, repair_cedilla, repair_town
 
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
@@ -40,6 +44,9 @@ def clean(text: str) -> str:
 
 def main(high_school_json: str, communes_json: str, out_dir: str) -> None:
     departments = academy_departments(f"{out_dir}/academies.csv")
+    communes = json.load(open(communes_json, encoding="utf-8"))
+    reference = Reference(communes)
+    unsettled = []
     fixture = json.load(open(high_school_json, encoding="utf-8"))
     seen = set()
     rows = []
@@ -53,13 +60,21 @@ def main(high_school_json: str, communes_json: str, out_dir: str) -> None:
         seen.add(uai)
         postcode = f["zip_code"].strip()
         postcode = postcode.zfill(5) if postcode.isdigit() and len(postcode) >= 4 else ""
-        rows.append((uai, clean(f["name"]), postcode, clean(f["city"])))
+        name = repair_cedilla(clean(f["name"]))
+        town, reason = repair_town(reference, department(uai), postcode, clean(f["city"]))
+        rows.append((uai, name, postcode, town))
+        if reason:
+            unsettled.append((uai, name, postcode, clean(f["city"]), reason))
     rows.sort()
+    unsettled.sort()
     with open(f"{out_dir}/lycees.tsv", "w", encoding="utf-8") as out:
         for row in rows:
             out.write("\t".join(row) + "\n")
+    with open(f"{out_dir}/lycees-unsettled.tsv", "w", encoding="utf-8") as out:
+        out.write("uai\tname\tpostcode\ttown as given\treason\n")
+        for row in unsettled:
+            out.write("\t".join(row) + "\n")
 
-    communes = json.load(open(communes_json, encoding="utf-8"))
     kept = []
     for c in communes:
         if c.get("type") != "commune-actuelle" or not c.get("codesPostaux") or c["departement"] not in departments:
@@ -69,7 +84,7 @@ def main(high_school_json: str, communes_json: str, out_dir: str) -> None:
     with open(f"{out_dir}/communes.tsv", "w", encoding="utf-8") as out:
         for row in kept:
             out.write("\t".join(row) + "\n")
-    print(f"{len(rows)} lycées, {len(kept)} communes")
+    print(f"{len(rows)} lycées ({len(unsettled)} towns unsettled), {len(kept)} communes")
 
 
 if __name__ == "__main__":

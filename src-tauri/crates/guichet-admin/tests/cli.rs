@@ -42,7 +42,10 @@ async fn demo_then_search(backend: Backend) {
     assert_eq!(first["kind"], "establishment");
     assert_eq!(first["uai"], "0750654D");
     assert_eq!(first["name"], "LYCÉE GÉNÉRAL HENRI IV");
-    assert_eq!(first["town"], "PARIS");
+    assert_eq!(
+        first["town"], "Paris",
+        "the town as the communes reference writes it"
+    );
 
     let addresses = admin(&db.url, &["search", "ce.0750654d@", "--limit", "3"]);
     let first = &addresses.json["results"][0];
