@@ -49,6 +49,15 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// A PC set up in English, in New York: neither its language nor its time zone is Paris's, and
+/// WebKit's own messages (dates, form validation) follow it.
+pub const ENGLISH_PC: [(&str, &str); 4] = [
+    ("LANG", "en_US.UTF-8"),
+    ("LC_ALL", "en_US.UTF-8"),
+    ("LANGUAGE", "en_US"),
+    ("TZ", "America/New_York"),
+];
+
 /// The portal's key of a standalone PC the tests configure, handed to the app as a service's
 /// credential (`CREDENTIALS_DIRECTORY`), so that its own sender has it without a keyring.
 pub const STANDALONE_SIGNING_KEY: &str = "Cle-du-portail-du-poste-de-demonstration";

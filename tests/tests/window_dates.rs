@@ -2,17 +2,9 @@
 //! « Du » and « Au » under an English system, which gives the browser's own date field
 //! `mm/dd/yyyy`, and in another time zone than Paris's.
 
-use guichet_tests::desktop::Desktop;
+use guichet_tests::desktop::{Desktop, ENGLISH_PC};
 use guichet_tests::{SUPERVISOR_PASSWORD, Sql, demo_team};
 use thirtyfour::prelude::*;
-
-/// A PC set up in English, in New York: neither its language nor its time zone is Paris's.
-const ENGLISH_PC: [(&str, &str); 4] = [
-    ("LANG", "en_US.UTF-8"),
-    ("LC_ALL", "en_US.UTF-8"),
-    ("LANGUAGE", "en_US"),
-    ("TZ", "America/New_York"),
-];
 
 /// The supervisor's entries around 5 March 2026 (UTC, as the journal keeps them) and their note.
 /// Paris is UTC+1 then: the second is 5 March at 00:30 in Paris, the fourth 6 March at 00:30.

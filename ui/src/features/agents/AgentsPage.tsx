@@ -8,6 +8,7 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { commands, type Agent, type Role } from "../../bindings";
 import { ROLE_LABELS } from "../../lib/format";
+import { useRequiredFields } from "../../lib/required";
 import { messageOf, unwrap } from "../../lib/result";
 import { PasswordChecklist, usePasswordRules } from "../auth/PasswordChecklist";
 
@@ -167,9 +168,15 @@ function AddAgentForm({ onAdded }: { onAdded: () => void }) {
   const [password, setPassword] = useState("");
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const rules = usePasswordRules(password);
+  const required = useRequiredFields({
+    "add-agent-login": { value: login, message: "Choisissez l’identifiant de l’agent." },
+    "add-agent-name": { value: name, message: "Saisissez le nom affiché de l’agent." },
+    "add-agent-password": { value: password, message: "Choisissez le mot de passe initial de l’agent." },
+  });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (!required.check()) return;
     try {
       const agent = await unwrap(commands.addAgent(login, name, role, password));
       setOutcome({ ok: true, message: `${agent.display_name} (${agent.login}) peut se connecter avec le rôle «\u00a0${ROLE_LABELS[agent.role]}\u00a0».` });
@@ -183,12 +190,12 @@ function AddAgentForm({ onAdded }: { onAdded: () => void }) {
   }
 
   return (
-    <form onSubmit={submit} className="guichet-narrow fr-mt-4w" aria-labelledby="add-agent-title">
+    <form onSubmit={submit} className="guichet-narrow fr-mt-4w" aria-labelledby="add-agent-title" id="add-agent-form" noValidate>
       <h2 id="add-agent-title" className="fr-h5">
         Ajouter un agent
       </h2>
-      <Input label="Identifiant" nativeInputProps={{ value: login, onChange: (e) => setLogin(e.target.value), required: true }} />
-      <Input label="Nom affiché" nativeInputProps={{ value: name, onChange: (e) => setName(e.target.value), required: true }} />
+      <Input label="Identifiant" {...required.stateOf("add-agent-login")} nativeInputProps={{ id: "add-agent-login", value: login, onChange: (e) => setLogin(e.target.value), required: true }} />
+      <Input label="Nom affiché" {...required.stateOf("add-agent-name")} nativeInputProps={{ id: "add-agent-name", value: name, onChange: (e) => setName(e.target.value), required: true }} />
       <Select label="Rôle" nativeSelectProps={{ value: role, onChange: (e) => setRole(e.target.value as Role) }}>
         {(Object.keys(ROLE_LABELS) as Role[]).map((code) => (
           <option key={code} value={code}>
@@ -198,11 +205,14 @@ function AddAgentForm({ onAdded }: { onAdded: () => void }) {
       </Select>
       <Input
         label="Mot de passe initial"
-        nativeInputProps={{ type: "password", autoComplete: "new-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
+        {...required.stateOf("add-agent-password")}
+        nativeInputProps={{ id: "add-agent-password", type: "password", autoComplete: "new-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
       />
       <PasswordChecklist rules={rules} />
       {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" />}
-      <Button type="submit">Ajouter l’agent</Button>
+      <Button type="submit" id="add-agent-submit">
+        Ajouter l’agent
+      </Button>
     </form>
   );
 }

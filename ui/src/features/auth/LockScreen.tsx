@@ -5,6 +5,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useEffect, useState, type FormEvent } from "react";
 import { commands, type Agent } from "../../bindings";
+import { useRequiredFields } from "../../lib/required";
 import { messageOf, unwrap } from "../../lib/result";
 
 type Props = { agent: Agent; onUnlocked: (agent: Agent) => void; onSignOut: () => void };
@@ -12,9 +13,11 @@ type Props = { agent: Agent; onUnlocked: (agent: Agent) => void; onSignOut: () =
 export function LockScreen({ agent, onUnlocked, onSignOut }: Props) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const required = useRequiredFields({ "unlock-password": { value: password, message: "Saisissez votre mot de passe." } });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (!required.check()) return;
     try {
       onUnlocked(await unwrap(commands.unlock(password)));
     } catch (failure) {
@@ -25,7 +28,7 @@ export function LockScreen({ agent, onUnlocked, onSignOut }: Props) {
 
   return (
     <div className="guichet-lock" role="dialog" aria-modal="true" aria-labelledby="lock-title" id="lock-screen">
-      <form className="guichet-lock__card" onSubmit={submit}>
+      <form className="guichet-lock__card" onSubmit={submit} id="unlock-form" noValidate>
         <h1 id="lock-title" className="fr-h4">
           <span className="fr-icon-lock-line fr-mr-1w" aria-hidden="true" />
           Écran verrouillé
@@ -36,6 +39,7 @@ export function LockScreen({ agent, onUnlocked, onSignOut }: Props) {
         </p>
         <Input
           label="Mot de passe"
+          {...required.stateOf("unlock-password")}
           nativeInputProps={{ id: "unlock-password", type: "password", autoFocus: true, autoComplete: "current-password", value: password, onChange: (e) => setPassword(e.target.value), required: true }}
         />
         {error && <Alert severity="error" small description={error} className="fr-mb-2w" id="unlock-error" />}

@@ -15,7 +15,7 @@ function Form() {
   const [confirmation, setConfirmation] = useState("");
   return (
     <NewPasswordFields id="pw" label="Nouveau mot de passe" password={password} onPasswordChange={setPassword}
-      confirmation={confirmation} onConfirmationChange={setConfirmation} />
+      confirmation={confirmation} onConfirmationChange={setConfirmation} stateOf={() => ({})} />
   );
 }
 

@@ -1,5 +1,6 @@
 // A new password typed twice, with the policy ticked off under the first field.
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import type { FieldState } from "../../lib/required";
 import { PasswordChecklist, usePasswordRules } from "./PasswordChecklist";
 
 /** Whether the confirmation, once typed, differs from the password: the form must not be sent then. */
@@ -16,23 +17,26 @@ type Props = {
   confirmation: string;
   onPasswordChange: (password: string) => void;
   onConfirmationChange: (confirmation: string) => void;
+  /** The form's messages for its empty fields, by id (`useRequiredFields`). */
+  stateOf: (id: string) => FieldState;
 };
 
-export function NewPasswordFields({ id, label, password, confirmation, onPasswordChange, onConfirmationChange }: Props) {
+export function NewPasswordFields({ id, label, password, confirmation, onPasswordChange, onConfirmationChange, stateOf }: Props) {
   const confirmationLabel = `Confirmer le ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
   const rules = usePasswordRules(password);
   const mismatch = confirmationDiffers(password, confirmation);
+  const confirmationState: FieldState = mismatch ? { state: "error", stateRelatedMessage: "Les deux mots de passe diffèrent." } : stateOf(`${id}-confirmation`);
   return (
     <>
       <Input
         label={label}
+        {...stateOf(id)}
         nativeInputProps={{ id, type: "password", autoComplete: "new-password", value: password, onChange: (e) => onPasswordChange(e.target.value), required: true }}
       />
       <PasswordChecklist rules={rules} />
       <Input
         label={confirmationLabel}
-        state={mismatch ? "error" : "default"}
-        stateRelatedMessage={mismatch ? "Les deux mots de passe diffèrent." : undefined}
+        {...confirmationState}
         nativeInputProps={{
           id: `${id}-confirmation`,
           type: "password",

@@ -26,7 +26,7 @@ export function PlanForm({ form, states, refused, busy, onForm, onStates, onPlan
   };
   const toggle = (state: InitState, on: boolean) => onStates(on ? [...states, state] : states.filter((s) => s !== state));
   return (
-    <form onSubmit={submit} className="guichet-filters" id="campaign-filters">
+    <form onSubmit={submit} className="guichet-filters" id="campaign-filters" noValidate>
       <PopulationFields form={form} onChange={onForm} />
       <Checkbox
         id="campaign-states"

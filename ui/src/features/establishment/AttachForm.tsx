@@ -4,6 +4,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import type { FormEvent } from "react";
+import { useRequiredFields } from "../../lib/required";
 import type { Draft } from "./useAddressChanges";
 
 type Props = {
@@ -16,12 +17,13 @@ type Props = {
 
 export function AttachForm({ draft, refused, onEdit, onSubmit }: Props) {
   const canEdit = refused === undefined;
+  const required = useRequiredFields({ "attach-email": { value: draft.email, message: "Saisissez l’adresse électronique à ajouter ou à rattacher." } });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onSubmit();
+    if (required.check()) onSubmit();
   };
   return (
-    <form onSubmit={submit} className="guichet-narrow fr-mt-4w" aria-labelledby="attach-title">
+    <form onSubmit={submit} className="guichet-narrow fr-mt-4w" aria-labelledby="attach-title" id="attach-form" noValidate>
       <h2 id="attach-title" className="fr-h5">
         Ajouter ou rattacher une adresse
       </h2>
@@ -34,6 +36,7 @@ export function AttachForm({ draft, refused, onEdit, onSubmit }: Props) {
         label="Adresse électronique"
         hintText="Une adresse absente de la base y est ajoutée, puis rattachée à cet établissement."
         disabled={!canEdit}
+        {...required.stateOf("attach-email")}
         nativeInputProps={{ id: "attach-email", value: draft.email, onChange: (e) => onEdit({ email: e.target.value }), required: true, autoComplete: "off", spellCheck: false }}
       />
       <Checkbox
@@ -52,7 +55,7 @@ export function AttachForm({ draft, refused, onEdit, onSubmit }: Props) {
         disabled={!canEdit}
         nativeInputProps={{ id: "call-note", value: draft.note, onChange: (e) => onEdit({ note: e.target.value }) }}
       />
-      <Button type="submit" disabled={!canEdit || draft.email.trim() === ""} id="attach-submit" title={refused}>
+      <Button type="submit" disabled={!canEdit} id="attach-submit" title={refused}>
         Rattacher…
       </Button>
     </form>

@@ -62,7 +62,7 @@ export function InitialisationPage({ onOpen }: { onOpen: (uai: string) => void }
       <h1 id="initialisation-title" className="fr-h3">
         Suivi des initialisations
       </h1>
-      <form onSubmit={apply} className="guichet-filters" id="initialisation-filters">
+      <form onSubmit={apply} className="guichet-filters" id="initialisation-filters" noValidate>
         <PopulationFields form={form} onChange={setForm} />
         <div className="guichet-filters__actions guichet-filters__actions--beside">
           <Button type="submit" id="initialisation-apply">

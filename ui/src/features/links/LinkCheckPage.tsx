@@ -6,6 +6,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useState, type FormEvent } from "react";
 import { commands, type LinkCheck, type LinkVerdict } from "../../bindings";
+import { useRequiredFields } from "../../lib/required";
 import { messageOf, unwrap } from "../../lib/result";
 
 const TITLES: Record<LinkVerdict, string> = {
@@ -38,6 +39,7 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
   const [input, setInput] = useState("");
   const [check, setCheck] = useState<LinkCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const required = useRequiredFields({ "link-input": { value: input, message: "Collez le lien ou le code que le correspondant a reçu." } });
 
   // A verdict speaks of the link it checked: editing the field takes it away.
   function edit(value: string) {
@@ -49,6 +51,7 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    if (!required.check()) return;
     try {
       setCheck(await unwrap(commands.checkLink(input)));
     } catch (failure) {
@@ -62,14 +65,15 @@ export function LinkCheckPage({ onOpenAddress }: Props) {
       <h1 id="check-title" className="fr-h3">
         Vérifier un lien
       </h1>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} id="link-check-form" noValidate>
         <Input
           textArea
           label="Lien ou code reçu par le correspondant"
+          {...required.stateOf("link-input")}
           hintText={"Collez le lien entier, même coupé sur plusieurs lignes par la messagerie, ou les 40 caractères qui suivent «\u00a0/reset-password/reset/\u00a0»."}
-          nativeTextAreaProps={{ id: "link-input", rows: 4, value: input, onChange: (e) => edit(e.target.value), autoFocus: true, spellCheck: false }}
+          nativeTextAreaProps={{ id: "link-input", required: true, rows: 4, value: input, onChange: (e) => edit(e.target.value), autoFocus: true, spellCheck: false }}
         />
-        <Button type="submit" id="check-submit" disabled={input.trim() === ""}>
+        <Button type="submit" id="check-submit">
           Vérifier
         </Button>
       </form>

@@ -1,7 +1,7 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { byId } from "../../test/dom";
-import { SecondsField } from "./SecondsField";
+import { NOT_A_COUNT, SecondsField } from "./SecondsField";
 
 function shown(value: number | null) {
   const onChange = vi.fn();
@@ -28,5 +28,16 @@ describe("a setting in seconds", () => {
     expect(onChange).toHaveBeenLastCalledWith(90);
     fireEvent.change(input, { target: { value: "" } });
     expect(onChange).toHaveBeenLastCalledWith(null);
+  });
+
+  it("says beside the field, in French, what is not a whole number of at least one", () => {
+    for (const wrong of [0, -5, 1.5]) {
+      const { input } = shown(wrong);
+      expect(input.getAttribute("aria-invalid"), String(wrong)).toBe("true");
+      expect(screen.getByText(NOT_A_COUNT).id).toBe("setting-delay-desc-error");
+      cleanup();
+    }
+    shown(60);
+    expect(screen.queryByText(NOT_A_COUNT)).toBeNull();
   });
 });

@@ -128,7 +128,7 @@ export function SettingsPage() {
         Réglages
       </h1>
       {outcome && <Alert severity={outcome.ok ? "success" : "error"} small description={outcome.message} className="fr-mb-2w" id="settings-outcome" />}
-      <form onSubmit={save} id="settings-form">
+      <form onSubmit={save} id="settings-form" noValidate>
         <h2 className="fr-h5">Envoi des liens, pour tous les postes</h2>
         <p className="fr-text--sm">Enregistrés dans la base, lus par le service d’envoi dès le message suivant.</p>
         {SENDING_FIELDS.map(textInput)}
