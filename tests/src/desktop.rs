@@ -15,7 +15,7 @@ pub fn app_binary() -> PathBuf {
 
 pub struct Desktop {
     pub driver: WebDriver,
-    processes: Vec<Child>,
+    processes: Processes,
     display: String,
     /// The webview's own storage (the theme chosen, …), new for each window.
     _profile: tempfile::TempDir,
@@ -31,11 +31,33 @@ impl std::fmt::Debug for Desktop {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+/// Two distinct free ports: each listener is held until both are chosen, or the kernel may hand
+/// the same port twice and tauri-driver would wait on itself.
+fn two_free_ports() -> (u16, u16) {
+    let bind = || TcpListener::bind("127.0.0.1:0").expect("free port");
+    let (first, second) = (bind(), bind());
+    let port = |l: &TcpListener| l.local_addr().expect("bound address").port();
+    (port(&first), port(&second))
+}
+
+/// The display's and the driver's processes, stopped last started first when dropped, also when
+/// a launch fails half-way.
+struct Processes(Vec<Child>);
+
+impl Processes {
+    fn stop(&mut self) {
+        for process in self.0.iter_mut().rev() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+        self.0.clear();
+    }
+}
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
@@ -84,7 +106,7 @@ impl Desktop {
     pub async fn launch(env: &[(&str, &str)]) -> Desktop {
         let number = free_display();
         let display = format!(":{number}");
-        let mut processes = Vec::new();
+        let mut processes = Processes(Vec::new());
         let xvfb = Command::new("Xvfb")
             .args([
                 display.as_str(),
@@ -98,12 +120,12 @@ impl Desktop {
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb starts (apt install xvfb)");
-        processes.push(xvfb);
+        processes.0.push(xvfb);
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
         wait_until("Xvfb", Duration::from_secs(10), || socket.exists());
 
         let profile = tempfile::tempdir().expect("temporary directory");
-        let (port, native_port) = (free_port(), free_port());
+        let (port, native_port) = two_free_ports();
         let mut driver = Command::new(tauri_driver());
         driver
             .args([
@@ -120,7 +142,7 @@ impl Desktop {
         for (key, value) in env {
             driver.env(key, value);
         }
-        processes.push(
+        processes.0.push(
             driver
                 .spawn()
                 .expect("tauri-driver starts (cargo install tauri-driver)"),
@@ -392,21 +414,7 @@ impl Desktop {
                 eprintln!("WebDriver session not closed ({error}); its processes are stopped");
             }
         }
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        for process in self.processes.iter_mut().rev() {
-            let _ = process.kill();
-            let _ = process.wait();
-        }
-        self.processes.clear();
-    }
-}
-
-impl Drop for Desktop {
-    fn drop(&mut self) {
-        self.stop();
+        self.processes.stop();
     }
 }
 
